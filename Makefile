@@ -1,0 +1,38 @@
+# `make run` starts VoxBooth; `make test` runs every check CI runs.
+# Both install what is missing first and are safe to run again.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.voxbooth-installed
+
+.PHONY: run serve test lint bench deps clean
+
+deps: $(STAMP)
+
+$(STAMP): pyproject.toml packaging/debian-packages.txt
+	@bash packaging/install-debian-deps.sh
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m voxbooth
+
+serve: $(STAMP)
+	$(PY) -m voxbooth serve
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check app tests
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+
+# pytest exits 5 when it collected no test: make treats that as failure like any non-zero code.
+test: lint
+	$(PY) -m pytest -p no:cacheprovider tests
+
+bench: $(STAMP)
+	$(PY) -m pytest -p no:cacheprovider -s tests/bench --override-ini addopts=
+
+clean:
+	rm -rf $(VENV) build *.egg-info app/*.egg-info

@@ -1,0 +1,27 @@
+"""Fixtures shared by every test package: the real service, and real speech to feed it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.server import LiveServer
+from tests.support.speech import arctic_speech_path
+
+
+@pytest.fixture(scope="session")
+def speech_path() -> Path:
+    """A real human speech recording (CMU ARCTIC a0007, 16 kHz mono, shipped by pysptk)."""
+    return arctic_speech_path()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A real `voxbooth serve` on loopback for one test module, stopped by PID afterwards."""
+    server = LiveServer(data_dir=tmp_path_factory.mktemp("service") / "data").start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,107 @@
+"""A real VoxBooth service on loopback, started as a child process and stopped by its PID."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    """`voxbooth serve` on 127.0.0.1 with its own data dir.
+
+    `api_key` belongs to the local user the service creates at start-up
+    (`VOXBOOTH_LOCAL_API_KEY`), exactly as the embedded studio does it.
+    """
+
+    data_dir: Path
+    port: int = field(default_factory=free_port)
+    api_key: str = field(default_factory=lambda: "vbk_" + secrets.token_urlsafe(24))
+    extra_env: dict[str, str] = field(default_factory=dict)
+    proc: subprocess.Popen[bytes] | None = None
+    log_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "VOXBOOTH_LOCAL_API_KEY": self.api_key,
+                "VOXBOOTH_DATA_DIR": str(self.data_dir),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def start(self, timeout_s: float = 30.0) -> LiveServer:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path = self.data_dir.parent / f"server-{self.port}.log"
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "voxbooth", "serve", "--host", "127.0.0.1",
+             "--port", str(self.port), "--data-dir", str(self.data_dir)],
+            env=self.env(), stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"voxbooth serve exited early:\n{self.log()}")
+            try:
+                if httpx.get(f"{self.url}/api/health", timeout=1.0).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"voxbooth serve did not answer within {timeout_s} s:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+
+    def kill(self) -> None:
+        """SIGKILL: the service gets no chance to clean up (crash tests)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:] if self.log_path else ""
+
+    def client(self, api_key: str | None = None) -> httpx.Client:
+        """A plain httpx client with the local user's key (for testing the service itself)."""
+        return httpx.Client(base_url=self.url, headers={"api-key": api_key or self.api_key},
+                            timeout=30.0)
+
+    def admin(self, *args: str, stdin: str | None = None) -> str:
+        """Runs `voxbooth admin ...` against this server's data dir and returns its stdout."""
+        done = subprocess.run(
+            [sys.executable, "-m", "voxbooth", "admin", *args, "--data-dir", str(self.data_dir)],
+            env=self.env(), input=stdin, capture_output=True, text=True, timeout=60, check=True,
+        )
+        return done.stdout
