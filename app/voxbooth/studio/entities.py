@@ -1,0 +1,116 @@
+"""What the studio shows of the service's objects: projects, folders, takes.
+
+The typed client returns pydantic models; the studio keeps only the fields it shows, read by name
+from either a model or a plain dict, so a field added to the API never breaks the window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(getattr(value, "value", value))  # enums print their value
+
+
+def _time(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    id: str
+    name: str
+    created_at: datetime | None = None
+
+    @classmethod
+    def from_api(cls, obj: Any) -> ProjectInfo:
+        return cls(_text(_get(obj, "id")), _text(_get(obj, "name")), _time(_get(obj, "created_at")))
+
+
+@dataclass(frozen=True)
+class FolderInfo:
+    id: str
+    name: str
+    project_id: str
+    parent_id: str | None = None
+
+    @classmethod
+    def from_api(cls, obj: Any) -> FolderInfo:
+        parent = _get(obj, "parent_id")
+        return cls(_text(_get(obj, "id")), _text(_get(obj, "name")),
+                   _text(_get(obj, "project_id")), _text(parent) or None)
+
+
+# States a take goes through on the service (002): a conversion is new, processing, done or error.
+BUSY_STATES = frozenset({"new", "queued", "uploading", "processing"})
+
+
+@dataclass(frozen=True)
+class TakeInfo:
+    """An original or a conversion (the API calls both recordings)."""
+
+    id: str
+    label: str
+    kind: str = "original"  # "original" or "conversion"
+    original_id: str | None = None
+    folder_id: str | None = None
+    voice_name: str = ""
+    duration_s: float = 0.0
+    state: str = "done"
+    process_stage: str = ""
+    progress: float | None = None  # 0..1 while a conversion runs, when the service says
+    starred: bool = False
+    note: str = ""
+    created_at: datetime | None = None
+    error: str = ""
+    size_bytes: int = 0
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def is_conversion(self) -> bool:
+        return self.kind != "original"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.state in BUSY_STATES
+
+    @classmethod
+    def from_api(cls, obj: Any) -> TakeInfo:
+        note = _get(obj, "note")
+        note_text = _text(_get(note, "text")) if note is not None and not isinstance(note, str) \
+            else _text(note)
+        progress = _get(obj, "progress")
+        kind = _text(_get(obj, "type")) or "original"
+        return cls(
+            id=_text(_get(obj, "id")),
+            label=_text(_get(obj, "label")) or _text(_get(obj, "file_name")),
+            kind="original" if kind == "original" else "conversion",
+            original_id=_text(_get(obj, "original_id")) or None,
+            folder_id=_text(_get(obj, "parent_folder_id")) or None,
+            voice_name=_text(_get(obj, "model_name")),
+            duration_s=float(_get(obj, "duration") or 0.0),
+            state=_text(_get(obj, "state")) or "done",
+            process_stage=_text(_get(obj, "process_stage")),
+            progress=float(progress) if progress is not None else None,
+            starred=bool(_get(obj, "starred") or False),
+            note=note_text,
+            created_at=_time(_get(obj, "created_at")),
+            error=_text(_get(obj, "error")),
+            size_bytes=int(_get(obj, "size") or 0),
+        )

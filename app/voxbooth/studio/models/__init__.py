@@ -1,0 +1,1 @@
+"""Qt item models mirroring the service's projects, folders and takes (STYLE.md habit 4)."""

@@ -1,0 +1,253 @@
+"""The takes of one folder: each original with its conversions nested under it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from voxbooth.studio.entities import TakeInfo
+from voxbooth.studio.models.roles import (
+    ENTITY_ROLE,
+    ID_ROLE,
+    PROGRESS_ROLE,
+    SORT_ROLE,
+    TAKE_IDS_MIME,
+)
+
+COLUMNS = ("Label", "Voice", "Duration", "State", "★", "Note", "Date")
+COL_LABEL, COL_VOICE, COL_DURATION, COL_STATE, COL_STAR, COL_NOTE, COL_DATE = range(7)
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class _Node:
+    __slots__ = ("children", "parent", "take")
+
+    def __init__(self, take: TakeInfo | None, parent: _Node | None) -> None:
+        self.take = take
+        self.parent = parent
+        self.children: list[_Node] = []
+
+    def row(self) -> int:
+        return self.parent.children.index(self) if self.parent is not None else 0
+
+
+def format_duration(seconds: float) -> str:
+    minutes, secs = divmod(max(0.0, seconds), 60.0)
+    return f"{int(minutes)}:{secs:04.1f}"
+
+
+def state_text(take: TakeInfo) -> str:
+    if take.state == "error":
+        return f"error: {take.error}" if take.error else "error"
+    if take.is_busy:
+        stage = take.process_stage or take.state
+        return f"{stage} {round(take.progress * 100)}%" if take.progress is not None else stage
+    return take.state
+
+
+class TakesModel(QAbstractItemModel):
+    """Originals at the top level, their conversions as children. Ids are unique per model."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._root = _Node(None, None)
+        self._by_id: dict[str, _Node] = {}
+
+    # -- reading ---------------------------------------------------------------------------
+    def _node(self, index: AnyIndex) -> _Node:
+        if index.isValid():
+            node = index.internalPointer()
+            assert isinstance(node, _Node)
+            return node
+        return self._root
+
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        return self.createIndex(row, column, self._node(parent).children[row])
+
+    def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        parent = self._node(index).parent
+        if parent is None or parent is self._root:
+            return QModelIndex()
+        return self.createIndex(parent.row(), 0, parent)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self._node(parent).children)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        take = self._node(index).take
+        assert take is not None
+        col = index.column()
+        if role == ID_ROLE:
+            return take.id
+        if role == ENTITY_ROLE:
+            return take
+        if role == PROGRESS_ROLE:
+            return round(take.progress * 100) if take.is_busy and take.progress is not None else -1
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(take, col)
+        if role == Qt.ItemDataRole.EditRole and col == COL_LABEL:
+            return take.label
+        if role == SORT_ROLE:
+            return self._sort_key(take, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return take.error or take.note or None
+        return None
+
+    @staticmethod
+    def _display(take: TakeInfo, col: int) -> str:
+        if col == COL_LABEL:
+            return take.label
+        if col == COL_VOICE:
+            return take.voice_name if take.is_conversion else "original"
+        if col == COL_DURATION:
+            return format_duration(take.duration_s)
+        if col == COL_STATE:
+            return state_text(take)
+        if col == COL_STAR:
+            return "★" if take.starred else ""
+        if col == COL_NOTE:
+            return take.note
+        if col == COL_DATE:
+            return take.created_at.strftime("%Y-%m-%d %H:%M") if take.created_at else ""
+        return ""
+
+    @staticmethod
+    def _sort_key(take: TakeInfo, col: int) -> Any:
+        if col == COL_DURATION:
+            return take.duration_s
+        if col == COL_STAR:
+            return int(take.starred)
+        if col == COL_DATE:
+            return take.created_at.timestamp() if take.created_at else 0.0
+        return TakesModel._display(take, col).casefold()
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        take = self._node(index).take
+        if take is not None and not take.is_conversion:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled  # originals move between folders
+        if index.column() in (COL_LABEL, COL_NOTE):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [TAKE_IDS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
+        ids = list(dict.fromkeys(self.data(i, ID_ROLE) for i in indexes if i.isValid()))
+        mime = QMimeData()
+        mime.setData(TAKE_IDS_MIME, "\n".join(ids).encode())
+        return mime
+
+    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
+        return Qt.DropAction.MoveAction
+
+    # -- lookups ---------------------------------------------------------------------------
+    def take(self, take_id: str) -> TakeInfo | None:
+        node = self._by_id.get(take_id)
+        return node.take if node else None
+
+    def index_of(self, take_id: str, column: int = 0) -> QModelIndex:
+        node = self._by_id.get(take_id)
+        if node is None:
+            return QModelIndex()
+        return self.createIndex(node.row(), column, node)
+
+    def takes(self) -> list[TakeInfo]:
+        return [n.take for n in self._by_id.values() if n.take is not None]
+
+    def conversions_of(self, original_id: str) -> list[TakeInfo]:
+        node = self._by_id.get(original_id)
+        return [c.take for c in node.children if c.take is not None] if node else []
+
+    def busy_ids(self) -> list[str]:
+        return [t.id for t in self.takes() if t.is_busy]
+
+    # -- writing ---------------------------------------------------------------------------
+    def set_takes(self, takes: Iterable[TakeInfo]) -> None:
+        """Replaces everything: originals first, conversions under their original."""
+        self.beginResetModel()
+        self._root = _Node(None, None)
+        self._by_id = {}
+        all_takes = list(takes)
+        for take in all_takes:
+            if not take.is_conversion:
+                self._attach(take, self._root)
+        for take in all_takes:
+            if take.is_conversion:
+                parent = self._by_id.get(take.original_id or "")
+                if parent is not None and parent.parent is self._root:
+                    self._attach(take, parent)
+        self.endResetModel()
+
+    def _attach(self, take: TakeInfo, parent: _Node) -> _Node:
+        node = _Node(take, parent)
+        parent.children.append(node)
+        self._by_id[take.id] = node
+        return node
+
+    def upsert(self, take: TakeInfo) -> None:
+        """Adds a take, or updates it in place (a conversion's progress, a rename, a star)."""
+        node = self._by_id.get(take.id)
+        if node is not None:
+            node.take = take
+            row = node.row()
+            self.dataChanged.emit(self.createIndex(row, 0, node),
+                                  self.createIndex(row, len(COLUMNS) - 1, node))
+            return
+        parent = self._root
+        parent_index = QModelIndex()
+        if take.is_conversion:
+            found = self._by_id.get(take.original_id or "")
+            if found is None or found.parent is not self._root:
+                return  # a conversion of an original not shown here
+            parent, parent_index = found, self.createIndex(found.row(), 0, found)
+        row = len(parent.children)
+        self.beginInsertRows(parent_index, row, row)
+        self._attach(take, parent)
+        self.endInsertRows()
+
+    def remove(self, take_id: str) -> TakeInfo | None:
+        node = self._by_id.get(take_id)
+        if node is None or node.parent is None:
+            return None
+        parent = node.parent
+        parent_index = QModelIndex() if parent is self._root else \
+            self.createIndex(parent.row(), 0, parent)
+        row = node.row()
+        self.beginRemoveRows(parent_index, row, row)
+        parent.children.pop(row)
+        for child in [node, *node.children]:
+            self._by_id.pop(child.take.id if child.take else "", None)
+        self.endRemoveRows()
+        return node.take

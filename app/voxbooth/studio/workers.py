@@ -1,0 +1,131 @@
+"""Background work for the studio: QRunnable workers with a signals object on a QThreadPool.
+
+The GUI thread never waits on the network or the disk (STYLE.md habit 3): every request runs in a
+`Worker` and its result comes back through `WorkerSignals`, delivered on the GUI thread by Qt's
+queued connections. Tests pass an `InlineThreadPool` so work runs synchronously where it is started.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class Cancelled(Exception):
+    """Raised inside a task when its `cancel` event was set."""
+
+
+class WorkerSignals(QObject):
+    """Signals of one worker; created on the GUI thread so receivers get queued calls."""
+
+    started = Signal()
+    returned = Signal(object)
+    errored = Signal(object)
+    progress = Signal(object, object)  # done, total (ints; bytes or items)
+    finished = Signal()
+
+
+class Worker(QRunnable):
+    """Runs `fn(*args, **kwargs)` once, off the GUI thread.
+
+    If `fn` accepts `progress` or `cancel` keyword arguments it is given a callback
+    `progress(done, total)` and a `threading.Event` that `cancel()` sets.
+    """
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # the Python side keeps it until `finished`
+        self.fn = fn
+        self.args = args
+        self.kwargs = kwargs
+        self.signals = WorkerSignals()
+        self.cancel_event = threading.Event()
+        params = _parameter_names(fn)
+        if "progress" in params:
+            self.kwargs["progress"] = self._report_progress
+        if "cancel" in params:
+            self.kwargs["cancel"] = self.cancel_event
+
+    def _report_progress(self, done: int, total: int) -> None:
+        self.signals.progress.emit(done, total)
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    def run(self) -> None:  # runs on a pool thread (or inline in tests)
+        self.signals.started.emit()
+        try:
+            result = self.fn(*self.args, **self.kwargs)
+        except BaseException as exc:  # reported to the GUI, never lost in a pool thread
+            self.signals.errored.emit(exc)
+        else:
+            self.signals.returned.emit(result)
+        finally:
+            self.signals.finished.emit()
+
+
+def _parameter_names(fn: Callable[..., Any]) -> set[str]:
+    try:
+        return set(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return set()
+
+
+class Pool(Protocol):
+    def start(self, runnable: QRunnable) -> None: ...
+
+
+class InlineThreadPool:
+    """Runs each worker at once on the calling thread (tests, as Picard's fake thread pool)."""
+
+    def start(self, runnable: QRunnable) -> None:
+        runnable.run()
+
+    def waitForDone(self, msecs: int = -1) -> bool:  # noqa: N802 - QThreadPool's name
+        return True
+
+
+class TaskRunner:
+    """Starts workers on a pool and keeps them alive until they finish."""
+
+    def __init__(self, pool: Pool | None = None) -> None:
+        self.pool: Pool = pool if pool is not None else QThreadPool.globalInstance()
+        self._running: set[Worker] = set()
+
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+        **kwargs: Any,
+    ) -> Worker:
+        """Runs `fn` in the background; callbacks are called on the GUI thread."""
+        worker = Worker(fn, *args, **kwargs)
+        if on_result is not None:
+            worker.signals.returned.connect(on_result)
+        if on_error is not None:
+            worker.signals.errored.connect(on_error)
+        if on_progress is not None:
+            worker.signals.progress.connect(on_progress)
+        worker.signals.finished.connect(lambda: self._running.discard(worker))
+        self._running.add(worker)
+        self.pool.start(worker)
+        return worker
+
+    @property
+    def busy(self) -> int:
+        return len(self._running)
+
+    def cancel_all(self) -> None:
+        for worker in list(self._running):
+            worker.cancel()

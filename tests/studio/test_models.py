@@ -1,0 +1,100 @@
+"""The studio's item models follow Qt's model contract and show what a user expects."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QModelIndex, Qt
+
+from voxbooth.studio.entities import FolderInfo, ProjectInfo, TakeInfo
+from voxbooth.studio.models.filters import TakesFilterProxy
+from voxbooth.studio.models.folders import FolderTreeModel
+from voxbooth.studio.models.projects import ProjectsModel
+from voxbooth.studio.models.roles import ID_ROLE
+from voxbooth.studio.models.takes import COL_STATE, COL_VOICE, TakesModel
+
+WHEN = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+def _takes() -> list[TakeInfo]:
+    return [
+        TakeInfo("o1", "Line one", duration_s=4.2, created_at=WHEN),
+        TakeInfo("o2", "Line two", duration_s=2.0, starred=True),
+        TakeInfo("c1", "Line one as Ada", kind="conversion", original_id="o1", voice_name="Ada",
+                 state="processing", process_stage="synthesis", progress=0.4),
+        TakeInfo("c2", "Line one as Bob", kind="conversion", original_id="o1", voice_name="Bob"),
+    ]
+
+
+def test_takes_model_nests_conversions_under_their_original(qtmodeltester) -> None:
+    model = TakesModel()
+    model.set_takes(_takes())
+    qtmodeltester.check(model, force_py=True)
+    assert model.rowCount() == 2
+    original = model.index_of("o1")
+    assert model.rowCount(original) == 2
+    child = model.index(0, COL_VOICE, original)
+    assert child.data() == "Ada"
+    assert model.index(0, COL_STATE, original).data() == "synthesis 40%"
+
+
+def test_takes_model_updates_in_place_and_removes(qtmodeltester) -> None:
+    model = TakesModel()
+    model.set_takes(_takes())
+    qtmodeltester.check(model, force_py=True)
+    model.upsert(TakeInfo("c1", "Line one as Ada", kind="conversion", original_id="o1",
+                          voice_name="Ada", state="done"))
+    assert model.index(0, COL_STATE, model.index_of("o1")).data() == "done"
+    model.upsert(TakeInfo("o3", "Line three"))
+    assert model.rowCount() == 3
+    model.remove("o1")
+    assert model.take("c1") is None and model.rowCount() == 2
+
+
+def test_filter_keeps_the_original_of_a_matching_conversion(qtmodeltester) -> None:
+    model = TakesModel()
+    model.set_takes(_takes())
+    proxy = TakesFilterProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy, force_py=True)
+    proxy.set_text("bob")
+    assert proxy.rowCount() == 1
+    top = proxy.index(0, 0)
+    assert top.data(ID_ROLE) == "o1" and proxy.rowCount(top) == 1
+    proxy.set_text("")
+    proxy.set_starred_only(True)
+    assert [proxy.index(r, 0).data(ID_ROLE) for r in range(proxy.rowCount())] == ["o2"]
+
+
+def test_sorting_by_duration_uses_seconds_not_text() -> None:
+    model = TakesModel()
+    model.set_takes([TakeInfo("a", "a", duration_s=65.0), TakeInfo("b", "b", duration_s=9.0)])
+    proxy = TakesFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(2, Qt.SortOrder.AscendingOrder)
+    assert proxy.index(0, 0).data(ID_ROLE) == "b"  # "0:09.0" < "1:05.0" but by seconds too
+
+
+def test_folder_tree_nests_and_moves(qtmodeltester) -> None:
+    model = FolderTreeModel()
+    model.set_folders([
+        FolderInfo("child", "Chapter 1", "p", parent_id="top"),
+        FolderInfo("top", "Book", "p"),
+        FolderInfo("other", "Ads", "p"),
+    ])
+    qtmodeltester.check(model, force_py=True)
+    top = model.index_of("top")
+    assert model.rowCount(top) == 1 and model.index_of("child").parent() == top
+    model.upsert(FolderInfo("child", "Chapter 1", "p", parent_id=None))
+    assert model.index_of("child").parent() == QModelIndex()
+    model.remove("top")
+    assert model.folder("top") is None and model.rowCount() == 2
+
+
+def test_projects_model_upserts_by_id(qtmodeltester) -> None:
+    model = ProjectsModel()
+    model.set_projects([ProjectInfo("1", "Zeta"), ProjectInfo("2", "alpha")])
+    qtmodeltester.check(model, force_py=True)
+    assert model.project_at(0).name == "alpha"  # type: ignore[union-attr]
+    model.upsert(ProjectInfo("2", "Alpha book"))
+    assert model.rowCount() == 2 and model.index_of("2").data() == "Alpha book"
