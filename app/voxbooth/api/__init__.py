@@ -1,1 +1,61 @@
-"""voxbooth.api"""
+"""voxbooth.api: the Qt-free typed HTTP client of the VoxBooth service.
+
+    from voxbooth.api import VoxBoothClient
+    with VoxBoothClient(url, api_key=key) as vb:
+        for project in vb.projects.iter():
+            ...
+"""
+
+from voxbooth.api.client import VoxBoothClient
+from voxbooth.api.config import Connection, NotConfigured, resolve_connection
+from voxbooth.api.errors import (
+    APIStatusError,
+    BadRequest,
+    Cancelled,
+    Conflict,
+    ConnectionFailed,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    ServerError,
+    Timeout,
+    Unauthorized,
+    Unprocessable,
+    VoxBoothError,
+)
+from voxbooth.api.models import Page, Pagination
+from voxbooth.api.pagination import iter_all
+from voxbooth.api.progress import CancelToken, ProgressCallback
+from voxbooth.api.resources.orders import ConversionRequest
+from voxbooth.api.retry import RetryPolicy
+from voxbooth.api.waiting import WaitTimedOut
+
+__all__ = [
+    "APIStatusError",
+    "BadRequest",
+    "CancelToken",
+    "Cancelled",
+    "Conflict",
+    "Connection",
+    "ConnectionFailed",
+    "ConversionRequest",
+    "Forbidden",
+    "NotConfigured",
+    "NotFound",
+    "Page",
+    "Pagination",
+    "PayloadTooLarge",
+    "ProgressCallback",
+    "RateLimited",
+    "RetryPolicy",
+    "ServerError",
+    "Timeout",
+    "Unauthorized",
+    "Unprocessable",
+    "VoxBoothClient",
+    "VoxBoothError",
+    "WaitTimedOut",
+    "iter_all",
+    "resolve_connection",
+]

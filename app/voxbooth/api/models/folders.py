@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from voxbooth.api.models.base import VoxModel
+
+
+class Folder(VoxModel):
+    id: str
+    name: str
+    project_id: str | None = None
+    parent_id: str | None = None
+    active: bool = True
+    created_at: datetime | None = None

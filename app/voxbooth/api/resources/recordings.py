@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from voxbooth.api.models import Page, Recording
+from voxbooth.api.pagination import iter_all
+from voxbooth.api.progress import Cancel, ProgressCallback
+from voxbooth.api.resources.base import Resource
+from voxbooth.api.transfers import download_to_file, upload_file
+from voxbooth.api.waiting import wait_until
+
+Direction = Literal["asc", "desc"]
+
+
+class Recordings(Resource):
+    """`/api/recordings`: takes (originals) and their conversions."""
+
+    def list(
+        self,
+        *,
+        project_id: str | None = None,
+        folder_id: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        direction: Direction | None = None,
+    ) -> Page[Recording]:
+        data = self._get("/api/recordings", project_id=project_id, folder_id=folder_id,
+                         limit=limit, offset=offset, direction=direction)
+        return self._parse_page(Recording, data)
+
+    def iter(self, **params: Any) -> Iterator[Recording]:
+        return iter_all(self.list, **params)
+
+    def originals(self, folder_id: str, *, limit: int | None = None,
+                  offset: int | None = None, direction: Direction | None = None
+                  ) -> Page[Recording]:
+        data = self._get("/api/recordings/originals", folder_id=folder_id, limit=limit,
+                         offset=offset, direction=direction)
+        return self._parse_page(Recording, data)
+
+    def conversions(self, original_id: str, *, limit: int | None = None,
+                    offset: int | None = None, direction: Direction | None = None
+                    ) -> Page[Recording]:
+        data = self._get("/api/recordings/conversions", original_id=original_id, limit=limit,
+                         offset=offset, direction=direction)
+        return self._parse_page(Recording, data)
+
+    def get(self, recording_id: str) -> Recording:
+        return self._parse(Recording, self._get(f"/api/recordings/{recording_id}"))
+
+    def upload(
+        self,
+        file: str | os.PathLike[str],
+        *,
+        folder_id: str,
+        label: str | None = None,
+        microphone: str = "file",
+        on_progress: ProgressCallback | None = None,
+        cancel: Cancel = None,
+        filename: str | None = None,
+    ) -> Recording:
+        """Uploads an audio file as a new original, streamed from disk.
+
+        `on_progress(sent_bytes, total_bytes)` runs on the calling thread after each chunk;
+        `cancel` (a CancelToken or any callable) stops between chunks, raising `Cancelled`,
+        and the service keeps nothing of the aborted upload.
+        """
+        data = upload_file(
+            self._core, "/api/recordings", file, file_field="data",
+            fields={"parent_folder_id": folder_id, "microphone": microphone, "label": label},
+            on_progress=on_progress, cancel=cancel, filename=filename,
+        )
+        return self._parse(Recording, data)
+
+    def create_tts_v1(self, *, project_id: str, parent_folder_id: str, voice_id: str, text: str,
+                      label: str | None = None) -> Recording:
+        """The deprecated `POST /api/recordings/tts`; prefer `client.tts.create`."""
+        body = {"project_id": project_id, "parent_folder_id": parent_folder_id,
+                "voice_id": voice_id, "text": text, "label": label}
+        data = self._core.request_json(
+            "POST", "/api/recordings/tts", json={k: v for k, v in body.items() if v is not None})
+        return self._parse(Recording, data)
+
+    def update(self, recording_id: str, **fields: Any) -> Recording:
+        """PATCH: change only the given fields (label, starred, parent_folder_id, ...)."""
+        data = self._core.request_json("PATCH", f"/api/recordings/{recording_id}", json=fields)
+        return self._parse(Recording, data)
+
+    def replace(self, recording_id: str, **fields: Any) -> Recording:
+        """PUT: like `update`, but the server requires every updatable field."""
+        data = self._core.request_json("PUT", f"/api/recordings/{recording_id}", json=fields)
+        return self._parse(Recording, data)
+
+    def delete(self, recording_id: str) -> None:
+        self._core.request_json("DELETE", f"/api/recordings/{recording_id}")
+
+    def download(
+        self,
+        recording_id: str,
+        dest: str | os.PathLike[str],
+        *,
+        format: str | None = None,
+        on_progress: ProgressCallback | None = None,
+        cancel: Cancel = None,
+    ) -> Path:
+        """Saves the recording's audio (`GET /api/recordings/{id}/file`, WAV unless `format`)."""
+        return download_to_file(self._core, f"/api/recordings/{recording_id}/file", dest,
+                                params={"format": format}, on_progress=on_progress,
+                                cancel=cancel)
+
+    def waveform(self, recording_id: str) -> Any:
+        """The precomputed min/max peaks behind `waveform_url`, as the server sends them."""
+        recording = self.get(recording_id)
+        url = recording.waveform_url or f"/api/recordings/{recording_id}/waveform"
+        return self._core.request_json("GET", url)
+
+    def export(
+        self,
+        original_id: str,
+        dest: str | os.PathLike[str],
+        *,
+        starred_only: bool | None = None,
+        on_progress: ProgressCallback | None = None,
+        cancel: Cancel = None,
+    ) -> Path:
+        """Saves a zip of an original's conversions (with manifest.json) to `dest`."""
+        return download_to_file(self._core, "/api/recordings/export", dest,
+                                params={"original_id": original_id, "starred_only": starred_only},
+                                on_progress=on_progress, cancel=cancel)
+
+    def wait_for_conversion(
+        self,
+        recording_id: str,
+        *,
+        timeout_s: float = 600.0,
+        poll_s: float = 1.0,
+        on_progress: Callable[[Recording], None] | None = None,
+        cancel: Cancel = None,
+    ) -> Recording:
+        """Polls a conversion until `done` or `error` and returns it in that state.
+
+        Raises `WaitTimedOut` (a `Timeout`) after `timeout_s`; `on_progress` sees each poll
+        (`state`, `process_stage`, `progress`).
+        """
+        return wait_until(lambda: self.get(recording_id), lambda r: r.is_final,
+                          what=f"conversion {recording_id}", timeout_s=timeout_s, poll_s=poll_s,
+                          on_progress=on_progress, cancel=cancel)
