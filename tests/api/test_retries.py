@@ -1,0 +1,151 @@
+"""Retries, timeouts and connection failures against small real HTTP servers on loopback."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.api.scripted_server import Reply, scripted_server
+from tests.support.server import free_port
+from voxbooth.api import (
+    ConnectionFailed,
+    RateLimited,
+    RetryPolicy,
+    ServerError,
+    Timeout,
+    VoxBoothClient,
+)
+
+PAGE = {"list": [{"id": "p1", "name": "Audiobook"}], "pagination": {"count": 1, "limit": 50,
+                                                                    "offset": 0}}
+
+
+class SleepLog:
+    """The retry policy's sleep: really sleeps, and remembers each requested wait."""
+
+    def __init__(self) -> None:
+        self.waits_s: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.waits_s.append(seconds)
+        time.sleep(seconds)
+
+
+def client_for(url: str, sleeps: SleepLog, max_retries: int = 2, **kwargs: object
+               ) -> VoxBoothClient:
+    policy = RetryPolicy(max_retries=max_retries, initial_delay_s=0.02, max_delay_s=0.1,
+                         sleep=sleeps)
+    return VoxBoothClient(url, api_key="k", retry=policy, **kwargs)  # type: ignore[arg-type]
+
+
+def test_get_fails_twice_then_succeeds() -> None:
+    sleeps = SleepLog()
+    with scripted_server(Reply(503, {"detail": "warming up"}), Reply(502, {"detail": "x"}),
+                         Reply(200, PAGE)) as server, client_for(server.url, sleeps) as client:
+        page = client.projects.list()
+    assert [p.name for p in page.items] == ["Audiobook"]
+    assert server.count == 3
+    assert len(sleeps.waits_s) == 2
+    # exponential backoff with jitter: second wait drawn from a doubled range
+    assert 0.015 <= sleeps.waits_s[0] <= 0.02 and 0.03 <= sleeps.waits_s[1] <= 0.04
+
+
+def test_retries_run_out_and_raise_server_error() -> None:
+    sleeps = SleepLog()
+    with scripted_server(Reply(500, {"detail": "database is locked"})) as server, \
+            client_for(server.url, sleeps) as client, pytest.raises(ServerError) as caught:
+        client.folders.get("f1")
+    assert server.count == 3  # first try + max_retries=2
+    assert caught.value.status == 500
+    assert "database is locked" in caught.value.user_message
+
+
+def test_429_honours_retry_after() -> None:
+    sleeps = SleepLog()
+    with scripted_server(Reply(429, {"detail": "slow down"}, {"Retry-After": "0.3"}),
+                         Reply(200, PAGE)) as server, client_for(server.url, sleeps) as client:
+        client.projects.list()
+    assert server.count == 2
+    assert sleeps.waits_s == [0.3]
+
+
+def test_429_after_retries_carries_retry_after() -> None:
+    with scripted_server(Reply(429, {"detail": "slow down"}, {"Retry-After": "7"})) as server, \
+            client_for(server.url, SleepLog(), max_retries=0) as client, \
+            pytest.raises(RateLimited) as caught:
+        client.projects.list()
+    assert caught.value.retry_after == 7.0
+    assert caught.value.status == 429
+
+
+def test_408_is_retried() -> None:
+    sleeps = SleepLog()
+    with scripted_server(Reply(408, {"detail": "request timeout"}), Reply(200, PAGE)) as server, \
+            client_for(server.url, sleeps) as client:
+        client.projects.list()
+    assert server.count == 2
+
+
+def test_post_that_creates_is_not_retried() -> None:
+    sleeps = SleepLog()
+    with scripted_server(Reply(503, {"detail": "busy"}),
+                         Reply(201, {"id": "p1", "name": "x"})) as server, \
+            client_for(server.url, sleeps) as client, pytest.raises(ServerError):
+        client.projects.create("Audiobook")
+    assert server.count == 1
+    assert sleeps.waits_s == []
+
+
+def test_put_and_delete_are_retried() -> None:
+    sleeps = SleepLog()
+    with scripted_server(Reply(503, {}), Reply(200, {"id": "c1"}), Reply(503, {}),
+                         Reply(200, {})) as server, client_for(server.url, sleeps) as client:
+        client.calibrations.enable("c1")
+        client.folders.delete("f1")
+    assert [s.method for s in server.seen] == ["PUT", "PUT", "DELETE", "DELETE"]
+
+
+def test_connection_refused_is_retried_then_raises() -> None:
+    sleeps = SleepLog()
+    closed = f"http://127.0.0.1:{free_port()}"
+    with client_for(closed, sleeps) as client, pytest.raises(ConnectionFailed) as caught:
+        client.projects.list()
+    assert len(sleeps.waits_s) == 2
+    assert caught.value.status is None
+    assert "Cannot reach" in caught.value.user_message
+
+
+def test_timeout_against_a_server_that_sleeps() -> None:
+    with scripted_server(Reply(200, PAGE, delay_s=1.5)) as server, \
+            client_for(server.url, SleepLog(), max_retries=0, timeout=0.3) as client, \
+            pytest.raises(Timeout) as caught:
+        client.projects.list()
+    assert server.count == 1
+    assert "did not answer in time" in caught.value.user_message
+
+
+def test_a_timed_out_get_is_retried() -> None:
+    with scripted_server(Reply(200, PAGE, delay_s=1.5), Reply(200, PAGE)) as server, \
+            client_for(server.url, SleepLog(), timeout=0.3) as client:
+        page = client.projects.list()
+    assert server.count == 2 and page.items[0].name == "Audiobook"
+
+
+def test_bearer_scheme_sends_authorization_header() -> None:
+    with scripted_server(Reply(200, PAGE)) as server:
+        with VoxBoothClient(server.url, api_key="secret", auth_scheme="bearer") as client:
+            client.projects.list()
+        with VoxBoothClient(server.url, api_key="secret") as client:
+            client.projects.list()
+    bearer, plain = (s.headers for s in server.seen)
+    assert bearer.get("Authorization") == "Bearer secret" and "api-key" not in bearer
+    assert plain.get("api-key") == "secret" and "Authorization" not in plain
+
+
+def test_unknown_fields_from_a_server_are_kept() -> None:
+    page = {"list": [{"id": "p1", "name": "A", "colour": "teal"}],
+            "pagination": {"count": 1, "limit": 50, "offset": 0}, "next": None}
+    with scripted_server(Reply(200, page)) as server, VoxBoothClient(server.url) as client:
+        project = client.projects.list().items[0]
+    assert project.model_extra == {"colour": "teal"}
