@@ -1,0 +1,259 @@
+"""`receive_upload` behind a real uvicorn on loopback: multipart, base64 JSON, limits, memory."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.server import free_port
+from voxbooth.server.uploads import safe_filename
+
+MAX_BYTES = 50 * 1024 * 1024
+MEGABYTE = 1024 * 1024
+TOO_LARGE = "Audio file exceeds maximum size limit (50 MB)"
+
+
+class UploadServer:
+    def __init__(self, tmp_dir: Path, log_path: Path) -> None:
+        self.tmp_dir = tmp_dir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        with log_path.open("wb") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "tests.support.upload_app", str(self.port),
+                 str(tmp_dir), str(MAX_BYTES)],
+                stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parents[2])
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(log_path.read_text())
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+    def memory(self) -> dict[str, int]:
+        return httpx.get(f"{self.url}/memory").json()
+
+    def leftovers(self) -> list[Path]:
+        return list(self.tmp_dir.iterdir()) if self.tmp_dir.exists() else []
+
+
+@pytest.fixture(scope="module")
+def upload_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UploadServer]:
+    base = tmp_path_factory.mktemp("uploads")
+    server = UploadServer(base / "tmp", base / "server.log")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture()
+def client(upload_server: UploadServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=upload_server.url, timeout=60) as http:
+        yield http
+    assert upload_server.leftovers() == [], "a temporary upload file was left behind"
+
+
+AUDIO = b"RIFF" + os.urandom(3000)
+
+
+def test_multipart_data_field_keeps_bytes_and_text_fields(client: httpx.Client) -> None:
+    reply = client.post("/upload", files={"data": ("take one.wav", AUDIO, "audio/wav")},
+                        data={"label": "Take 1", "microphone": "file"})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["sha256"] == hashlib.sha256(AUDIO).hexdigest()
+    assert body["size_bytes"] == len(AUDIO)
+    assert body["filename"] == "take one.wav"
+    assert body["fields"] == {"label": "Take 1", "microphone": "file"}
+    assert body["content_type"] == "audio/wav"
+
+
+def test_multipart_file_field_as_in_seed_000(client: httpx.Client) -> None:
+    reply = client.post("/upload", files={"file": ("voice_sample.wav", AUDIO)},
+                        data={"name": "Professional Voice", "tags": "professional,clear"})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["fields"]["tags"] == "professional,clear"
+    assert reply.json()["sha256"] == hashlib.sha256(AUDIO).hexdigest()
+
+
+@pytest.mark.parametrize(("sent", "kept"), [
+    ("../../etc/passwd", "passwd"),
+    ("..\\..\\windows\\take.wav", "take.wav"),
+    ("/abs/path/take.wav", "take.wav"),
+    ("..", None),
+    ("dir/", None),
+])
+def test_file_names_keep_only_a_safe_basename(client: httpx.Client, sent: str,
+                                               kept: str | None) -> None:
+    reply = client.post("/upload", files={"data": (sent, AUDIO)})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["filename"] == kept
+
+
+@pytest.mark.parametrize(("sent", "kept"), [
+    ("bad\x00name.wav", "badname.wav"),
+    ("C:\\Users\\me\\take.wav", "take.wav"),
+    ("a/../../..", None),
+    ("x" * 300 + ".flac", "x" * 250 + ".flac"),
+    ("", None),
+])
+def test_safe_filename(sent: str, kept: str | None) -> None:
+    assert safe_filename(sent) == kept
+
+
+def test_json_base64_as_in_seed_001(client: httpx.Client) -> None:
+    encoded = base64.b64encode(AUDIO).decode()
+    reply = client.post("/upload", json={"file": encoded, "label": "JSON take", "starred": True,
+                                         "filename": "../x/take.wav"})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["sha256"] == hashlib.sha256(AUDIO).hexdigest()
+    assert body["fields"]["label"] == "JSON take"
+    assert body["fields"]["starred"] == "true"
+    assert body["filename"] == "take.wav"
+
+
+def test_json_base64_with_escaped_slashes_line_breaks_and_data_uri(client: httpx.Client) -> None:
+    encoded = base64.encodebytes(AUDIO).decode()  # 76-character lines
+    raw = json.dumps({"data": "data:audio/wav;base64," + encoded}).replace("/", "\\/")
+    reply = client.post("/upload", content=raw, headers={"content-type": "application/json"})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["sha256"] == hashlib.sha256(AUDIO).hexdigest()
+
+
+@pytest.mark.parametrize(("body", "status", "words"), [
+    ({"file": "not base64 at all!!"}, 422, "not valid base64"),
+    ({"file": "QUJD" * 10 + "A"}, 422, "not valid base64"),
+    ({"file": "QQ==QUJD"}, 422, "not valid base64"),
+    ({"file": 12345}, 422, "must be a base64 string"),
+    ({"label": "no audio"}, 422, "No audio file"),
+    ({"file": ""}, 422, "empty"),
+])
+def test_json_bad_bodies(client: httpx.Client, body: dict[str, object], status: int,
+                         words: str) -> None:
+    reply = client.post("/upload", json=body)
+    assert reply.status_code == status, reply.text
+    assert words in reply.json()["detail"]
+
+
+@pytest.mark.parametrize("raw", [b'{"file": "QUJD"', b'["QUJD"]', b'{"file": "QUJD"} x',
+                                 b"{file: 1}"])
+def test_malformed_json_is_a_400(client: httpx.Client, raw: bytes) -> None:
+    reply = client.post("/upload", content=raw, headers={"content-type": "application/json"})
+    assert reply.status_code == 400, reply.text
+    assert "Malformed JSON body" in reply.json()["detail"]
+
+
+def test_multipart_without_the_file_field(client: httpx.Client) -> None:
+    reply = client.post("/upload", files={"label": (None, "only text")})
+    assert reply.status_code == 422
+    assert reply.json()["detail"] == (
+        "No audio file in the request: send it in the field 'data' or 'file'")
+
+
+def test_multipart_file_in_another_field_is_named(client: httpx.Client) -> None:
+    reply = client.post("/upload", files={"audio": ("take.wav", AUDIO)})
+    assert reply.status_code == 422
+    assert "'audio'" in reply.json()["detail"]
+
+
+def test_multipart_empty_file(client: httpx.Client) -> None:
+    reply = client.post("/upload", files={"data": ("take.wav", b"")})
+    assert reply.status_code == 422
+    assert reply.json()["detail"] == "The uploaded audio file is empty (0 bytes)"
+
+
+def test_multipart_cut_before_closing_boundary(client: httpx.Client) -> None:
+    head = b"--XyZ\r\nContent-Disposition: form-data; name=\"data\"; filename=\"a.wav\"\r\n\r\n"
+    reply = client.post("/upload", content=head + AUDIO,
+                        headers={"content-type": "multipart/form-data; boundary=XyZ"})
+    assert reply.status_code == 400
+    assert "closing boundary" in reply.json()["detail"]
+
+
+def test_other_content_types_are_415(client: httpx.Client) -> None:
+    reply = client.post("/upload", content=AUDIO, headers={"content-type": "audio/wav"})
+    assert reply.status_code == 415
+    assert "audio/wav" in reply.json()["detail"]
+
+
+def _zeros(total: int, chunk: int = MEGABYTE) -> Iterator[bytes]:
+    block = bytes(chunk)
+    for start in range(0, total, chunk):
+        yield block[: min(chunk, total - start)]
+
+
+_PART_HEAD = b'--XyZ\r\nContent-Disposition: form-data; name="data"; filename="big.wav"\r\n\r\n'
+_PART_TAIL = b"\r\n--XyZ--\r\n"
+
+
+def _multipart_stream(total: int) -> Iterator[bytes]:
+    yield _PART_HEAD
+    yield from _zeros(total)
+    yield _PART_TAIL
+
+
+def test_51_megabytes_refused_from_content_length(client: httpx.Client,
+                                                  upload_server: UploadServer) -> None:
+    size = 51 * MEGABYTE
+    envelope = len(_PART_HEAD) + len(_PART_TAIL)
+    before = upload_server.memory()
+    reply = client.post(
+        "/upload", content=_multipart_stream(size),
+        headers={"content-type": "multipart/form-data; boundary=XyZ",
+                 "content-length": str(size + envelope)})
+    assert reply.status_code == 413
+    assert reply.json()["detail"] == TOO_LARGE
+    after = upload_server.memory()
+    # The limit is checked before the body is read: the server cannot have grown by the body.
+    assert after["peak_rss_bytes"] - before["peak_rss_bytes"] < size // 4
+
+
+def test_51_megabytes_refused_while_streaming_without_content_length(
+        client: httpx.Client, upload_server: UploadServer) -> None:
+    size = 51 * MEGABYTE
+    before = upload_server.memory()
+    reply = client.post("/upload", content=_multipart_stream(size),
+                        headers={"content-type": "multipart/form-data; boundary=XyZ"})
+    assert reply.status_code == 413
+    assert reply.json()["detail"] == TOO_LARGE
+    after = upload_server.memory()
+    growth = after["peak_rss_bytes"] - before["peak_rss_bytes"]
+    print(f"peak RSS growth on a streamed 51 MB refusal: {growth / MEGABYTE:.1f} MB")
+    assert growth < size // 4
+
+
+def test_51_megabytes_of_base64_json_refused(client: httpx.Client,
+                                             upload_server: UploadServer) -> None:
+    size = 51 * MEGABYTE  # decoded size; the JSON body is 4/3 of that
+
+    def body() -> Iterator[bytes]:
+        yield b'{"label": "big", "file": "'
+        for chunk in _zeros(size, 3 * 256 * 1024):
+            yield base64.b64encode(chunk)
+        yield b'"}'
+
+    before = upload_server.memory()
+    reply = client.post("/upload", content=body(), headers={"content-type": "application/json"})
+    assert reply.status_code == 413
+    assert reply.json()["detail"] == TOO_LARGE
+    growth = upload_server.memory()["peak_rss_bytes"] - before["peak_rss_bytes"]
+    assert growth < size // 4
