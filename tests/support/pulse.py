@@ -1,0 +1,187 @@
+"""A virtual microphone: a private PulseAudio daemon whose null sink `vmic` is heard by PortAudio.
+
+Whatever is played into the sink (`VirtualMic.play`) is what the default input device records,
+through ALSA's `pulse`/`default` device. The daemon runs in a temp dir with its own socket, so it
+never touches another user's sound server, and it is stopped by its PID.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+SINK_RATE_HZ = 48000
+
+_CONFIG = """\
+load-module module-native-protocol-unix auth-anonymous=1 socket={socket}
+load-module module-null-sink sink_name=vmic rate={rate} channels=1
+set-default-source vmic.monitor
+set-default-sink vmic
+"""
+
+
+def pulseaudio_missing_reason() -> str | None:
+    for binary in ("pulseaudio", "pacat", "pactl"):
+        if shutil.which(binary) is None:
+            return f"{binary} is not installed (Debian packages pulseaudio, pulseaudio-utils)"
+    return None
+
+
+@dataclass
+class VirtualMic:
+    """A running private PulseAudio daemon; `env` reaches it from child processes."""
+
+    directory: Path
+    proc: subprocess.Popen[bytes]
+    env: dict[str, str]
+    players: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def play(self, samples: np.ndarray, rate_hz: int) -> subprocess.Popen[bytes]:
+        """Start playing mono float samples into the sink; returns the `pacat` process."""
+        data = np.ascontiguousarray(samples, dtype="<f4").tobytes()
+        player = subprocess.Popen(
+            ["pacat", "--playback", "--device=vmic", "--latency-msec=20",
+             "--format=float32le", f"--rate={rate_hz}", "--channels=1", "--raw"],
+            stdin=subprocess.PIPE, env=self.env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        stdin = player.stdin
+        assert stdin is not None
+
+        def feed() -> None:  # the pipe holds 64 KiB: writing blocks for as long as it plays
+            with contextlib.suppress(BrokenPipeError, ValueError):
+                stdin.write(data)
+                stdin.close()
+
+        threading.Thread(target=feed, daemon=True).start()
+        self.players.append(player)
+        return player
+
+    def record_monitor(self, path: Path, rate_hz: int = SINK_RATE_HZ) -> subprocess.Popen[bytes]:
+        """Start `parec` on the sink's monitor, writing a WAV file (to check playback)."""
+        proc = subprocess.Popen(
+            ["parec", "--device=vmic.monitor", "--latency-msec=20", "--file-format=wav",
+             "--format=float32le", f"--rate={rate_hz}", "--channels=1", str(path)],
+            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        self.players.append(proc)
+        return proc
+
+    def stop_players(self) -> None:
+        for player in self.players:
+            if player.poll() is None:
+                player.terminate()
+                try:
+                    player.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    player.kill()
+        self.players.clear()
+
+    def kill_daemon(self) -> None:
+        """Stop the daemon by its PID (also used by tests to make the device disappear)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+
+
+def _wait_until_ready(env: dict[str, str], proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 15.0
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"pulseaudio exited with {proc.returncode}")
+        done = subprocess.run(["pactl", "info"], env=env, capture_output=True, timeout=5)
+        if done.returncode == 0:
+            return
+        time.sleep(0.1)
+    raise RuntimeError("pulseaudio did not answer `pactl info` within 15 s")
+
+
+def _reinitialise_portaudio() -> None:
+    # PortAudio enumerates devices once, at initialisation: make it see the new daemon.
+    import sounddevice
+
+    sounddevice._terminate()
+    sounddevice._initialize()
+
+
+def _warm_up_capture(timeout_s: float = 20.0) -> None:
+    """Open input streams until one delivers audio promptly.
+
+    The first stream or two after the daemon starts take seconds to deliver their first block;
+    a test that starts recording then would miss its opening.
+    """
+    import sounddevice
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        frames = [0]
+
+        def count(indata: np.ndarray, n: int, t: object, status: object) -> None:
+            frames[0] += n
+
+        stream = sounddevice.InputStream(samplerate=SINK_RATE_HZ, channels=1, dtype="float32",
+                                         callback=count)
+        stream.start()
+        time.sleep(0.4)
+        stream.abort()
+        stream.close()
+        if frames[0] >= SINK_RATE_HZ // 5:
+            return
+    raise RuntimeError("the virtual microphone delivered no audio within 20 s")
+
+
+@contextmanager
+def virtual_mic() -> Iterator[VirtualMic]:
+    """Start the daemon, point this process (and children, via `env`) at it, stop it after."""
+    directory = Path(tempfile.mkdtemp(prefix="vmic-"))
+    config = directory / "daemon.pa"
+    config.write_text(_CONFIG.format(socket=directory / "native", rate=SINK_RATE_HZ))
+    overrides = {
+        "PULSE_SERVER": f"unix:{directory / 'native'}",
+        "PULSE_RUNTIME_PATH": str(directory / "runtime"),
+        "PULSE_STATE_PATH": str(directory / "state"),
+        "PULSE_CONFIG_PATH": str(directory / "config"),
+        "HOME": os.environ.get("HOME", str(directory)),
+    }
+    saved = {key: os.environ.get(key) for key in overrides}
+    env = {**os.environ, **overrides}
+    log = (directory / "daemon.log").open("wb")
+    proc = subprocess.Popen(
+        ["pulseaudio", "-n", "-F", str(config), "--daemonize=no", "--exit-idle-time=-1",
+         "--use-pid-file=no", "--disallow-exit"],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    mic = VirtualMic(directory=directory, proc=proc, env=env)
+    try:
+        _wait_until_ready(env, proc)
+        os.environ.update(overrides)
+        _reinitialise_portaudio()
+        _warm_up_capture()
+        yield mic
+    finally:
+        mic.stop_players()
+        mic.kill_daemon()
+        log.close()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        _reinitialise_portaudio()
+        shutil.rmtree(directory, ignore_errors=True)
