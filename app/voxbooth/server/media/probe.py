@@ -9,7 +9,7 @@ import numpy as np
 import soundfile as sf
 
 from voxbooth.server.media import pyav
-from voxbooth.server.media.errors import AudioRejected, EmptyAudio, UndecodableAudio
+from voxbooth.server.media.errors import AudioRejected, UndecodableAudio
 from voxbooth.server.media.sniff import Sniffed, sniff_file
 from voxbooth.server.media.wavcheck import check_wav
 
@@ -52,13 +52,16 @@ def _probe_soundfile(path: Path, sniffed: Sniffed, size_bytes: int) -> AudioInfo
     info = sf.info(str(path))
     if info.samplerate <= 0 or info.channels <= 0:
         raise UndecodableAudio("the header gives no sample rate or channel count")
+    frames = int(info.frames)
+    if frames <= 0:
+        raise UndecodableAudio("no audio frames could be decoded (the file may be cut off)")
     with sf.SoundFile(str(path)) as audio:
         first = audio.read(_CHECK_FRAMES, dtype="float32", always_2d=True)
-    frames = int(info.frames)
-    if first.shape[0] == 0 or frames <= 0:
-        raise EmptyAudio("no audio frames could be decoded")
-    if not np.isfinite(first).all():
-        raise UndecodableAudio("the first samples are not finite numbers")
+        if first.shape[0] == 0:
+            raise UndecodableAudio("no audio frames could be decoded")
+        if not np.isfinite(first).all():
+            raise UndecodableAudio("the first samples are not finite numbers")
+        _check_reaches_end(audio, path, frames)
     return AudioInfo(
         format=sniffed.format,
         mime=sniffed.mime,
@@ -71,6 +74,37 @@ def _probe_soundfile(path: Path, sniffed: Sniffed, size_bytes: int) -> AudioInfo
         container=sniffed.container,
         decoder="soundfile",
     )
+
+
+def _check_reaches_end(audio: sf.SoundFile, path: Path, frames: int) -> None:
+    """A cut FLAC or MP3 keeps the full length in its header: decode the last block to see."""
+    start = max(0, frames - _CHECK_FRAMES)
+    try:
+        audio.seek(start)
+        tail_frames = audio.read(frames - start, dtype="float32", always_2d=True).shape[0]
+    except (sf.LibsndfileError, RuntimeError):
+        tail_frames = 0
+    if tail_frames == frames - start:
+        return
+    decodable = _decodable_frames(path)
+    rate_hz = audio.samplerate
+    raise UndecodableAudio(
+        f"the header says {frames / rate_hz:.2f} s but the audio ends after "
+        f"{decodable / rate_hz:.2f} s (the file is cut off or damaged)")
+
+
+def _decodable_frames(path: Path) -> int:
+    count = 0
+    try:
+        with sf.SoundFile(str(path)) as audio:
+            while True:
+                got = audio.read(_CHECK_FRAMES, dtype="float32", always_2d=True).shape[0]
+                if got == 0:
+                    break
+                count += got
+    except (sf.LibsndfileError, RuntimeError):
+        pass
+    return count
 
 
 def _probe_fallback(
