@@ -99,6 +99,11 @@ class VoxBoothClient:
     def retry(self) -> RetryPolicy:
         return self._core.retry
 
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A raw call with this client's credentials, retries and errors, for what no
+        resource wraps (yet). Keyword arguments: params, json, content, headers, timeout."""
+        return self._core.send(method, path, **kwargs)
+
     # -- sessions and keys ------------------------------------------------------------------
     def login(self, email: str, password: str) -> LoginSession:
         return self.auth.login(email, password)

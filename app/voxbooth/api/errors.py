@@ -78,6 +78,12 @@ class NotFound(APIStatusError):
     summary = "Not found on the service (deleted, or never existed)"
 
 
+class Gone(NotFound):
+    """410: the record exists but its stored audio does not (a server-side loss)."""
+
+    summary = "The stored audio is missing on the service"
+
+
 class Conflict(APIStatusError):
     summary = "This conflicts with what is already on the service"
 
@@ -136,6 +142,7 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
     403: Forbidden,
     404: NotFound,
     409: Conflict,
+    410: Gone,
     413: PayloadTooLarge,
     422: Unprocessable,
     429: RateLimited,

@@ -41,6 +41,10 @@ class Projects(Resource):
             body["owner"] = owner
         return self._parse(Project, self._core.request_json("POST", "/api/projects", json=body))
 
+    def get(self, project_id: str) -> Project:
+        """One project by id (VoxBooth serves this beside the seed's `by-url`)."""
+        return self._parse(Project, self._get(f"/api/projects/{project_id}"))
+
     def rename(self, project_id: str, name: str) -> Project:
         data = self._core.request_json("PATCH", f"/api/projects/{project_id}",
                                        json={"name": name})

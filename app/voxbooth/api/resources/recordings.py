@@ -111,11 +111,21 @@ class Recordings(Resource):
                                 params={"format": format}, on_progress=on_progress,
                                 cancel=cancel)
 
-    def waveform(self, recording_id: str) -> Any:
-        """The precomputed min/max peaks behind `waveform_url`, as the server sends them."""
-        recording = self.get(recording_id)
-        url = recording.waveform_url or f"/api/recordings/{recording_id}/waveform"
-        return self._core.request_json("GET", url)
+    def waveform(self, recording: str | Recording, *, timeout_s: float = 30.0,
+                 poll_s: float = 0.2) -> Any:
+        """The min/max peaks behind `waveform_url`, as the server sends them (JSON).
+
+        The service computes peaks in the background and answers 202 until they are ready;
+        this waits for them up to `timeout_s`.
+        """
+        if isinstance(recording, Recording):
+            url = recording.waveform_url or f"/api/recordings/{recording.id}/waveform"
+        else:
+            url = f"/api/recordings/{recording}/waveform"
+        response = wait_until(lambda: self._core.send("GET", url),
+                              lambda r: r.status_code != 202, what="waveform peaks",
+                              timeout_s=timeout_s, poll_s=poll_s)
+        return response.json()
 
     def export(
         self,

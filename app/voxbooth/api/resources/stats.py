@@ -12,10 +12,14 @@ class Stats(Resource):
     def account(self) -> AccountStats:
         return self._parse(AccountStats, self._get("/api/stats"))
 
-    def projects(self, project_ids: Sequence[str]) -> list[ProjectStats]:
-        data = self._get("/api/stats/projects", project_ids=list(project_ids))
+    def projects(self, project_ids: Sequence[str] | None = None) -> list[ProjectStats]:
+        """Per project (every project of the account when no ids are given)."""
+        data = self._get("/api/stats/projects",
+                         project_ids=list(project_ids) if project_ids else None)
         return self._parse_list(ProjectStats, data)
 
-    def folders(self, folder_ids: Sequence[str]) -> list[FolderStats]:
-        data = self._get("/api/stats/folders", folder_ids=list(folder_ids))
+    def folders(self, folder_ids: Sequence[str] | None = None) -> list[FolderStats]:
+        """Per folder (every folder of the account when no ids are given)."""
+        data = self._get("/api/stats/folders",
+                         folder_ids=list(folder_ids) if folder_ids else None)
         return self._parse_list(FolderStats, data)
