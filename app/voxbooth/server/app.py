@@ -1,0 +1,118 @@
+"""The FastAPI application: wiring only (settings, database, blob store, job runner, routers).
+
+Other packages plug in by module name, so adding a resource never means editing the wiring of
+another: a module in `ROUTER_MODULES` exposes `router`; a module in `JOB_MODULES` exposes
+`register_jobs(runner: JobRunner) -> None`. Names marked optional are skipped while absent.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from types import ModuleType
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from voxbooth.server import errors, jobs, migrate
+from voxbooth.server.blobs import FileBlobStore
+from voxbooth.server.catalogue import load_catalogue
+from voxbooth.server.db import make_engine, make_session_factory, session_scope
+from voxbooth.server.services import accounts
+from voxbooth.server.settings import Settings
+
+log = logging.getLogger("voxbooth.server")
+
+# (module, required)
+ROUTER_MODULES: list[tuple[str, bool]] = [
+    ("voxbooth.server.routes.health", True),
+    ("voxbooth.server.routes.auth", True),
+    ("voxbooth.server.routes.credits", True),
+    ("voxbooth.server.routes.projects", True),
+    ("voxbooth.server.routes.folders", True),
+    ("voxbooth.server.routes.recordings", True),
+    ("voxbooth.server.routes.notes", True),
+    ("voxbooth.server.routes.stats", True),
+    ("voxbooth.server.routes.voices", True),
+    # the conversion engine's resources (issue 4)
+    ("voxbooth.server.routes.calibrations", False),
+    ("voxbooth.server.routes.orders", False),
+    ("voxbooth.server.routes.tts", False),
+    ("voxbooth.server.routes.accents", False),
+    ("voxbooth.server.routes.voice_samples", False),
+]
+
+JOB_MODULES: list[tuple[str, bool]] = [
+    ("voxbooth.server.services.waveforms", True),
+    ("voxbooth.server.conversion", False),
+]
+
+
+def _import(name: str, required: bool) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if required or exc.name != name:
+            raise
+        return None
+
+
+def _operation_id(route: APIRoute) -> str:
+    # The route function's name ("list_projects"): stable across releases and readable.
+    return route.name
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    settings.ensure_dirs()
+    engine = make_engine(settings.sqlalchemy_url)
+    migrate.upgrade(engine)
+    factory = make_session_factory(engine)
+    jobs.install_wake_on_commit(factory)
+    blobs = FileBlobStore(settings.blobs_dir)
+    blobs.sweep_temporaries()
+    if settings.local_api_key:
+        with session_scope(factory) as session:
+            accounts.ensure_local_user(session, settings.local_api_key,
+                                       settings.local_user_email, settings.local_user_credits)
+    runner = jobs.JobRunner(
+        factory, workers=settings.job_workers,
+        services={"settings": settings, "blobs": blobs, "session_factory": factory},
+    )
+    for name, required in JOB_MODULES:
+        module = _import(name, required)
+        if module is not None:
+            module.register_jobs(runner)
+    requeued = runner.recover()
+    if requeued:
+        log.info("resuming %d job(s) interrupted by a stop", requeued)
+    app.state.engine, app.state.session_factory = engine, factory
+    app.state.blobs, app.state.runner = blobs, runner
+    runner.start()
+    try:
+        yield
+    finally:
+        runner.stop()
+        engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="VoxBooth service",
+        version="0.1.0",
+        description="Recording library and voice conversion for voice artists.",
+        lifespan=_lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.settings = settings
+    app.state.catalogue = load_catalogue()
+    errors.install_handlers(app)
+    for name, required in ROUTER_MODULES:
+        module = _import(name, required)
+        if module is not None:
+            app.include_router(module.router)
+    return app

@@ -1,0 +1,31 @@
+"""The service's tables. Import models from here: `from voxbooth.server.models import Recording`."""
+
+from voxbooth.server.models.account import ApiKey, CreditEntry, User, WebSession
+from voxbooth.server.models.base import Base
+from voxbooth.server.models.jobs import Job
+from voxbooth.server.models.library import Folder, Note, Project, Recording
+from voxbooth.server.models.voices import (
+    AccentSample,
+    Calibration,
+    PrivateVoice,
+    VoiceSample,
+    VoiceSetting,
+)
+
+__all__ = [
+    "AccentSample",
+    "ApiKey",
+    "Base",
+    "Calibration",
+    "CreditEntry",
+    "Folder",
+    "Job",
+    "Note",
+    "PrivateVoice",
+    "Project",
+    "Recording",
+    "User",
+    "VoiceSample",
+    "VoiceSetting",
+    "WebSession",
+]

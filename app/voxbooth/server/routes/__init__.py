@@ -1,0 +1,1 @@
+"""HTTP routes, one router per resource; the logic lives in `voxbooth.server.services`."""

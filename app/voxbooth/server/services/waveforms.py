@@ -1,0 +1,76 @@
+"""Waveform peaks of a recording: computed by a job after upload, served as JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.responses import JSONResponse, Response
+
+from voxbooth.dsp.peaks import PeakBuilder, PeakPyramid
+from voxbooth.server import jobs
+from voxbooth.server.blobs import BlobStore
+from voxbooth.server.errors import unprocessable
+from voxbooth.server.media import audio_rate_hz, read_audio_blocks
+from voxbooth.server.models import Recording
+
+WAVEFORM_JOB = "waveform"
+
+
+_BLOCK_FRAMES = 65536
+OVERVIEW_PEAKS = 4096  # the default level: fine enough for a full-width overview
+
+
+def compute_peaks(path: Path) -> PeakPyramid:
+    """Min/max pyramid of the file at `path`, read block by block (memory stays bounded)."""
+    builder = PeakBuilder(audio_rate_hz(path))
+    for block in read_audio_blocks(path, _BLOCK_FRAMES):
+        builder.add(block)
+    return builder.pyramid()
+
+
+def _waveform_job(ctx: jobs.JobContext) -> None:
+    rec = ctx.session.get(Recording, ctx.payload["recording_id"])
+    if rec is None or rec.blob_key is None:
+        return  # deleted meanwhile: nothing to draw
+    source = ctx.blobs.path(rec.blob_key)
+    ctx.progress(0.1, "peaks")
+    pyramid = compute_peaks(source)
+    if ctx.cancelled():
+        raise jobs.JobCancelled()
+    key = ctx.blobs.put_bytes(pyramid.to_bytes())
+    old = rec.waveform_key
+    try:
+        rec.waveform_key = key
+        ctx.session.flush()
+    except BaseException:
+        ctx.blobs.delete(key)
+        raise
+    if old:
+        ctx.blobs.delete(old)
+
+
+def register_jobs(runner: jobs.JobRunner) -> None:
+    runner.register(WAVEFORM_JOB, _waveform_job)
+
+
+def waveform_response(blobs: BlobStore, rec: Recording, *, level: int | None,
+                      samples_per_pixel: float | None, start_frame: int,
+                      end_frame: int | None, binary: bool) -> Response:
+    """The peaks as JSON (one level, optionally one span), or the whole pyramid as bytes."""
+    if rec.waveform_key is None:
+        return JSONResponse({"detail": "Waveform peaks are still being computed"},
+                            status_code=202, headers={"Retry-After": "1"})
+    data = blobs.open(rec.waveform_key).read()
+    if binary:
+        return Response(data, media_type="application/octet-stream")
+    pyramid = PeakPyramid.from_bytes(data)
+    if level is not None:
+        if level >= len(pyramid.levels):
+            raise unprocessable(f"level must be below {len(pyramid.levels)}")
+        chosen = pyramid.levels[level]
+    elif samples_per_pixel is not None:
+        chosen = pyramid.level_for(samples_per_pixel)
+    else:
+        chosen = next((lvl for lvl in pyramid.levels if len(lvl) <= OVERVIEW_PEAKS),
+                      pyramid.levels[-1])
+    return JSONResponse(pyramid.to_json(chosen, start_frame=start_frame, end_frame=end_frame))

@@ -1,0 +1,55 @@
+"""Service settings: defaults, overridden by `VOXBOOTH_*` environment variables and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MEGABYTE = 1024 * 1024
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("voxbooth", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Everything the service needs to know about where it runs and what it allows."""
+
+    model_config = SettingsConfigDict(env_prefix="VOXBOOTH_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    # Empty means "SQLite in data_dir"; any SQLAlchemy URL is accepted.
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8765
+    # When set, a local user owning this key is ensured at start-up (embedded studio, tests).
+    local_api_key: str = ""
+    local_user_email: str = "local@voxbooth.localhost"
+    # Generous: the embedded studio must never stop an artist for lack of credits.
+    local_user_credits: int = 100_000
+    new_user_credits: int = 100
+    max_upload_bytes: int = 50 * MEGABYTE
+    job_workers: int = 2
+    job_max_attempts: int = 3
+    session_days: int = 30
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'voxbooth.sqlite3'}"
+
+    @property
+    def blobs_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.data_dir / "tmp"
+
+    def ensure_dirs(self) -> None:
+        for path in (self.data_dir, self.blobs_dir, self.tmp_dir):
+            path.mkdir(parents=True, exist_ok=True)
