@@ -89,7 +89,7 @@ class InlineThreadPool:
     def start(self, runnable: QRunnable) -> None:
         runnable.run()
 
-    def waitForDone(self, msecs: int = -1) -> bool:  # noqa: N802 - QThreadPool's name
+    def waitForDone(self, msecs: int = -1) -> bool:
         return True
 
 
@@ -104,9 +104,9 @@ class TaskRunner:
         self,
         fn: Callable[..., Any],
         *args: Any,
-        on_result: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-        on_progress: Callable[[int, int], None] | None = None,
+        on_result: Callable[[Any], object] | None = None,
+        on_error: Callable[[BaseException], object] | None = None,
+        on_progress: Callable[[int, int], object] | None = None,
         **kwargs: Any,
     ) -> Worker:
         """Runs `fn` in the background; callbacks are called on the GUI thread."""

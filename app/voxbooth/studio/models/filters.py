@@ -48,7 +48,7 @@ class TakesFilterProxy(QSortFilterProxyModel):
         """'' for all, else one of new/processing/done/error."""
         self._refilter(lambda: setattr(self, "_state", state))
 
-    def filterAcceptsRow(self, source_row: int,  # noqa: N802
+    def filterAcceptsRow(self, source_row: int,
                          source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.sourceModel()
         take = model.index(source_row, 0, source_parent).data(ENTITY_ROLE)

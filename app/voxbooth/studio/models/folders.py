@@ -88,25 +88,25 @@ class FolderTreeModel(QStandardItemModel):
         return list(self._items)
 
     # -- drag and drop ----------------------------------------------------------------------
-    def mimeTypes(self) -> list[str]:  # noqa: N802
+    def mimeTypes(self) -> list[str]:
         return [TAKE_IDS_MIME, FOLDER_IDS_MIME, "text/uri-list"]
 
-    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         mime = QMimeData()
         ids = [i.data(ID_ROLE) for i in indexes if i.isValid()]
         mime.setData(FOLDER_IDS_MIME, "\n".join(ids).encode())
         return mime
 
-    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802
+    def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
-    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int,  # noqa: N802
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int,
                         column: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
         if data.hasFormat(FOLDER_IDS_MIME):
             return True
         return parent.isValid() and (data.hasFormat(TAKE_IDS_MIME) or data.hasUrls())
 
-    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int,  # noqa: N802
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int,
                      column: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
         target = parent.data(ID_ROLE) if parent.isValid() else None
         if data.hasFormat(TAKE_IDS_MIME) and target:

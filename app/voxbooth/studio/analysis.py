@@ -1,0 +1,107 @@
+"""What the waveform view draws for a take: min/max peaks, an f0 curve, and its loudness.
+
+Plain numpy functions (no Qt), run in a worker. The studio prefers the dsp layer's pitch tracker
+when it is installed and falls back on WORLD's DIO + StoneMask, which is fast enough for a view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+F0_FRAME_PERIOD_S = 0.01
+F0_FLOOR_HZ = 60.0
+F0_CEIL_HZ = 800.0
+PEAK_BUCKETS = 8000  # min/max pairs kept for display; pyqtgraph peak-downsamples further
+
+
+@dataclass(frozen=True)
+class TakeAudio:
+    samples: np.ndarray  # float32 mono
+    rate_hz: int
+    peak_times_s: np.ndarray  # interleaved min/max: two points per bucket
+    peak_values: np.ndarray
+    f0_times_s: np.ndarray
+    f0_hz: np.ndarray  # NaN where unvoiced: drawn as gaps
+    loudness_db: float
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / self.rate_hz if self.rate_hz else 0.0
+
+
+def read_mono(path: Path) -> tuple[np.ndarray, int]:
+    data, rate_hz = sf.read(str(path), dtype="float32", always_2d=True)
+    return np.ascontiguousarray(data.mean(axis=1), dtype=np.float32), int(rate_hz)
+
+
+def min_max_peaks(samples: np.ndarray, rate_hz: int,
+                  buckets: int = PEAK_BUCKETS) -> tuple[np.ndarray, np.ndarray]:
+    """Interleaved (min, max) per bucket with their times in seconds; short takes are returned
+    sample by sample."""
+    n = len(samples)
+    if n == 0:
+        return np.zeros(0), np.zeros(0)
+    if n <= 2 * buckets:
+        return np.arange(n) / rate_hz, samples.astype(np.float64)
+    size = n // buckets
+    trimmed = samples[: size * buckets].reshape(buckets, size)
+    values = np.empty(2 * buckets)
+    values[0::2] = trimmed.min(axis=1)
+    values[1::2] = trimmed.max(axis=1)
+    starts = np.arange(buckets) * size
+    times = np.empty(2 * buckets)
+    times[0::2] = starts / rate_hz
+    times[1::2] = (starts + size / 2) / rate_hz
+    return times, values
+
+
+def f0_track(samples: np.ndarray, rate_hz: int) -> tuple[np.ndarray, np.ndarray]:
+    """f0 in Hz, NaN where unvoiced: the dsp layer's tracker (the one the recording desk uses),
+    else WORLD's DIO + StoneMask every 10 ms."""
+    if len(samples) < rate_hz * 0.05:
+        return np.zeros(0), np.zeros(0)
+    try:
+        from voxbooth.dsp.pitch import track_pitch
+    except ImportError:
+        return _world_f0(samples, rate_hz)
+    frames = track_pitch(samples, rate_hz)
+    return np.asarray(frames.times_s, dtype=float), np.asarray(frames.f0_hz, dtype=float)
+
+
+def _world_f0(samples: np.ndarray, rate_hz: int) -> tuple[np.ndarray, np.ndarray]:
+    import pyworld
+
+    x = samples.astype(np.float64)
+    period_ms = F0_FRAME_PERIOD_S * 1000
+    f0, times = pyworld.dio(x, rate_hz, f0_floor=F0_FLOOR_HZ, f0_ceil=F0_CEIL_HZ,
+                            frame_period=period_ms)
+    f0 = pyworld.stonemask(x, f0, times, rate_hz)
+    f0 = np.where(f0 > 0, f0, np.nan)
+    return times, f0
+
+
+def loudness_db(samples: np.ndarray, rate_hz: int) -> float:
+    """Integrated loudness (LUFS, BS.1770) or RMS dBFS for takes too short to gate."""
+    if len(samples) == 0:
+        return -120.0
+    try:
+        import pyloudnorm
+
+        value = float(pyloudnorm.Meter(rate_hz).integrated_loudness(samples.astype(np.float64)))
+        if np.isfinite(value):
+            return value
+    except (ValueError, ImportError):
+        pass
+    rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
+    return 20.0 * np.log10(max(rms, 1e-6))
+
+
+def analyse_take(path: Path) -> TakeAudio:
+    samples, rate_hz = read_mono(path)
+    peak_t, peak_v = min_max_peaks(samples, rate_hz)
+    f0_t, f0 = f0_track(samples, rate_hz)
+    return TakeAudio(samples, rate_hz, peak_t, peak_v, f0_t, f0, loudness_db(samples, rate_hz))

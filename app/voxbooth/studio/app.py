@@ -1,0 +1,100 @@
+"""Starting the studio: the QApplication, the theme, the window, and the service behind it."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from voxbooth.studio.context import StudioContext
+from voxbooth.studio.settings import REMOTE, ServerChoice, StudioSettings
+from voxbooth.studio.theme import apply_theme, follow_os_theme
+from voxbooth.studio.window import MainWindow
+
+SETTINGS_DIR_ENV = "VOXBOOTH_STUDIO_SETTINGS_DIR"  # tests and benchmarks keep settings apart
+TIMING_ENV = "VOXBOOTH_STUDIO_TIMING"  # prints start-up milestones for the benchmarks
+
+
+def make_application(argv: Sequence[str] = ()) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication([sys.argv[0], *argv])
+    app.setOrganizationName("VoxBooth")
+    app.setApplicationName("Studio")
+    app.setApplicationDisplayName("VoxBooth Studio")
+    app.setDesktopFileName("voxbooth")
+    return app
+
+
+def make_settings() -> StudioSettings:
+    folder = os.environ.get(SETTINGS_DIR_ENV)
+    if folder:
+        return StudioSettings(QSettings(str(Path(folder) / "studio.ini"),
+                                        QSettings.Format.IniFormat))
+    return StudioSettings()
+
+
+class _Milestones(QObject):
+    """Prints when the window first paints and when the service is usable (benchmarks)."""
+
+    def __init__(self, window: MainWindow, started_s: float) -> None:
+        super().__init__(window)
+        self.started_s = started_s
+        self.painted = False
+        window.installEventFilter(self)
+        window.library.projects_loaded.connect(lambda: self._say("service-ready"))
+
+    def _say(self, what: str) -> None:
+        print(f"voxbooth-studio {what} {time.perf_counter() - self.started_s:.3f}", flush=True)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.painted and event.type() == QEvent.Type.Paint:
+            self.painted = True
+            QTimer.singleShot(0, lambda: self._say("first-paint"))
+        return False
+
+
+def build_studio(app: QApplication, *, data_dir: Path | None = None, server_url: str = "",
+                 settings: StudioSettings | None = None) -> MainWindow:
+    """The window with its context; call `window.context.connection.start()` once shown."""
+    settings = settings or make_settings()
+    if data_dir is not None or server_url:
+        choice = settings.server()
+        settings.set_server(ServerChoice(
+            mode=REMOTE if server_url else choice.mode if data_dir is None else "embedded",
+            remote_url=server_url or choice.remote_url, email=choice.email,
+            data_dir=data_dir or choice.data_dir))
+    dark = apply_theme(app)
+    follow_os_theme(app)
+    return MainWindow(StudioContext.create(settings), dark)
+
+
+def run(argv: Sequence[str] = (), *, data_dir: Path | None = None, server_url: str = "") -> int:
+    started_s = time.perf_counter()
+    app = make_application(argv)
+    window = build_studio(app, data_dir=data_dir, server_url=server_url)
+    if os.environ.get(TIMING_ENV):
+        _Milestones(window, started_s)
+    window.show()
+    QTimer.singleShot(0, window.context.connection.start)
+    try:
+        return int(app.exec())
+    finally:
+        shutdown(window)
+
+
+def shutdown(window: MainWindow) -> None:
+    """After the event loop: lets queued work finish briefly, then stops the embedded service."""
+    pool = window.context.runner.pool
+    wait = getattr(pool, "waitForDone", None)
+    if wait is not None:
+        wait(5000)
+    window.context.connection.stop()

@@ -1,0 +1,115 @@
+"""What each window action does when it needs to ask the user something first (a name, a
+confirmation, a file to save to). Kept out of the window class, which only wires."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from voxbooth.studio.controllers.library import LibraryController
+from voxbooth.studio.controllers.requests import Requests
+from voxbooth.studio.controllers.uploads import UploadController
+from voxbooth.studio.uploadcheck import AUDIO_SUFFIXES
+from voxbooth.studio.widgets.views import FolderView, TakesView
+
+
+class Commands:
+    def __init__(self, parent: QWidget, library: LibraryController, uploads: UploadController,
+                 requests: Requests, folder_view: FolderView, takes_view: TakesView) -> None:
+        self.parent = parent
+        self.library = library
+        self.uploads = uploads
+        self.requests = requests
+        self.folder_view = folder_view
+        self.takes_view = takes_view
+
+    def _ask(self, title: str, label: str, text: str = "") -> str:
+        value, ok = QInputDialog.getText(self.parent, title, label, text=text)
+        return value.strip() if ok else ""
+
+    def _confirm(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self.parent, title, question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    # -- projects and folders ---------------------------------------------------------------------
+    def new_project(self) -> None:
+        name = self._ask("New project", "Project name:")
+        if name:
+            self.library.create_project(name)
+
+    def rename_project(self) -> None:
+        project = self.library.projects.project_at(
+            self.library.projects.row_of(self.library.project_id))
+        if project is not None:
+            name = self._ask("Rename project", "Project name:", project.name)
+            if name and name != project.name:
+                self.library.rename_project(project.id, name)
+
+    def delete_project(self) -> None:
+        project_id = self.library.project_id
+        row = self.library.projects.row_of(project_id)
+        project = self.library.projects.project_at(row) if row >= 0 else None
+        if project is not None and self._confirm(
+                "Delete project", f"Delete “{project.name}” with all its folders and takes?"):
+            self.library.delete_project(project.id)
+
+    def new_folder(self, inside: bool = False) -> None:
+        parent_id = self.folder_view.current_id() if inside else None
+        name = self._ask("New folder", "Folder name:")
+        if name:
+            self.library.create_folder(name, parent_id or None)
+
+    def rename_folder(self) -> None:
+        folder = self.library.folders.folder(self.folder_view.current_id())
+        if folder is not None:
+            name = self._ask("Rename folder", "Folder name:", folder.name)
+            if name and name != folder.name:
+                self.library.rename_folder(folder.id, name)
+
+    def delete_folder(self) -> None:
+        folder = self.library.folders.folder(self.folder_view.current_id())
+        if folder is not None and self._confirm(
+                "Delete folder", f"Delete the folder “{folder.name}” and the takes in it?"):
+            self.library.delete_folder(folder.id)
+
+    # -- takes ----------------------------------------------------------------------------------
+    def rename_take(self) -> None:
+        take = self.library.takes.take(self.takes_view.current_id() or "")
+        if take is not None:
+            label = self._ask("Rename take", "Label:", take.label)
+            if label and label != take.label:
+                self.library.rename_take(take.id, label)
+
+    def note_take(self) -> None:
+        take = self.library.takes.take(self.takes_view.current_id() or "")
+        if take is not None:
+            text, ok = QInputDialog.getMultiLineText(self.parent, "Note", "Note:", take.note)
+            if ok:
+                self.library.set_note(take.id, text.strip())
+
+    def import_files(self) -> None:
+        patterns = " ".join(f"*{s}" for s in sorted(AUDIO_SUFFIXES))
+        paths, _ = QFileDialog.getOpenFileNames(self.parent, "Add audio files", "",
+                                                f"Audio ({patterns})")
+        if paths:
+            self.uploads.add(paths, self.library.folder_id)
+
+    def export_project(self) -> None:
+        if not self.library.project_id:
+            return
+        self._export("export_project", self.library.project_id, "project.zip")
+
+    def export_original(self) -> None:
+        take = self.library.takes.take(self.takes_view.current_id() or "")
+        if take is not None:
+            original = take.original_id if take.is_conversion else take.id
+            self._export("export_original", original or take.id, f"{take.label or 'take'}.zip")
+
+    def _export(self, method: str, entity_id: str, suggested: str) -> None:
+        dest, _ = QFileDialog.getSaveFileName(self.parent, "Export to zip",
+                                              str(Path.home() / suggested), "Zip (*.zip)")
+        if dest:
+            self.library.message.emit(f"Exporting to {dest}…")
+            self.requests.call(method, entity_id, Path(dest),
+                               on_result=lambda p: self.library.message.emit(f"Saved {p}"))

@@ -1,0 +1,32 @@
+"""What the window is built from, passed in rather than found (STYLE.md habit 7): tests build
+their own with an inline pool, a given server, a temp cache."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from voxbooth.studio.connection import ServiceConnection
+from voxbooth.studio.playback import AuditionPlayer
+from voxbooth.studio.settings import StudioSettings
+from voxbooth.studio.workers import Pool, TaskRunner
+
+
+@dataclass
+class StudioContext:
+    settings: StudioSettings
+    runner: TaskRunner
+    connection: ServiceConnection
+    player: AuditionPlayer
+    cache_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="voxbooth-")))
+    upload_pool: Pool | None = None  # None: a pool of its own, three uploads at a time
+
+    @classmethod
+    def create(cls, settings: StudioSettings | None = None,
+               runner: TaskRunner | None = None) -> StudioContext:
+        settings = settings or StudioSettings()
+        runner = runner or TaskRunner()
+        connection = ServiceConnection(runner, settings)
+        device = settings.output_device() or None
+        return cls(settings, runner, connection, AuditionPlayer(device=device))

@@ -1,0 +1,1 @@
+"""What happens when the user acts: thin Qt objects between actions, workers and item models."""

@@ -1,0 +1,1 @@
+"""The studio's dialogs: settings, statistics and credits, keyboard shortcuts."""

@@ -1,0 +1,174 @@
+"""Settings: the server (embedded or remote, API key or login), audio devices, storage."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voxbooth.studio.settings import (
+    EMBEDDED,
+    REMOTE,
+    ServerChoice,
+    StudioSettings,
+    load_api_key,
+    store_api_key,
+)
+from voxbooth.studio.workers import TaskRunner
+
+
+def list_device_names(direction: str) -> list[str]:
+    """Worker thread: PortAudio's device list (it can take a moment to open)."""
+    from voxbooth.audio.devices import list_devices
+
+    return [d.name for d in list_devices(direction)]  # type: ignore[arg-type]
+
+
+def login_for_key(url: str, email: str, password: str) -> str:
+    """Worker thread: logs in and makes an API key for this studio, so no password is kept."""
+    from voxbooth.api import VoxBoothClient
+
+    with VoxBoothClient(url) as client:
+        client.login(email, password)
+        return client.create_api_key()
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: StudioSettings, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.settings = settings
+        self.runner = runner
+        choice = settings.server()
+        self.embedded = QRadioButton("Embedded service on this computer (default)")
+        self.remote = QRadioButton("Remote VoxBooth server")
+        group = QButtonGroup(self)
+        group.addButton(self.embedded)
+        group.addButton(self.remote)
+        (self.remote if choice.mode == REMOTE else self.embedded).setChecked(True)
+        self.url = QLineEdit(choice.remote_url)
+        self.url.setPlaceholderText("https://voxbooth.example.org")
+        self.api_key = QLineEdit(load_api_key(choice.remote_url) or "" if choice.remote_url else "")
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.email = QLineEdit(choice.email)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.login_button = QPushButton("Log in and keep a key")
+        self.login_button.clicked.connect(self._login)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.data_dir = QLineEdit(str(settings.embedded_data_dir()))
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        self.output = QComboBox()
+        self.input = QComboBox()
+        for combo, current in ((self.output, settings.output_device()),
+                               (self.input, settings.input_device())):
+            combo.addItem("System default", "")
+            if current:
+                combo.addItem(current, current)
+                combo.setCurrentIndex(1)
+        self._fill_devices()
+        self._layout(browse)
+
+    def _layout(self, browse: QPushButton) -> None:
+        server = QGroupBox("Server")
+        form = QFormLayout(server)
+        form.addRow(self.embedded)
+        form.addRow(self.remote)
+        form.addRow("Address", self.url)
+        form.addRow("API key (kept in the OS keyring)", self.api_key)
+        form.addRow("or e-mail", self.email)
+        form.addRow("password", self.password)
+        form.addRow(self.login_button, self.status)
+        storage = QGroupBox("Storage")
+        row = QHBoxLayout(storage)
+        row.addWidget(QLabel("Embedded service data"))
+        row.addWidget(self.data_dir, 1)
+        row.addWidget(browse)
+        audio = QGroupBox("Audio devices")
+        audio_form = QFormLayout(audio)
+        audio_form.addRow("Playback", self.output)
+        audio_form.addRow("Recording", self.input)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (server, storage, audio, buttons):
+            layout.addWidget(widget)
+
+    def _fill_devices(self) -> None:
+        for combo, direction in ((self.output, "output"), (self.input, "input")):
+            self.runner.run(list_device_names, direction,
+                            on_result=partial(self._add_devices, combo),
+                            on_error=lambda _exc: None)  # no devices: the default stays
+
+    @staticmethod
+    def _add_devices(combo: QComboBox, names: list[str]) -> None:
+        for name in names:
+            if combo.findData(name) < 0:
+                combo.addItem(name, name)
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Embedded service data",
+                                                  self.data_dir.text())
+        if chosen:
+            self.data_dir.setText(chosen)
+
+    def _login(self) -> None:
+        url, email = self.url.text().strip(), self.email.text().strip()
+        password = self.password.text()
+        if not (url and email and password):
+            self.status.setText("Give the address, e-mail and password")
+            return
+        self.status.setText("Logging in…")
+        self.runner.run(login_for_key, url, email, password,
+                        on_result=self._on_key, on_error=self._on_login_error)
+
+    def _on_key(self, key: str) -> None:
+        self.api_key.setText(key)
+        self.password.clear()
+        self.remote.setChecked(True)
+        self.status.setText("Logged in; a key for this studio will be kept in the keyring")
+
+    def _on_login_error(self, exc: BaseException) -> None:
+        from voxbooth.studio.errors import user_message
+
+        self.status.setText(user_message(exc))
+
+    def choice(self) -> ServerChoice:
+        data_dir = self.data_dir.text().strip()
+        return ServerChoice(mode=REMOTE if self.remote.isChecked() else EMBEDDED,
+                            remote_url=self.url.text().strip().rstrip("/"),
+                            email=self.email.text().strip(),
+                            data_dir=Path(data_dir) if data_dir else None)
+
+    def save(self) -> bool:
+        """Stores everything; returns whether the server changed (the studio reconnects)."""
+        before = self.settings.server()
+        after = self.choice()
+        self.settings.set_server(after)
+        if after.remote_url:
+            store_api_key(after.remote_url, self.api_key.text().strip())
+        self.settings.set_output_device(str(self.output.currentData() or ""))
+        self.settings.set_input_device(str(self.input.currentData() or ""))
+        self.settings.sync()
+        return before != after or (after.mode == REMOTE and self.api_key.isModified())

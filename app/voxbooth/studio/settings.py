@@ -1,0 +1,115 @@
+"""The studio's settings: QSettings for choices and layout, the OS keyring for secrets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import keyring
+import keyring.errors
+from PySide6.QtCore import QByteArray, QSettings
+
+from voxbooth.studio.embedded import default_data_dir
+
+KEYRING_SERVICE = "VoxBooth"
+EMBEDDED, REMOTE = "embedded", "remote"
+
+
+@dataclass
+class ServerChoice:
+    mode: str = EMBEDDED  # EMBEDDED or REMOTE
+    remote_url: str = ""
+    email: str = ""  # login instead of an API key when set
+    data_dir: Path | None = None  # the embedded service's; None: the OS default
+
+
+class StudioSettings:
+    """Typed access to QSettings (dependencies passed in: tests give their own QSettings)."""
+
+    def __init__(self, qsettings: QSettings | None = None) -> None:
+        self.qs = qsettings if qsettings is not None else QSettings("VoxBooth", "Studio")
+
+    # -- server -------------------------------------------------------------------------------
+    def server(self) -> ServerChoice:
+        data_dir = str(self.qs.value("server/data_dir", "") or "")
+        return ServerChoice(
+            mode=str(self.qs.value("server/mode", EMBEDDED) or EMBEDDED),
+            remote_url=str(self.qs.value("server/remote_url", "") or ""),
+            email=str(self.qs.value("server/email", "") or ""),
+            data_dir=Path(data_dir) if data_dir else None,
+        )
+
+    def set_server(self, choice: ServerChoice) -> None:
+        self.qs.setValue("server/mode", choice.mode)
+        self.qs.setValue("server/remote_url", choice.remote_url)
+        self.qs.setValue("server/email", choice.email)
+        self.qs.setValue("server/data_dir", str(choice.data_dir) if choice.data_dir else "")
+
+    def embedded_data_dir(self) -> Path:
+        return self.server().data_dir or default_data_dir()
+
+    # -- audio --------------------------------------------------------------------------------
+    def output_device(self) -> str:
+        return str(self.qs.value("audio/output_device", "") or "")
+
+    def set_output_device(self, name: str) -> None:
+        self.qs.setValue("audio/output_device", name)
+
+    def input_device(self) -> str:
+        return str(self.qs.value("audio/input_device", "") or "")
+
+    def set_input_device(self, name: str) -> None:
+        self.qs.setValue("audio/input_device", name)
+
+    # -- layout and last selections -------------------------------------------------------------
+    def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
+        geometry = self.qs.value("window/geometry")
+        state = self.qs.value("window/state")
+        return (geometry if isinstance(geometry, QByteArray) else None,
+                state if isinstance(state, QByteArray) else None)
+
+    def set_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
+        self.qs.setValue("window/geometry", geometry)
+        self.qs.setValue("window/state", state)
+
+    def value(self, key: str, default: Any = "") -> Any:
+        return self.qs.value(key, default)
+
+    def set_value(self, key: str, value: Any) -> None:
+        self.qs.setValue(key, value)
+
+    def last_project_id(self) -> str:
+        return str(self.qs.value("selection/project", "") or "")
+
+    def last_folder_id(self) -> str:
+        return str(self.qs.value("selection/folder", "") or "")
+
+    def remember_selection(self, project_id: str, folder_id: str) -> None:
+        self.qs.setValue("selection/project", project_id)
+        self.qs.setValue("selection/folder", folder_id)
+
+    def sync(self) -> None:
+        self.qs.sync()
+
+
+# -- secrets: the API key of a remote server lives in the OS keyring, never in QSettings -------
+def load_api_key(server_url: str) -> str | None:
+    try:
+        return keyring.get_password(KEYRING_SERVICE, server_url)
+    except keyring.errors.KeyringError:
+        return None
+
+
+def store_api_key(server_url: str, api_key: str) -> bool:
+    """Returns False when no keyring is usable (the key then lives for this session only)."""
+    try:
+        if api_key:
+            keyring.set_password(KEYRING_SERVICE, server_url, api_key)
+        else:
+            keyring.delete_password(KEYRING_SERVICE, server_url)
+    except keyring.errors.PasswordDeleteError:
+        return True
+    except keyring.errors.KeyringError:
+        return False
+    return True

@@ -1,0 +1,57 @@
+"""Dark and light themes that follow the OS (Qt's colour scheme hint), on the Fusion style."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+from voxbooth.resources import resources_dir
+
+
+def os_prefers_dark(app: QGuiApplication) -> bool:
+    return app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    window, base, text = QColor(37, 37, 40), QColor(27, 27, 30), QColor(230, 230, 230)
+    for role, colour in (
+        (QPalette.ColorRole.Window, window), (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Base, base), (QPalette.ColorRole.AlternateBase, window),
+        (QPalette.ColorRole.ToolTipBase, base), (QPalette.ColorRole.ToolTipText, text),
+        (QPalette.ColorRole.Text, text), (QPalette.ColorRole.Button, window),
+        (QPalette.ColorRole.ButtonText, text), (QPalette.ColorRole.Highlight, QColor(64, 128, 214)),
+        (QPalette.ColorRole.HighlightedText, QColor(255, 255, 255)),
+        (QPalette.ColorRole.Link, QColor(110, 170, 255)),
+        (QPalette.ColorRole.PlaceholderText, QColor(140, 140, 140)),
+    ):
+        palette.setColor(role, colour)
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(120, 120, 120))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText,
+                     QColor(120, 120, 120))
+    return palette
+
+
+def apply_theme(app: QApplication, dark: bool | None = None) -> bool:
+    """Applies the OS's scheme (or the one asked for); returns whether it is dark."""
+    dark = os_prefers_dark(app) if dark is None else dark
+    app.setStyle("Fusion")
+    app.setPalette(dark_palette() if dark else app.style().standardPalette())
+    sheet = resources_dir() / "theme" / "studio.qss"
+    app.setStyleSheet(sheet.read_text() if sheet.is_file() else "")
+    return dark
+
+
+def follow_os_theme(app: QApplication) -> None:
+    """Re-applies the theme whenever the OS switches between dark and light."""
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
+
+
+def plot_colours(dark: bool) -> dict[str, str]:
+    """Waveform view colours for the current theme."""
+    if dark:
+        return {"background": "#1b1b1e", "wave": "#6fa8dc", "f0": "#f6b26b",
+                "playhead": "#ffffff", "axis": "#bbbbbb"}
+    return {"background": "#ffffff", "wave": "#3d6fa8", "f0": "#c0392b",
+            "playhead": "#000000", "axis": "#444444"}

@@ -1,0 +1,1 @@
+"""The studio's widgets: they show models and emit what the user asked for, nothing more."""

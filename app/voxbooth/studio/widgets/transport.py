@@ -1,0 +1,60 @@
+"""Transport and audition controls under the waveform; each button is a window action."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+
+
+def _button(action: QAction, text: str, name: str) -> QToolButton:
+    button = QToolButton()
+    button.setDefaultAction(action)
+    button.setText(text)
+    button.setObjectName(name)
+    button.setToolTip(f"{action.text()} ({action.shortcut().toString()})")
+    return button
+
+
+class TransportBar(QWidget):
+    def __init__(self, actions: dict[str, QAction], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        self.play_button = _button(actions["play_stop"], "▶ Play", "playButton")
+        self.loop_button = _button(actions["loop"], "⟲ Loop", "loopButton")
+        self.a_button = _button(actions["audition_a"], "A", "auditionA")
+        self.b_button = _button(actions["audition_b"], "B", "auditionB")
+        self.x_button = _button(actions["audition_x"], "X", "auditionX")
+        self.abx_button = _button(actions["abx_mode"], "Blind ABX", "abxMode")
+        self.says_a = _button(actions["abx_says_a"], "X is A", "abxSaysA")
+        self.says_b = _button(actions["abx_says_b"], "X is B", "abxSaysB")
+        self.time_label = QLabel("0:00.0 / 0:00.0")
+        self.time_label.setObjectName("timeLabel")
+        self.now_label = QLabel("")
+        self.now_label.setObjectName("nowPlaying")
+        self.score_label = QLabel("")
+        self.score_label.setObjectName("abxScore")
+        for widget in (self.play_button, self.loop_button, self.time_label, self.a_button,
+                       self.b_button, self.x_button, self.now_label, self.abx_button,
+                       self.says_a, self.says_b, self.score_label):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self.set_abx_visible(False)
+
+    def set_abx_visible(self, on: bool) -> None:
+        for widget in (self.x_button, self.says_a, self.says_b, self.score_label):
+            widget.setVisible(on)
+
+    def set_playing(self, playing: bool) -> None:
+        self.play_button.setText("■ Stop" if playing else "▶ Play")
+
+    def set_time(self, position_s: float, duration_s: float) -> None:
+        self.time_label.setText(f"{_clock(position_s)} / {_clock(duration_s)}")
+
+    def set_now_playing(self, label: str) -> None:
+        self.now_label.setText(f"Listening to {label}" if label else "")
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(max(0.0, seconds), 60.0)
+    return f"{int(minutes)}:{secs:04.1f}"

@@ -1,0 +1,154 @@
+"""The folder tree and the takes list: views that accept dropped files and offer a context menu."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
+    QTreeView,
+    QWidget,
+)
+
+from voxbooth.studio.models.roles import ID_ROLE, PROGRESS_ROLE
+from voxbooth.studio.models.takes import COL_STATE
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Draws a progress bar in the state column while a conversion runs."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        percent = index.data(PROGRESS_ROLE)
+        if not isinstance(percent, int) or percent < 0:
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(2, 3, -2, -3)
+        bar.minimum, bar.maximum, bar.progress = 0, 100, percent
+        bar.text = str(index.data())
+        bar.textVisible = True
+        style = option.widget.style() if option.widget else QApplication.style()
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight())
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+
+
+def _local_paths(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[str]:
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+
+
+class TakesView(QTreeView):
+    """Originals with conversions nested; files dropped anywhere on it go to the current folder."""
+
+    files_dropped = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("takesView")
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSortingEnabled(True)
+        self.setUniformRowHeights(True)  # cheap layout with thousands of takes
+        self.setAlternatingRowColors(True)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setItemDelegateForColumn(COL_STATE, ProgressDelegate(self))
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.menu_actions: list[QAction | None] = []
+        self.customContextMenuRequested.connect(self._menu)
+
+    def selected_ids(self) -> list[str]:
+        rows = self.selectionModel().selectedRows(0) if self.selectionModel() else []
+        return [i.data(ID_ROLE) for i in rows]
+
+    def current_id(self) -> str | None:
+        index = self.currentIndex()
+        return index.siblingAtColumn(0).data(ID_ROLE) if index.isValid() else None
+
+    def _menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        for action in self.menu_actions:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.popup(self.viewport().mapToGlobal(pos))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _local_paths(event):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if _local_paths(event):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            event.ignore()  # takes move by dropping them on a folder, not inside the list
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = _local_paths(event)
+        if paths:
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            self.files_dropped.emit(paths)
+        else:
+            event.ignore()
+
+
+class FolderView(QTreeView):
+    """The folder tree; drops are decided by its model (takes move, files upload)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("folderView")
+        self.setHeaderHidden(True)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.menu_actions: list[QAction | None] = []
+        self.customContextMenuRequested.connect(self._menu)
+
+    def current_id(self) -> str:
+        index = self.currentIndex()
+        return str(index.data(ID_ROLE) or "") if index.isValid() else ""
+
+    def _menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        for action in self.menu_actions:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.popup(self.viewport().mapToGlobal(pos))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _local_paths(event):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        super().dragMoveEvent(event)
+        if _local_paths(event) and self.indexAt(event.position().toPoint()).isValid():
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()

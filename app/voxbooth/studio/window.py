@@ -1,0 +1,389 @@
+"""The studio's main window: builds the parts, connects them and lays them out; nothing else.
+
+Dock areas at the top (recording desk) and on the right (voice library, order panel) are left
+free for the recording and conversion workflow; `add_panel` puts a dock there.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voxbooth.studio.actions import ACTIONS, MENU_ORDER, create_actions
+from voxbooth.studio.commands import Commands
+from voxbooth.studio.context import StudioContext
+from voxbooth.studio.controllers.audition import AuditionController, AuditionTracks
+from voxbooth.studio.controllers.conversions import ConversionWatcher
+from voxbooth.studio.controllers.library import LibraryController
+from voxbooth.studio.controllers.requests import Requests
+from voxbooth.studio.controllers.uploads import UploadController
+from voxbooth.studio.entities import TakeInfo
+from voxbooth.studio.models.filters import TakesFilterProxy
+from voxbooth.studio.models.folders import FolderTreeModel
+from voxbooth.studio.models.projects import ProjectsModel
+from voxbooth.studio.models.roles import ENTITY_ROLE, ID_ROLE
+from voxbooth.studio.models.takes import COL_DATE, COL_LABEL, TakesModel
+from voxbooth.studio.widgets.notices import ServiceBanner, Toast
+from voxbooth.studio.widgets.transport import TransportBar
+from voxbooth.studio.widgets.uploads import UploadPanel
+from voxbooth.studio.widgets.views import FolderView, TakesView
+from voxbooth.studio.widgets.waveform import WaveformView
+
+PLAYHEAD_INTERVAL_MS = 33
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: StudioContext, dark: bool = False) -> None:
+        super().__init__()
+        self.setObjectName("voxboothStudio")
+        self.setWindowTitle("VoxBooth Studio")
+        self.context = context
+        self.actions_by_key = create_actions(self)
+        self._build_models()
+        self._build_widgets(dark)
+        self._build_controllers()
+        self._lay_out()
+        self._build_menus()
+        self._connect()
+        self._restore_layout()
+
+    # -- building -------------------------------------------------------------------------------
+    def _build_models(self) -> None:
+        self.projects = ProjectsModel(self)
+        self.folders = FolderTreeModel(self)
+        self.takes = TakesModel(self)
+        self.takes_proxy = TakesFilterProxy(self)
+        self.takes_proxy.setSourceModel(self.takes)
+
+    def _build_widgets(self, dark: bool) -> None:
+        self.project_picker = QComboBox()
+        self.project_picker.setObjectName("projectPicker")
+        self.project_picker.setModel(self.projects)
+        self.project_picker.setPlaceholderText("No project yet")
+        self.new_project_button = QToolButton()
+        self.new_project_button.setDefaultAction(self.actions_by_key["new_project"])
+        self.new_project_button.setText("+")
+        self.folder_view = FolderView()
+        self.folder_view.setModel(self.folders)
+        self.takes_view = TakesView()
+        self.takes_view.setModel(self.takes_proxy)
+        self.takes_view.sortByColumn(COL_DATE, Qt.SortOrder.AscendingOrder)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("takesFilter")
+        self.filter_edit.setPlaceholderText("Filter takes by label, voice or note")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.starred_only = QCheckBox("Starred only")
+        self.state_filter = QComboBox()
+        for text, state in (("Any state", ""), ("Done", "done"), ("Converting", "processing"),
+                            ("Queued", "new"), ("Failed", "error")):
+            self.state_filter.addItem(text, state)
+        self.banner = ServiceBanner()
+        self.upload_panel = UploadPanel()
+        self.waveform = WaveformView(dark)
+        self.transport = TransportBar(self.actions_by_key)
+        self.toast = Toast(self)
+
+    def _build_controllers(self) -> None:
+        ctx = self.context
+        self.requests = Requests(ctx.runner, self)
+        self.library = LibraryController(self.requests, self.projects, self.folders,
+                                         self.takes, self)
+        self.uploads = UploadController(self.requests, ctx.runner, ctx.upload_pool, self)
+        self.watcher = ConversionWatcher(self.requests, self.takes, self)
+        self.audition = AuditionController(self.requests, ctx.player, ctx.cache_dir, self)
+        self.commands = Commands(self, self.library, self.uploads, self.requests,
+                                 self.folder_view, self.takes_view)
+        self.playhead_timer = QTimer(self)
+        self.playhead_timer.setInterval(PLAYHEAD_INTERVAL_MS)
+
+    def _lay_out(self) -> None:
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        picker_row = QHBoxLayout()
+        picker_row.addWidget(self.project_picker, 1)
+        picker_row.addWidget(self.new_project_button)
+        left_layout.addLayout(picker_row)
+        left_layout.addWidget(self.folder_view, 1)
+        self.add_panel(self._dock("projectsDock", "Projects and folders", left),
+                       Qt.DockWidgetArea.LeftDockWidgetArea)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.addWidget(self.banner)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.filter_edit, 1)
+        filter_row.addWidget(self.starred_only)
+        filter_row.addWidget(self.state_filter)
+        centre_layout.addLayout(filter_row)
+        centre_layout.addWidget(self.takes_view, 1)
+        centre_layout.addWidget(self.upload_panel)
+        self.setCentralWidget(centre)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.waveform, 1)
+        bottom_layout.addWidget(self.transport)
+        self.add_panel(self._dock("waveformDock", "Waveform and audition", bottom),
+                       Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.resize(1200, 780)
+
+    def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # restoreState finds docks by name
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        return dock
+
+    def add_panel(self, dock: QDockWidget, area: Qt.DockWidgetArea) -> None:
+        """Docks a panel: the recording desk goes on top, the voice library on the right."""
+        self.addDockWidget(area, dock)
+
+    def _build_menus(self) -> None:
+        menus = {group: self.menuBar().addMenu(f"&{group}") for group in MENU_ORDER}
+        for spec in ACTIONS:
+            menus[spec.group].addAction(self.actions_by_key[spec.key])
+            self.addAction(self.actions_by_key[spec.key])  # shortcuts work with menus closed
+        a = self.actions_by_key
+        self.takes_view.menu_actions = [a["rename_take"], a["star_take"], a["note_take"], None,
+                                        a["export_original"], a["retry_take"], None,
+                                        a["delete_take"]]
+        self.folder_view.menu_actions = [a["new_folder"], a["new_subfolder"], a["rename_folder"],
+                                         None, a["delete_folder"]]
+
+    # -- connecting -----------------------------------------------------------------------------
+    def _connect(self) -> None:
+        self._connect_service()
+        self._connect_library()
+        self._connect_playback()
+        self._connect_actions()
+
+    def _connect_service(self) -> None:
+        conn = self.context.connection
+        conn.status.connect(self.statusBar().showMessage)
+        conn.ready.connect(self._on_service_ready)
+        conn.unreachable.connect(self.banner.show_message)
+        conn.restored.connect(self._on_service_restored)
+        self.requests.unreachable.connect(conn.report_failure)
+        self.requests.error.connect(self.tell)
+        self.library.message.connect(self.tell)
+
+    def _connect_library(self) -> None:
+        self.project_picker.currentIndexChanged.connect(self._on_project_picked)
+        self.library.projects_loaded.connect(self._restore_project)
+        self.library.project_created.connect(self._select_project)
+        self.library.folders_loaded.connect(self._restore_folder)
+        self.library.folder_created.connect(self._select_folder)
+        self.folder_view.selectionModel().selectionChanged.connect(self._on_folder_picked)
+        self.folders.files_dropped.connect(self.uploads.add)
+        self.takes_view.files_dropped.connect(
+            lambda paths: self.uploads.add(paths, self.library.folder_id))
+        self.uploads.job_added.connect(self.upload_panel.add_job)
+        self.uploads.job_progress.connect(self.upload_panel.set_progress)
+        self.uploads.job_done.connect(self.upload_panel.finish)
+        self.uploads.refused.connect(self.tell)
+        self.uploads.uploaded.connect(self._on_uploaded)
+        self.upload_panel.cancel_requested.connect(self.uploads.cancel)
+        self.watcher.finished.connect(
+            lambda t: self.tell(f"Conversion ready: “{t.label}” in {t.voice_name or 'a voice'}"))
+        self.watcher.failed.connect(
+            lambda t: self.tell(f"Conversion failed: “{t.label}”: {t.error or 'no reason'}"))
+        self.filter_edit.textChanged.connect(self.takes_proxy.set_text)
+        self.starred_only.toggled.connect(self.takes_proxy.set_starred_only)
+        self.state_filter.currentIndexChanged.connect(
+            lambda _i: self.takes_proxy.set_state(str(self.state_filter.currentData())))
+
+    def _connect_playback(self) -> None:
+        self.takes_view.selectionModel().currentRowChanged.connect(self._on_take_picked)
+        self.audition.loaded.connect(self._on_audio_loaded)
+        self.audition.track_changed.connect(
+            lambda _i, label: self.transport.set_now_playing(label))
+        self.audition.abx_score.connect(self.transport.score_label.setText)
+        self.audition.message.connect(self.tell)
+        self.waveform.seek_requested.connect(self.context.player.seek)
+        self.waveform.loop_changed.connect(self._apply_loop)
+        self.playhead_timer.timeout.connect(self._pull_playhead)
+
+    def _connect_actions(self) -> None:
+        a, c, lib, aud = self.actions_by_key, self.commands, self.library, self.audition
+        slots = {
+            "new_project": c.new_project, "rename_project": c.rename_project,
+            "delete_project": c.delete_project, "import_files": c.import_files,
+            "export_project": c.export_project, "export_original": c.export_original,
+            "settings": self.open_settings, "quit": self.close,
+            "new_folder": c.new_folder, "new_subfolder": lambda: c.new_folder(inside=True),
+            "rename_folder": c.rename_folder, "delete_folder": c.delete_folder,
+            "rename_take": c.rename_take, "note_take": c.note_take,
+            "star_take": lambda: lib.toggle_star(self.takes_view.selected_ids()),
+            "delete_take": lambda: lib.delete_takes(self.takes_view.selected_ids()),
+            "undo_delete": lib.undo_delete, "refresh": lib.reload_takes,
+            "retry_take": lambda: lib.retry_all(self.takes_view.selected_ids()),
+            "play_stop": self.play_stop, "audition_a": lambda: aud.select(0),
+            "audition_b": lambda: aud.select(1), "audition_x": aud.select_x,
+            "abx_says_a": lambda: aud.answer_abx(False),
+            "abx_says_b": lambda: aud.answer_abx(True),
+            "zoom_in": lambda: self.waveform.zoom(0.5), "zoom_out": lambda: self.waveform.zoom(2.0),
+            "zoom_fit": self.waveform.zoom_fit, "stats": self.open_stats,
+            "shortcuts": self.open_shortcuts, "about": self.open_about,
+        }
+        for key, slot in slots.items():
+            a[key].triggered.connect(lambda _checked=False, s=slot: s())
+        a["loop"].toggled.connect(self._on_loop_toggled)
+        a["abx_mode"].toggled.connect(self._on_abx_toggled)
+
+    # -- slots (thin) ---------------------------------------------------------------------------
+    def tell(self, text: str) -> None:
+        """A message the user should notice without being stopped."""
+        self.statusBar().showMessage(text, 10000)
+        self.toast.announce(text)
+
+    def _on_service_ready(self, backend: object) -> None:
+        first = self.requests.backend is None
+        self.requests.set_backend(backend)  # type: ignore[arg-type]
+        self.banner.clear()
+        self.watcher.start()
+        if first:
+            self.library.reload_projects()
+
+    def _on_service_restored(self) -> None:
+        self.banner.clear()
+        self.tell("The service is back; your changes were kept")
+        self.library.reload_takes()
+
+    def _on_project_picked(self, row: int) -> None:
+        project = self.projects.project_at(row) if row >= 0 else None
+        self.library.select_project(project.id if project else "")
+        self.context.settings.remember_selection(project.id if project else "", "")
+
+    def _select_project(self, project_id: str) -> None:
+        row = self.projects.row_of(project_id)
+        if row >= 0:
+            self.project_picker.setCurrentIndex(row)
+            self._on_project_picked(row)
+
+    def _restore_project(self) -> None:
+        last = self.context.settings.last_project_id()
+        row = self.projects.row_of(last) if last else -1
+        self._select_project(self.projects.project_at(max(row, 0)).id  # type: ignore[union-attr]
+                             if self.projects.rowCount() else "")
+
+    def _restore_folder(self) -> None:
+        last = self.context.settings.last_folder_id()
+        ids = self.folders.folder_ids()
+        if ids:
+            self._select_folder(last if last in ids else self.folders.index(0, 0).data(ID_ROLE))
+
+    def _select_folder(self, folder_id: str) -> None:
+        index = self.folders.index_of(folder_id)
+        if index.isValid():
+            self.folder_view.expand(index.parent())
+            self.folder_view.setCurrentIndex(index)
+
+    def _on_folder_picked(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        folder_id = str(indexes[0].data(ID_ROLE)) if indexes else ""
+        self.library.select_folder(folder_id)
+        self.context.settings.remember_selection(self.library.project_id, folder_id)
+
+    def _on_uploaded(self, take: TakeInfo) -> None:
+        if take.folder_id in (None, self.library.folder_id):
+            self.takes.upsert(take)
+
+    def _on_take_picked(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        take = current.siblingAtColumn(COL_LABEL).data(ENTITY_ROLE) if current.isValid() else None
+        self.audition.show(take, self.takes.conversions_of, self.takes.take)
+
+    def _on_audio_loaded(self, tracks: AuditionTracks) -> None:
+        self.waveform.show_audio(tracks.shown)
+        self.transport.set_time(self.context.player.position_s, self.context.player.duration_s)
+
+    def play_stop(self) -> None:
+        self.audition.play_stop()
+        playing = self.context.player.playing
+        self.transport.set_playing(playing)
+        if playing:
+            self.playhead_timer.start()
+
+    def _pull_playhead(self) -> None:
+        """The display pulls the position; the audio callback never signals (habit 2)."""
+        player = self.context.player
+        self.waveform.set_playhead(player.position_s)
+        self.transport.set_time(player.position_s, player.duration_s)
+        if not player.playing:
+            player.stop()
+            self.playhead_timer.stop()
+            self.transport.set_playing(False)
+
+    def _on_loop_toggled(self, on: bool) -> None:
+        self.waveform.set_loop_visible(on)
+        if not on:
+            self.context.player.set_loop(None, None)
+
+    def _apply_loop(self, start_s: float, end_s: float) -> None:
+        if self.actions_by_key["loop"].isChecked():
+            self.context.player.set_loop(start_s, end_s)
+
+    def _on_abx_toggled(self, on: bool) -> None:
+        self.transport.set_abx_visible(on)
+        self.audition.set_abx_mode(on)
+
+    def open_settings(self) -> None:
+        from voxbooth.studio.dialogs.settings import SettingsDialog
+
+        dialog = SettingsDialog(self.context.settings, self.context.runner, self)
+        if dialog.exec() and dialog.save():
+            self.tell("Server settings saved; they take effect when the studio restarts")
+
+    def open_stats(self) -> None:
+        from voxbooth.studio.dialogs.stats import StatsDialog
+
+        def fetch(backend: object) -> tuple[object, object]:
+            return backend.stats(), backend.credits()  # type: ignore[attr-defined]
+
+        if self.requests.backend is not None:
+            self.requests.run(fetch, self.requests.backend,
+                              on_result=lambda sc: StatsDialog(sc[0], sc[1], self).exec())
+
+    def open_shortcuts(self) -> None:
+        from voxbooth.studio.dialogs.shortcuts import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
+
+    def open_about(self) -> None:
+        QMessageBox.about(self, "About VoxBooth",
+                          "VoxBooth Studio: record, organise and audition voice conversions.")
+
+    # -- layout persistence -----------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry, state = self.context.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.toast.isVisible():
+            self.toast.announce(self.toast.text())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.context.settings.set_window_state(self.saveGeometry(), self.saveState())
+        self.context.settings.sync()
+        self.library.commit_deletes()
+        self.watcher.stop()
+        self.playhead_timer.stop()
+        self.context.player.stop()
+        self.uploads.cancel_all()
+        super().closeEvent(event)
