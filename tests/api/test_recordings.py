@@ -151,8 +151,12 @@ def test_malformed_body_is_bad_request(client: VoxBoothClient) -> None:
 def test_waveform_and_export(client: VoxBoothClient, folder: Folder, speech_path: Path,
                              tmp_path: Path) -> None:
     take = client.recordings.upload(speech_path, folder_id=folder.id)
-    peaks = client.recordings.waveform(take)
-    assert peaks["levels"] and peaks["levels"][0]["samples_per_peak"] > 0
+    overview = client.recordings.waveform(take)
+    assert overview.frames == sf.info(speech_path).frames and len(overview.levels) > 1
+    assert overview.peaks and all(low <= high for low, high in overview.peaks)
+    finest = client.recordings.waveform(take.id, level=0, start_frame=0, end_frame=1600)
+    assert finest.samples_per_peak == overview.levels[0]
+    assert len(finest.peaks) == -(-1600 // overview.levels[0])  # just the span asked for
     zip_path = client.recordings.export(take.id, tmp_path)
     with zipfile.ZipFile(zip_path) as archive:
         names = archive.namelist()

@@ -5,7 +5,7 @@ from voxbooth.api.models.base import Page, Pagination, VoxModel
 from voxbooth.api.models.calibrations import CALIBRATION_FINAL_STATES, Calibration
 from voxbooth.api.models.folders import Folder
 from voxbooth.api.models.projects import Project
-from voxbooth.api.models.recordings import CONVERSION_FINAL_STATES, Note, Recording
+from voxbooth.api.models.recordings import CONVERSION_FINAL_STATES, Note, Recording, Waveform
 from voxbooth.api.models.stats import (
     AccountStats,
     ConversionCounts,
@@ -57,4 +57,5 @@ __all__ = [
     "VoiceSample",
     "VoiceStats",
     "VoxModel",
+    "Waveform",
 ]

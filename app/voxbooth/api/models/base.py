@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 
 class VoxModel(BaseModel):
@@ -36,3 +44,16 @@ class Page(VoxModel, Generic[T]):
     def has_more(self) -> bool:
         """More items after this page (the server counts all of them in `pagination.count`)."""
         return bool(self.items) and self.next_offset < self.pagination.count
+
+
+def _lenient_datetime(value: Any, handler: ValidatorFunctionWrapHandler) -> datetime | None:
+    # One impossible date from a server (a catalogue's "2026-02-29") must not make a whole
+    # list unreadable: the time is shown as unknown instead.
+    try:
+        return handler(value)
+    except ValidationError:
+        return None
+
+
+#: a timestamp field: ISO 8601 parsed to datetime; None when absent or impossible
+Timestamp = Annotated[datetime | None, WrapValidator(_lenient_datetime)]

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
-
-from voxbooth.api.models.base import VoxModel
+from voxbooth.api.models.base import Timestamp, VoxModel
 
 #: states after which a calibration changes no more
 CALIBRATION_FINAL_STATES = frozenset({"calibrated", "error"})
@@ -20,8 +18,8 @@ class Calibration(VoxModel):
     key: str | None = None
     state: str | None = None  # processing, calibrated, error
     error: str | None = None
-    created_at: datetime | None = None
-    calibrated_at: datetime | None = None
+    created_at: Timestamp = None
+    calibrated_at: Timestamp = None
     enabled: bool = False
 
     @property

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
-
-from voxbooth.api.models.base import VoxModel
+from voxbooth.api.models.base import Timestamp, VoxModel
 
 
 class Folder(VoxModel):
@@ -11,4 +9,4 @@ class Folder(VoxModel):
     project_id: str | None = None
     parent_id: str | None = None
     active: bool = True
-    created_at: datetime | None = None
+    created_at: Timestamp = None

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import Field
 
-from voxbooth.api.models.base import VoxModel
+from voxbooth.api.models.base import Timestamp, VoxModel
 
 
 class Project(VoxModel):
@@ -16,5 +15,5 @@ class Project(VoxModel):
     url: str | None = None
     models: dict[str, Any] = Field(default_factory=dict)
     active: bool = True
-    created_at: datetime | None = None
-    last_recording_at: datetime | None = None
+    created_at: Timestamp = None
+    last_recording_at: Timestamp = None

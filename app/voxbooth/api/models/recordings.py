@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import Field
 
-from voxbooth.api.models.base import VoxModel
+from voxbooth.api.models.base import Timestamp, VoxModel
 
 #: states after which a conversion changes no more
 CONVERSION_FINAL_STATES = frozenset({"done", "error"})
@@ -47,8 +46,8 @@ class Recording(VoxModel):
     params: dict[str, Any] | None = Field(default_factory=dict)
     error: str | None = None
     active: bool = True
-    created_at: datetime | None = None
-    converted_at: datetime | None = None
+    created_at: Timestamp = None
+    converted_at: Timestamp = None
     listen_count: int | None = 0
     process_stage: str | None = None
     progress: float | None = None  # 0..1 while a conversion runs (VoxBooth adds it to the seed)
@@ -61,3 +60,15 @@ class Recording(VoxModel):
     @property
     def is_conversion(self) -> bool:
         return self.type == "conversion" or (self.type is None and self.original_id is not None)
+
+
+class Waveform(VoxModel):
+    """Min/max peaks of one zoom level (`GET /api/recordings/{id}/waveform`)."""
+
+    sample_rate: int | None = None  # Hz
+    frames: int | None = None
+    duration_s: float | None = None
+    samples_per_peak: int | None = None
+    start_frame: int = 0
+    levels: list[int] = Field(default_factory=list)  # samples per peak of every zoom level
+    peaks: list[list[float]] = Field(default_factory=list)  # [min, max] per peak

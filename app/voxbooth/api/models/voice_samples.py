@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from voxbooth.api.models.base import VoxModel
+from voxbooth.api.models.base import Timestamp, VoxModel
 
 #: states after which a private voice changes no more
 PRIVATE_VOICE_FINAL_STATES = frozenset({"ready", "failed"})
@@ -18,7 +16,7 @@ class VoiceSample(VoxModel):
     description: str | None = None
     tags: str | list[str] | None = None
     duration: float | None = None
-    created_at: datetime | None = None
+    created_at: Timestamp = None
 
 
 class PrivateVoice(VoxModel):
@@ -26,4 +24,4 @@ class PrivateVoice(VoxModel):
     name: str | None = None
     status: str | None = None  # uploaded, processing, ready, failed
     description: str | None = None
-    created_at: datetime | None = None
+    created_at: Timestamp = None

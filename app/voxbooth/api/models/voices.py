@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import Field
 
-from voxbooth.api.models.base import VoxModel
+from voxbooth.api.models.base import Timestamp, VoxModel
 
 
 class Tier(VoxModel):
@@ -66,7 +64,7 @@ class Voice(VoxModel):
     description: str | None = None
     rating: float | None = None
     active: bool = True
-    created_at: datetime | None = None
+    created_at: Timestamp = None
     favorite: bool = False
     available: bool | None = None
     accents: list[Accent] = Field(default_factory=list)

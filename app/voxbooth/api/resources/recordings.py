@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from voxbooth.api.models import Page, Recording
+from voxbooth.api.models import Page, Recording, Waveform
 from voxbooth.api.pagination import iter_all
 from voxbooth.api.progress import Cancel, ProgressCallback
 from voxbooth.api.resources.base import Resource
@@ -111,21 +111,33 @@ class Recordings(Resource):
                                 params={"format": format}, on_progress=on_progress,
                                 cancel=cancel)
 
-    def waveform(self, recording: str | Recording, *, timeout_s: float = 30.0,
-                 poll_s: float = 0.2) -> Any:
-        """The min/max peaks behind `waveform_url`, as the server sends them (JSON).
+    def waveform(
+        self,
+        recording: str | Recording,
+        *,
+        level: int | None = None,
+        samples_per_pixel: float | None = None,
+        start_frame: int | None = None,
+        end_frame: int | None = None,
+        timeout_s: float = 30.0,
+        poll_s: float = 0.2,
+    ) -> Waveform:
+        """Min/max peaks for drawing: the overview level, or the one picked by `level` (index
+        into `.levels`) or `samples_per_pixel`, optionally only `start_frame..end_frame`.
 
-        The service computes peaks in the background and answers 202 until they are ready;
+        The service computes peaks after an upload and answers 202 until they are ready;
         this waits for them up to `timeout_s`.
         """
         if isinstance(recording, Recording):
             url = recording.waveform_url or f"/api/recordings/{recording.id}/waveform"
         else:
             url = f"/api/recordings/{recording}/waveform"
-        response = wait_until(lambda: self._core.send("GET", url),
+        params = {"level": level, "samples_per_pixel": samples_per_pixel,
+                  "start_frame": start_frame, "end_frame": end_frame}
+        response = wait_until(lambda: self._core.send("GET", url, params=params),
                               lambda r: r.status_code != 202, what="waveform peaks",
                               timeout_s=timeout_s, poll_s=poll_s)
-        return response.json()
+        return self._parse(Waveform, response.json())
 
     def export(
         self,
