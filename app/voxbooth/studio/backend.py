@@ -24,7 +24,7 @@ def _all(page_fn: Callable[..., Any], **params: Any) -> list[Any]:
     offset = 0
     while True:
         page = page_fn(limit=PAGE_SIZE, offset=offset, **params)
-        batch = list(page.list)
+        batch = list(page.items)
         items.extend(batch)
         total = getattr(getattr(page, "pagination", None), "count", None)
         offset += len(batch)
@@ -139,7 +139,7 @@ class StudioBackend:
         return [TakeInfo.from_api(r) for r in self.client.orders.create(original_id, voice_ids)]
 
     def first_voice_ids(self, count: int) -> list[str]:
-        return [str(v.id) for v in self.client.voices.list(limit=count).list][:count]
+        return [str(v.id) for v in self.client.voices.list(limit=count).items][:count]
 
     def download_audio(self, take_id: str, dest: Path, *, progress: Progress = None,
                        cancel: threading.Event | None = None) -> Path:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QMainWindow,
     QMessageBox,
@@ -34,7 +35,16 @@ from voxbooth.studio.models.filters import TakesFilterProxy
 from voxbooth.studio.models.folders import FolderTreeModel
 from voxbooth.studio.models.projects import ProjectsModel
 from voxbooth.studio.models.roles import ENTITY_ROLE, ID_ROLE
-from voxbooth.studio.models.takes import COL_DATE, COL_LABEL, TakesModel
+from voxbooth.studio.models.takes import (
+    COL_DATE,
+    COL_DURATION,
+    COL_LABEL,
+    COL_NOTE,
+    COL_STAR,
+    COL_STATE,
+    COL_VOICE,
+    TakesModel,
+)
 from voxbooth.studio.widgets.notices import ServiceBanner, Toast
 from voxbooth.studio.widgets.transport import TransportBar
 from voxbooth.studio.widgets.uploads import UploadPanel
@@ -80,6 +90,12 @@ class MainWindow(QMainWindow):
         self.takes_view = TakesView()
         self.takes_view.setModel(self.takes_proxy)
         self.takes_view.sortByColumn(COL_DATE, Qt.SortOrder.AscendingOrder)
+        header = self.takes_view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_LABEL, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((COL_VOICE, 130), (COL_DURATION, 70), (COL_STATE, 150),
+                              (COL_STAR, 30), (COL_NOTE, 160), (COL_DATE, 130)):
+            header.resizeSection(column, width)
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("takesFilter")
         self.filter_edit.setPlaceholderText("Filter takes by label, voice or note")
@@ -134,8 +150,9 @@ class MainWindow(QMainWindow):
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.addWidget(self.waveform, 1)
         bottom_layout.addWidget(self.transport)
-        self.add_panel(self._dock("waveformDock", "Waveform and audition", bottom),
-                       Qt.DockWidgetArea.BottomDockWidgetArea)
+        waveform_dock = self._dock("waveformDock", "Waveform and audition", bottom)
+        self.add_panel(waveform_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.resizeDocks([waveform_dock], [320], Qt.Orientation.Vertical)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.resize(1200, 780)
 

@@ -32,6 +32,7 @@ class TransportBar(QWidget):
         self.time_label.setObjectName("timeLabel")
         self.now_label = QLabel("")
         self.now_label.setObjectName("nowPlaying")
+        self.now_label.setMinimumWidth(220)
         self.score_label = QLabel("")
         self.score_label.setObjectName("abxScore")
         for widget in (self.play_button, self.loop_button, self.time_label, self.a_button,

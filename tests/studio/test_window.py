@@ -1,0 +1,193 @@
+"""The studio window against a real service: what a user sees after each thing they do."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from tests.studio.helpers import inline_window
+from tests.support.server import LiveServer
+from voxbooth.studio.dialogs.shortcuts import ShortcutsDialog
+from voxbooth.studio.models.roles import ID_ROLE, TAKE_IDS_MIME
+from voxbooth.studio.models.takes import COL_NOTE, COL_STAR
+from voxbooth.studio.window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, live_server: LiveServer) -> Iterator[MainWindow]:
+    w = inline_window(tmp_path, live_server.url, live_server.api_key)
+    qtbot.addWidget(w)
+    w.show()
+    w.context.connection.start()
+    yield w
+    w.close()
+    w.context.connection.stop()
+
+
+def _project_with_folder(w: MainWindow, project: str, folder: str = "Takes") -> str:
+    w.library.create_project(project)
+    assert w.project_picker.currentText() == project
+    w.library.create_folder(folder)
+    assert w.folder_view.currentIndex().data() == folder
+    return w.library.folder_id
+
+
+def _drop_files(widget, paths: list[Path]) -> bool:
+    """A real drop: drag-enter then drop events carrying file URLs, as a desktop sends them."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    pos = QPointF(widget.rect().center())
+    enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, enter)
+    drop = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, drop)
+    return drop.isAccepted()
+
+
+def test_new_project_and_folder_are_listed_and_selected(window: MainWindow) -> None:
+    folder_id = _project_with_folder(window, "Audiobook", "Chapter 1")
+    window.library.create_folder("Scene 2", parent_id=folder_id)
+    child = window.folders.index_of(window.library.folder_id)
+    assert child.data() == "Scene 2" and child.parent().data() == "Chapter 1"
+    assert not window.banner.isVisible()
+
+
+def test_dropped_file_is_uploaded_listed_and_drawn(window: MainWindow, speech_path: Path) -> None:
+    _project_with_folder(window, "Drops")
+    assert _drop_files(window.takes_view.viewport(), [speech_path])
+    assert window.takes_proxy.rowCount() == 1
+    row = window.takes_proxy.index(0, 0)
+    assert row.data() == "arctic_a0007"
+    assert window.takes_proxy.index(0, 2).data() == "0:04.0"
+    window.takes_view.setCurrentIndex(row)
+    assert window.waveform.has_waveform()
+    assert window.waveform.duration_s == pytest.approx(4.0, abs=0.05)
+    assert window.upload_panel.isVisible()  # the finished row lingers with "done"
+
+
+def test_unfit_files_are_refused_with_the_reason(window: MainWindow, tmp_path: Path) -> None:
+    _project_with_folder(window, "Refusals")
+    not_audio = tmp_path / "notes.wav"
+    not_audio.write_text("this is not audio")
+    too_big = tmp_path / "huge.wav"
+    with too_big.open("wb") as f:
+        f.truncate(51 * 1024 * 1024)  # sparse: costs no disk
+    messages: list[str] = []
+    window.uploads.refused.connect(messages.append)
+    _drop_files(window.takes_view.viewport(), [not_audio, too_big])
+    assert window.takes.rowCount() == 0 and not window.upload_panel.rows
+    assert "notes.wav" in messages[0] and "not audio" in messages[0]
+    assert "huge.wav" in messages[0] and "50 MB" in messages[0]
+
+
+def test_rename_star_and_note_are_stored_on_the_service(window: MainWindow,
+                                                        speech_path: Path) -> None:
+    _project_with_folder(window, "Edits")
+    window.uploads.add([speech_path], window.library.folder_id)
+    take_id = window.takes.takes()[0].id
+    window.library.rename_take(take_id, "Line 1, take 2")
+    window.library.toggle_star([take_id])
+    window.library.set_note(take_id, "breath at 2 s")
+    window.library.reload_takes()  # what the service has, not what the window remembers
+    index = window.takes.index_of(take_id)
+    assert index.data() == "Line 1, take 2"
+    assert index.siblingAtColumn(COL_STAR).data() == "★"
+    assert index.siblingAtColumn(COL_NOTE).data() == "breath at 2 s"
+
+
+def test_delete_can_be_undone_and_otherwise_happens(window: MainWindow,
+                                                    speech_path: Path) -> None:
+    _project_with_folder(window, "Deletes")
+    window.uploads.add([speech_path], window.library.folder_id)
+    take_id = window.takes.takes()[0].id
+    window.takes_view.setCurrentIndex(window.takes_proxy.index(0, 0))
+    window.actions_by_key["delete_take"].trigger()
+    assert window.takes.rowCount() == 0
+    window.actions_by_key["undo_delete"].trigger()
+    assert window.takes.take(take_id) is not None
+    window.library.delete_takes([take_id])
+    window.library.commit_deletes()
+    window.library.reload_takes()
+    assert window.takes.rowCount() == 0
+
+
+def test_takes_dropped_on_another_folder_move_there(window: MainWindow,
+                                                    speech_path: Path) -> None:
+    first = _project_with_folder(window, "Moves", "Inbox")
+    window.library.create_folder("Keepers")
+    keepers = window.library.folder_id
+    window.folder_view.setCurrentIndex(window.folders.index_of(first))
+    window.uploads.add([speech_path], first)
+    take_id = window.takes.takes()[0].id
+    mime = QMimeData()
+    mime.setData(TAKE_IDS_MIME, take_id.encode())
+    window.folders.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1,
+                                window.folders.index_of(keepers))
+    assert window.takes.rowCount() == 0
+    window.folder_view.setCurrentIndex(window.folders.index_of(keepers))
+    assert [t.id for t in window.takes.takes()] == [take_id]
+
+
+def test_last_project_and_folder_come_back_after_a_restart(qtbot, window: MainWindow,
+                                                           tmp_path: Path,
+                                                           live_server: LiveServer) -> None:
+    folder_id = _project_with_folder(window, "Remembered", "Last one")
+    window.close()
+    again = inline_window(tmp_path, live_server.url, live_server.api_key)
+    qtbot.addWidget(again)
+    again.show()
+    again.context.connection.start()
+    assert again.project_picker.currentText() == "Remembered"
+    assert again.library.folder_id == folder_id
+    again.context.connection.stop()
+
+
+def test_shortcut_list_under_help_names_the_transport_keys(qtbot) -> None:
+    dialog = ShortcutsDialog()
+    qtbot.addWidget(dialog)
+    rows = {dialog.table.item(r, 1).text(): dialog.table.item(r, 2).text()
+            for r in range(dialog.table.rowCount())}
+    assert rows["Play / stop"] == "Space"
+    assert rows["Delete take"] in ("Del", "Delete")
+
+
+def test_unreachable_service_shows_a_banner_and_keeps_changes(qtbot, tmp_path: Path,
+                                                              speech_path: Path) -> None:
+    server = LiveServer(data_dir=tmp_path / "svc").start()
+    w = inline_window(tmp_path / "studio", server.url, server.api_key)
+    qtbot.addWidget(w)
+    try:
+        w.show()
+        w.context.connection.start()
+        _project_with_folder(w, "Outage")
+        w.uploads.add([speech_path], w.library.folder_id)
+        take_id = w.takes.takes()[0].id
+        server.kill()
+        w.library.rename_take(take_id, "renamed while down")
+        assert w.banner.isVisible() and "unreachable" in w.banner.label.text().lower()
+        assert w.requests.pending_count == 1
+        server.start()  # same port, same data: the service comes back
+        w.context.connection.check_now()
+        assert not w.banner.isVisible()
+        assert w.requests.pending_count == 0
+        assert w.takes.index_of(take_id).data() == "renamed while down"
+    finally:
+        w.context.connection.stop()
+        server.stop()
+        shutil.rmtree(tmp_path / "svc", ignore_errors=True)
+
+
+def test_take_ids_in_the_takes_view_match_the_model(window: MainWindow, speech_path: Path) -> None:
+    _project_with_folder(window, "Selection")
+    window.uploads.add([speech_path, speech_path], window.library.folder_id)
+    window.takes_view.selectAll()
+    ids = set(window.takes_view.selected_ids())
+    assert ids == {window.takes_proxy.index(r, 0).data(ID_ROLE) for r in range(2)}
