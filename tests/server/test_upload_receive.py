@@ -257,3 +257,42 @@ def test_51_megabytes_of_base64_json_refused(client: httpx.Client,
     assert reply.json()["detail"] == TOO_LARGE
     growth = upload_server.memory()["peak_rss_bytes"] - before["peak_rss_bytes"]
     assert growth < size // 4
+
+
+# Last in the module: accepting 50 MB raises the server's peak RSS mark the tests above compare.
+@pytest.mark.parametrize("encoding", ["multipart", "json-wrapped-base64"])
+def test_exactly_the_limit_is_accepted(client: httpx.Client, encoding: str) -> None:
+    block = bytes(range(256)) * (3 * 1024)  # 768 KiB, a multiple of 3 for base64
+
+    def blocks() -> Iterator[bytes]:
+        for _ in range(MAX_BYTES // len(block)):
+            yield block
+        yield block[: MAX_BYTES % len(block)]
+
+    digest = hashlib.sha256()
+    for piece in blocks():
+        digest.update(piece)
+    if encoding == "multipart":
+        content: Iterator[bytes] = _multipart_stream_of(blocks())
+        ctype = "multipart/form-data; boundary=XyZ"
+    else:
+        content = _json_stream_of(blocks())
+        ctype = "application/json"
+    reply = client.post("/upload", content=content, headers={"content-type": ctype})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["size_bytes"] == MAX_BYTES
+    assert reply.json()["sha256"] == digest.hexdigest()
+
+
+def _multipart_stream_of(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    yield _PART_HEAD
+    yield from pieces
+    yield _PART_TAIL
+
+
+def _json_stream_of(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    yield b'{"label": "at the limit", "file": "'
+    for piece in pieces:
+        # base64 -w 76 style lines, newlines escaped as JSON requires
+        yield base64.encodebytes(piece).replace(b"\n", b"\\n")
+    yield b'"}'

@@ -25,7 +25,8 @@ def make_app(tmp_dir: Path, max_bytes: int) -> FastAPI:
     async def upload(request: Request) -> dict[str, object]:
         received = await receive_upload(request, max_bytes=max_bytes, tmp_dir=tmp_dir)
         with received:
-            digest = hashlib.sha256(received.path.read_bytes()).hexdigest()
+            with received.path.open("rb") as stored:
+                digest = hashlib.file_digest(stored, "sha256").hexdigest()
             return {"filename": received.filename, "fields": received.fields,
                     "size_bytes": received.size_bytes, "sha256": digest,
                     "content_type": received.content_type}

@@ -47,7 +47,9 @@ _JSON_ENVELOPE_BYTES = 64 * 1024
 def body_allowance(content_type: str, max_bytes: int) -> int:
     """The largest body that can carry a `max_bytes` file in this encoding."""
     if content_type == "application/json":
-        return -(-max_bytes // 3) * 4 + _JSON_ENVELOPE_BYTES + MAX_FIELDS * 1024
+        # base64 is 4/3 of the file; line breaks (escaped "\n" every 76 characters) add 3 %
+        base64_chars = -(-max_bytes // 3) * 4
+        return base64_chars + base64_chars // 30 + _JSON_ENVELOPE_BYTES + MAX_FIELDS * 1024
     return max_bytes + _MULTIPART_ENVELOPE_BYTES + MAX_FIELDS * MAX_FIELD_BYTES // 8
 
 

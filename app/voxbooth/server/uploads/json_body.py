@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import binascii
 import json
-import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -23,7 +22,6 @@ from voxbooth.server.uploads.common import (
 )
 
 _WHITESPACE = b" \t\r\n"
-_B64_SPECIAL = re.compile(rb'["\\]')
 _URLSAFE_TO_STD = bytes.maketrans(b"-_", b"+/")
 _DECODE_EVERY = 256 * 1024  # base64 characters buffered before a decode
 
@@ -97,6 +95,7 @@ class JsonUploadParser:
         self.fields: dict[str, str] = {}
         self.spool: SpoolFile | None = None
         self.sink: _Base64Sink | None = None
+        self.b64_carry = b""
 
     def feed(self, data: bytes) -> None:
         i = 0
@@ -108,29 +107,32 @@ class JsonUploadParser:
             i += 1
 
     def _feed_base64(self, data: bytes, i: int) -> int:
-        """Bulk-copies base64 text up to the next quote or backslash."""
+        """Takes base64 text in bulk up to the closing quote (or the end of the chunk)."""
         assert self.sink is not None
-        if self.escaped:
-            self.escaped = False
-            char = data[i: i + 1]
-            if char == b"/":
-                self.sink.add(b"/")
-            elif char not in b"nrt":  # escaped line breaks from base64 -w 76 style output
-                raise self.sink._broken(f"unexpected escape '\\{char.decode('latin-1')}'")
-            return i + 1
-        found = _B64_SPECIAL.search(data, i)
-        end = found.start() if found else len(data)
-        if end > i:
-            self.sink.add(data[i:end])
-        if found is None:
-            return end
-        if data[end: end + 1] == b"\\":
-            self.escaped = True
-        else:
-            self.sink.finish()
-            self.sink = None
-            self.state = "after_value"
-        return end + 1
+        quote = data.find(b'"', i)
+        segment = self.b64_carry + data[i: len(data) if quote < 0 else quote]
+        self.b64_carry = b""
+        if segment.endswith(b"\\"):
+            if quote >= 0:
+                raise self.sink._broken("it contains an escaped quote")
+            # an escape cut by the chunk boundary: finish it with the next chunk
+            segment, self.b64_carry = segment[:-1], b"\\"
+        # JSON writers may escape "/" and wrap lines (base64 -w 76): both are harmless here
+        cleaned = segment
+        if b"\\" in cleaned:
+            cleaned = (cleaned.replace(b"\\n", b"").replace(b"\\/", b"/")
+                       .replace(b"\\r", b"").replace(b"\\t", b""))
+        if b"\\" in cleaned:
+            at = cleaned.index(b"\\")
+            raise self.sink._broken(
+                f"unexpected escape '{cleaned[at: at + 2].decode('latin-1')}'")
+        self.sink.add(cleaned)
+        if quote < 0:
+            return len(data)
+        self.sink.finish()
+        self.sink = None
+        self.state = "after_value"
+        return quote + 1
 
     def _step(self, char: bytes) -> None:
         state = self.state
