@@ -33,6 +33,7 @@ GOOD = {
     "ogg": ("ogg", "VORBIS"),
     "opus": ("opus", "OPUS"),
     "mp3": ("mp3", "MPEG_LAYER_III"),
+    "mp3_id3": ("mp3", "MPEG_LAYER_III"),
     "m4a": ("m4a", "AAC"),
     "aac": ("aac", "AAC"),
 }

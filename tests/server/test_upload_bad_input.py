@@ -149,7 +149,7 @@ def test_51_megabytes_is_413(http: httpx.Client, declare_length: bool) -> None:
 GOOD_KINDS = {
     "wav_u8": (8000, 1), "wav_24": (44100, 2), "wav_float": (48000, 2), "rf64": (16000, 1),
     "wav": (22050, 1), "flac": (44100, 2), "ogg": (32000, 2), "opus": (48000, 1),
-    "mp3": (44100, 2), "m4a": (44100, 2), "aac": (24000, 1),
+    "mp3": (44100, 2), "mp3_id3": (48000, 2), "m4a": (44100, 2), "aac": (24000, 1),
 }
 
 

@@ -59,11 +59,13 @@ def write_pyav(path: Path, samples: np.ndarray, rate_hz: int, container: str = "
 
 def write_kind(folder: Path, kind: str, duration_s: float = 1.0, rate_hz: int = 16000,
                channels: int = 1) -> Path:
-    """A file of `kind` (SOUNDFILE_KINDS, or "m4a"/"aac") holding a tone; name by kind."""
+    """A file of `kind` (SOUNDFILE_KINDS, or "m4a"/"aac"/"mp3_id3") holding a tone; name by kind."""
     samples = tone(duration_s, rate_hz, channels)
     if kind == "m4a":
         return write_pyav(folder / "take.m4a", samples, rate_hz, "ipod")
     if kind == "aac":
         return write_pyav(folder / "take.aac", samples, rate_hz, "adts")
+    if kind == "mp3_id3":  # FFmpeg's LAME output starts with an ID3v2 tag
+        return write_pyav(folder / "take-id3.mp3", samples, rate_hz, "mp3", "libmp3lame")
     ext = SOUNDFILE_KINDS[kind][2]
     return write_soundfile(folder / f"take-{kind}.{ext}", kind, samples, rate_hz)
