@@ -124,19 +124,20 @@ class AuditionPlayer:
         out = outdata[:, 0]
         track = self._tracks[self._current]
         gain = self._gains[self._current]
-        start = self._frame
-        end = start + frames
         loop = self._loop
-        if loop is not None and start < loop[1] <= end:
-            end = loop[1]
-        n = max(0, min(end, len(track)) - start)
-        if n:
-            np.multiply(track[start:start + n], gain, out=out[:n])
-        out[n:] = 0.0
-        if loop is not None and end == loop[1]:
-            self._frame = loop[0]
-        elif start + frames >= len(track):
-            self._frame = len(track)
-            self._playing = False  # the GUI timer notices and stops the stream
-        else:
-            self._frame = start + frames
+        frame, done = self._frame, 0
+        while done < frames:
+            stop = min(loop[1] if loop is not None and frame < loop[1] else len(track), len(track))
+            n = max(0, min(frames - done, stop - frame))
+            if n:
+                np.multiply(track[frame:frame + n], gain, out=out[done:done + n])
+            done += n
+            frame += n
+            if loop is not None and frame >= loop[1]:
+                frame = loop[0]  # wrap inside the block: a loop has no gap either
+            elif n == 0:
+                break
+        out[done:] = 0.0
+        self._frame = frame
+        if done < frames:
+            self._playing = False  # the end: the GUI timer notices and stops the stream
