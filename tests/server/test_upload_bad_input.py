@@ -197,3 +197,24 @@ def test_eight_channel_wav_as_base64(http: httpx.Client, folder_id: str, tmp_pat
 
 def test_every_soundfile_kind_is_covered() -> None:
     assert set(SOUNDFILE_KINDS) - {"wavex"} <= set(GOOD_KINDS)
+
+
+@pytest.mark.parametrize("label", ["../../escape/take", "..\\..\\evil", "a/b\\c/.."])
+def test_path_separators_in_labels_never_reach_a_path(
+        live_server: LiveServer, http: httpx.Client, folder_id: str, tmp_path: Path,
+        label: str) -> None:
+    good = write_kind(tmp_path, "wav", duration_s=0.3).read_bytes()
+    reply = http.post("/api/recordings", files={"data": ("take.wav", good)},
+                      data={"parent_folder_id": folder_id, "label": label})
+    assert reply.status_code in (201, 422), reply.text
+    if reply.status_code == 422:
+        assert "label" in str(reply.json()["detail"])
+        return
+    served = http.get(f"/api/recordings/{reply.json()['id']}/file", params={"format": "flac"})
+    assert served.status_code == 200
+    disposition = served.headers["content-disposition"]
+    name = disposition.split("filename", 1)[1]
+    assert "/" not in name and "\\" not in name and ".." not in name, disposition
+    outside = {p.name for p in live_server.data_dir.parent.rglob("*")} - {
+        p.name for p in live_server.data_dir.rglob("*")}
+    assert not any(n in ("take", "evil", "escape", "c") for n in outside)
