@@ -79,3 +79,15 @@ def test_read_audio_resamples_to_a_target_rate(tmp_path: Path) -> None:
     assert rate_hz == 16000 and samples.shape == (16000,)
     spectrum = np.abs(np.fft.rfft(samples))
     assert np.argmax(spectrum) * 16000 / samples.shape[0] == pytest.approx(440, abs=2)
+
+
+@pytest.mark.parametrize(("source", "fmt", "subtype"), [
+    ("wav_24", "wav", "PCM_24"), ("wav_float", "wav", "FLOAT"), ("wav_24", "flac", "PCM_24"),
+    ("wav_float", "flac", "PCM_24"), ("wav_u8", "wav", "PCM_16"), ("m4a", "wav", "PCM_16"),
+])
+def test_transcode_keeps_high_resolution(tmp_path: Path, source: str, fmt: str,
+                                         subtype: str) -> None:
+    src = write_kind(tmp_path, source, duration_s=0.2, rate_hz=16000)
+    dest = tmp_path / f"served.{fmt}"
+    transcode(src, dest, fmt)
+    assert sf.info(str(dest)).subtype == subtype

@@ -120,11 +120,11 @@ def _reinitialise_portaudio() -> None:
     sounddevice._initialize()
 
 
-def _warm_up_capture(timeout_s: float = 20.0) -> None:
-    """Open input streams until one delivers audio promptly.
+def _warm_up(kind: str, timeout_s: float = 20.0) -> None:
+    """Open streams until one runs promptly.
 
-    The first stream or two after the daemon starts take seconds to deliver their first block;
-    a test that starts recording then would miss its opening.
+    The first stream or two of a process take a second or more to start moving; a test that
+    started recording (or playing) then would miss its opening.
     """
     import sounddevice
 
@@ -132,18 +132,21 @@ def _warm_up_capture(timeout_s: float = 20.0) -> None:
     while time.monotonic() < deadline:
         frames = [0]
 
-        def count(indata: np.ndarray, n: int, t: object, status: object) -> None:
-            frames[0] += n
+        def count(data: np.ndarray, *rest: object) -> None:
+            frames[0] += len(data)
+            if kind == "output":
+                data[:] = 0  # type: ignore[index]
 
-        stream = sounddevice.InputStream(samplerate=SINK_RATE_HZ, channels=1, dtype="float32",
-                                         callback=count)
+        stream_class = sounddevice.InputStream if kind == "input" else sounddevice.OutputStream
+        stream = stream_class(samplerate=SINK_RATE_HZ, channels=1, dtype="float32",
+                              callback=count)
         stream.start()
         time.sleep(0.4)
         stream.abort()
         stream.close()
         if frames[0] >= SINK_RATE_HZ // 5:
             return
-    raise RuntimeError("the virtual microphone delivered no audio within 20 s")
+    raise RuntimeError(f"no {kind} stream of the virtual microphone ran within {timeout_s} s")
 
 
 @contextmanager
@@ -172,7 +175,15 @@ def virtual_mic() -> Iterator[VirtualMic]:
         _wait_until_ready(env, proc)
         os.environ.update(overrides)
         _reinitialise_portaudio()
-        _warm_up_capture()
+        # PortAudio's output through ALSA's pulse plugin stalls after its first buffer while
+        # nothing reads the null sink's monitor; a reader that discards keeps playback flowing.
+        drain = subprocess.Popen(
+            ["parec", "--device=vmic.monitor", "--latency-msec=50", "--raw"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        mic.players.append(drain)
+        _warm_up("input")
+        _warm_up("output")
         yield mic
     finally:
         mic.stop_players()

@@ -81,8 +81,28 @@ def write_audio(
         out.write(np.clip(data, -1.0, 1.0) if chosen.startswith("PCM") else data)
 
 
+# A high-resolution original keeps its resolution when served as WAV or FLAC.
+_KEEP_RESOLUTION = {
+    ("wav", "PCM_24"): "PCM_24", ("wav", "PCM_32"): "PCM_32", ("wav", "FLOAT"): "FLOAT",
+    ("wav", "DOUBLE"): "FLOAT", ("flac", "PCM_24"): "PCM_24", ("flac", "PCM_32"): "PCM_24",
+    ("flac", "FLOAT"): "PCM_24", ("flac", "DOUBLE"): "PCM_24",
+}
+
+
+def _source_subtype(src: Path) -> str | None:
+    try:
+        return str(sf.info(str(src)).subtype)
+    except sf.LibsndfileError:
+        return None
+
+
 def transcode(src: Path, dest: Path, fmt: str, *, subtype: str | None = None) -> None:
-    """Re-encodes the file at `src` into `dest` block by block (memory stays at one block)."""
+    """Re-encodes the file at `src` into `dest` block by block (memory stays at one block).
+
+    Without `subtype`, WAV and FLAC are 16-bit unless the source has more resolution (24-bit,
+    32-bit or float sources stay 24-bit or float)."""
+    if subtype is None and fmt in ("wav", "flac"):
+        subtype = _KEEP_RESOLUTION.get((fmt, _source_subtype(src) or ""))
     chosen = _subtype(fmt, subtype)
     rate_hz = audio_rate_hz(src)
     if _output_rate_hz(fmt, rate_hz) != rate_hz:
