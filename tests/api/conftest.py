@@ -15,7 +15,18 @@ from tests.support.server import LiveServer
 from voxbooth.api import VoxBoothClient
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One real service for the whole client package (each start costs seconds); every test
+    makes its own projects, so none depends on another's leftovers."""
+    server = LiveServer(data_dir=tmp_path_factory.mktemp("api-service") / "data").start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="package")
 def served_routes(live_server: LiveServer) -> set[tuple[str, str]]:
     """(METHOD, path) of every route the running service offers, from its OpenAPI document."""
     spec = httpx.get(f"{live_server.url}/openapi.json", timeout=10).json()
@@ -28,13 +39,13 @@ def require_route(served: set[tuple[str, str]], method: str, path: str) -> None:
         pytest.skip(f"route not served yet: {method} {path}")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def client(live_server: LiveServer) -> Iterator[VoxBoothClient]:
     with VoxBoothClient(live_server.url, api_key=live_server.api_key) as vb:
         yield vb
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def long_speech_path(speech_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """About 16 s of real speech (the ARCTIC take four times): several upload chunks, and
     long enough for a calibration or a voice sample (10 s minimum)."""

@@ -3,6 +3,7 @@ the error classes of bad uploads, notes and stats."""
 
 from __future__ import annotations
 
+import time
 import zipfile
 from pathlib import Path
 
@@ -31,10 +32,26 @@ def folder(client: VoxBoothClient) -> Folder:
 
 
 def stored_files(live_server: LiveServer) -> set[Path]:
-    """Every file the service keeps (blobs and its temporary spool), for leak checks."""
-    return {p for p in live_server.data_dir.rglob("*") if p.is_file()
-            and p.parent.name != "data" and p.suffix not in (".sqlite3", ".log")
-            and "sqlite3" not in p.name}
+    """Every blob and spooled upload the service keeps (not its database), for leak checks."""
+    roots = [live_server.data_dir / "blobs", live_server.data_dir / "tmp"]
+    return {p for root in roots for p in root.rglob("*") if p.is_file()}
+
+
+def settle_background_work(client: VoxBoothClient) -> None:
+    """Waits until every take's waveform peaks exist, so no job adds a blob behind our back."""
+    for project in client.projects.iter():
+        for recording in client.recordings.iter(project_id=project.id):
+            if recording.state == "done":
+                client.recordings.waveform(recording)
+
+
+def files_once_settled(live_server: LiveServer, expected: set[Path]) -> set[Path]:
+    """The stored files, given a few seconds to match `expected`: the service removes an
+    aborted upload's spool file when it notices the dropped connection, just after we drop it."""
+    deadline = time.monotonic() + 5.0
+    while (files := stored_files(live_server)) != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return files
 
 
 def test_upload_streams_with_progress(client: VoxBoothClient, folder: Folder,
@@ -101,6 +118,7 @@ def test_cancelled_upload_leaves_nothing_on_the_server(client: VoxBoothClient,
                                                        long_speech_path: Path) -> None:
     project = client.projects.create("Cancelled uploads")
     target = client.folders.create(project.id, "Never filled")
+    settle_background_work(client)
     before = stored_files(live_server)
     token = CancelToken()
     sent: list[int] = []
@@ -114,7 +132,7 @@ def test_cancelled_upload_leaves_nothing_on_the_server(client: VoxBoothClient,
                                  on_progress=on_progress, cancel=token)
     assert len(sent) == 1 and sent[0] < long_speech_path.stat().st_size
     assert client.recordings.list(folder_id=target.id).pagination.count == 0
-    assert stored_files(live_server) == before
+    assert files_once_settled(live_server, before) == before
     # the client is still usable afterwards (the aborted connection was dropped, not reused)
     assert client.recordings.upload(long_speech_path, folder_id=target.id).state == "done"
 
