@@ -7,9 +7,6 @@ import logging
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
-from voxbooth.server.blobs import BlobNotFound
-from voxbooth.server.media.errors import AudioRejected
-
 log = logging.getLogger("voxbooth.server")
 
 
@@ -26,6 +23,10 @@ def conflict(detail: str) -> HTTPException:
 
 
 def install_handlers(app: FastAPI) -> None:
+    # Imported here: the media package loads numpy/scipy, which `voxbooth admin` never needs.
+    from voxbooth.server.blobs import BlobNotFound
+    from voxbooth.server.media.errors import AudioRejected
+
     @app.exception_handler(AudioRejected)
     async def _audio_rejected(_request: Request, exc: AudioRejected) -> JSONResponse:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status)
