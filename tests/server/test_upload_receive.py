@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -257,6 +258,41 @@ def test_51_megabytes_of_base64_json_refused(client: httpx.Client,
     assert reply.json()["detail"] == TOO_LARGE
     growth = upload_server.memory()["peak_rss_bytes"] - before["peak_rss_bytes"]
     assert growth < size // 4
+
+
+def _curl(url: str, *args: str) -> tuple[int, dict[str, object], int]:
+    """Status, JSON body and how many bytes curl sent."""
+    curl = shutil.which("curl")
+    if curl is None:
+        pytest.skip("curl is not installed")
+    done = subprocess.run(
+        [curl, "-sS", "-o", "-", "-w", "\\n%{size_upload}\\n%{http_code}", *args, url],
+        capture_output=True, timeout=60, check=True)
+    body, sent, code = done.stdout.rsplit(b"\n", 2)
+    return int(code), json.loads(body), int(sent)
+
+
+def test_curl_as_in_seed_000(upload_server: UploadServer, tmp_path: Path) -> None:
+    sample = tmp_path / "voice_sample.wav"
+    sample.write_bytes(AUDIO)
+    status, body, _ = _curl(f"{upload_server.url}/upload", "-F", f"file=@{sample}",
+                         "-F", "name=Professional Voice", "-F", "tags=professional,clear")
+    assert status == 200
+    assert body["filename"] == "voice_sample.wav"
+    assert body["fields"] == {"name": "Professional Voice", "tags": "professional,clear"}
+
+
+def test_curl_51_megabytes_gets_413_without_sending_it(upload_server: UploadServer,
+                                                       tmp_path: Path) -> None:
+    big = tmp_path / "big.wav"
+    with big.open("wb") as out:
+        out.truncate(51 * MEGABYTE)  # sparse: costs no disk
+    # curl asks "Expect: 100-continue" first; the 413 comes before any body is sent
+    status, body, sent = _curl(f"{upload_server.url}/upload", "-F", f"data=@{big}")
+    assert status == 413
+    assert sent < MEGABYTE
+    assert body == {"detail": TOO_LARGE}
+    assert upload_server.leftovers() == []
 
 
 # Last in the module: accepting 50 MB raises the server's peak RSS mark the tests above compare.
