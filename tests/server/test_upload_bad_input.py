@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,9 +53,20 @@ def _recording_count(http: httpx.Client, folder_id: str) -> int:
     return int(reply.json()["pagination"]["count"])
 
 
+def _wait_for_peaks(http: httpx.Client, folder_id: str) -> None:
+    """Waveform peaks are written by a background job: let it land before counting blobs."""
+    listing = http.get("/api/recordings", params={"folder_id": folder_id, "limit": 100})
+    deadline = time.monotonic() + 20
+    for rec in listing.json()["list"]:
+        while http.get(f"/api/recordings/{rec['id']}/waveform").status_code == 202:
+            assert time.monotonic() < deadline, "waveform peaks never arrived"
+            time.sleep(0.05)
+
+
 @pytest.fixture()
 def nothing_left_behind(live_server: LiveServer, http: httpx.Client,
                         folder_id: str) -> Iterator[None]:
+    _wait_for_peaks(http, folder_id)
     rows, blobs = _recording_count(http, folder_id), _blob_files(live_server)
     yield
     assert _recording_count(http, folder_id) == rows, "a row was left behind"
