@@ -127,3 +127,8 @@ def test_no_url_anywhere_is_not_configured(monkeypatch: pytest.MonkeyPatch) -> N
     with pytest.raises(NotConfigured) as caught:
         VoxBoothClient.from_environment()
     assert "VOXBOOTH_URL" in caught.value.user_message
+
+
+def test_health_needs_no_credentials(live_server: LiveServer) -> None:
+    with VoxBoothClient(live_server.url) as vb:
+        assert vb.health()["status"] == "ok"

@@ -99,6 +99,12 @@ class VoxBoothClient:
     def retry(self) -> RetryPolicy:
         return self._core.retry
 
+    def health(self) -> dict[str, Any]:
+        """`GET /api/health` (no credentials needed); raises ConnectionFailed/Timeout when the
+        service does not answer, ServerError while it is not ready."""
+        data = self._core.request_json("GET", "/api/health")
+        return data if isinstance(data, dict) else {"status": data}
+
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """A raw call with this client's credentials, retries and errors, for what no
         resource wraps (yet). Keyword arguments: params, json, content, headers, timeout."""
