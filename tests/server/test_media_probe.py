@@ -137,6 +137,7 @@ def test_streaming_wav_with_unknown_data_size_is_read_to_the_end(tmp_path: Path)
     (b"\x89PNG\r\n\x1a\n" + os.urandom(100), "image/png"),
     (b"\x1aE\xdf\xa3" + os.urandom(100), "audio/webm (Matroska/WebM container)"),
     (b"FORM\x00\x00\x10\x00AIFF" + os.urandom(100), "audio/aiff (AIFF container)"),
+    (b"RIFF\x00\x10\x00\x00AVI " + os.urandom(100), "a RIFF container of type 'AVI', not WAVE"),
 ])
 def test_non_audio_named_as_audio(tmp_path: Path, content: bytes, found: str) -> None:
     path = tmp_path / "take.wav"

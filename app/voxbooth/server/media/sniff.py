@@ -80,6 +80,9 @@ def _sniff_audio(head: bytes) -> Sniffed | None:
         return Sniffed("wav", "RF64" if riff != b"RIFF" else "RIFF/WAVE")
     if riff == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
         raise UnsupportedAudio("audio/aiff (AIFF container)")
+    if riff == b"RIFF":  # AVI, WebP, ... : name the RIFF type rather than "unknown bytes"
+        kind = head[8:12].decode("latin-1", errors="replace").strip() or "empty"
+        raise UnsupportedAudio(f"a RIFF container of type {kind!r}, not WAVE")
     if riff == b"fLaC":
         return Sniffed("flac", "FLAC")
     if riff == b"OggS":
