@@ -12,7 +12,7 @@ import pytest
 import soundfile as sf
 
 from tests.api.conftest import require_route
-from voxbooth.api import NotFound, VoxBoothClient
+from voxbooth.api import Conflict, NotFound, VoxBoothClient
 from voxbooth.api.models import Folder, Recording
 
 Routes = set[tuple[str, str]]
@@ -62,6 +62,8 @@ def test_calibration_lifecycle(client: VoxBoothClient, served_routes: Routes,
     assert done.state == "calibrated", done.error
     assert 70 < (done.f0 or 0) < 200  # the ARCTIC speaker is a man
     assert created.id in {c.id for c in client.calibrations.list()}
+    with pytest.raises(Conflict):  # names are unique per artist
+        client.calibrations.create(long_speech_path, name="Morning voice")
     client.calibrations.enable(created.id)
     assert client.calibrations.get(created.id).enabled
     client.calibrations.use_auto()

@@ -13,6 +13,7 @@ class VoiceSample(VoxModel):
     name: str | None = None
     filename: str | None = None
     status: str | None = None  # uploaded, processing, ready, failed
+    error: str | None = None
     description: str | None = None
     tags: str | list[str] | None = None
     duration: float | None = None
@@ -20,8 +21,21 @@ class VoiceSample(VoxModel):
 
 
 class PrivateVoice(VoxModel):
+    """A voice cloned from the owner's samples; orderable (and listed) once `ready`."""
+
     id: str
     name: str | None = None
-    status: str | None = None  # uploaded, processing, ready, failed
+    state: str | None = None  # uploaded, processing, ready, failed
+    error: str | None = None
     description: str | None = None
+    pitch: float | None = None  # Hz, once estimated
     created_at: Timestamp = None
+
+    @property
+    def status(self) -> str | None:
+        """000 calls it `status`; VoxBooth's private voices say `state`."""
+        return self.state or (self.model_extra or {}).get("status")
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in PRIVATE_VOICE_FINAL_STATES

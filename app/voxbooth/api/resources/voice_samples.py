@@ -10,7 +10,6 @@ import os
 from collections.abc import Callable, Sequence
 
 from voxbooth.api.models import PrivateVoice, VoiceSample
-from voxbooth.api.models.voice_samples import PRIVATE_VOICE_FINAL_STATES
 from voxbooth.api.progress import Cancel, ProgressCallback
 from voxbooth.api.resources.base import Resource
 from voxbooth.api.transfers import upload_file
@@ -38,7 +37,7 @@ class PrivateVoices(Resource):
                          on_progress: Callable[[PrivateVoice], None] | None = None,
                          cancel: Cancel = None) -> PrivateVoice:
         return wait_until(lambda: self.get(voice_id),
-                          lambda v: v.status in PRIVATE_VOICE_FINAL_STATES,
+                          lambda v: v.is_final,
                           what=f"private voice {voice_id}", timeout_s=timeout_s, poll_s=poll_s,
                           on_progress=on_progress, cancel=cancel)
 
