@@ -1,0 +1,206 @@
+"""The durable job runner on a real SQLite database: each job runs once, results and `done`
+land together, failures retry then fail, cancels stop work, a crash's jobs are resumed."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from voxbooth.server import jobs
+from voxbooth.server.db import make_engine, make_session_factory, session_scope
+from voxbooth.server.migrate import upgrade
+from voxbooth.server.models import CreditEntry, Job
+from voxbooth.server.services import accounts
+
+
+@pytest.fixture
+def factory(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'jobs.sqlite3'}")
+    upgrade(engine)
+    made = make_session_factory(engine)
+    jobs.install_wake_on_commit(made)
+    yield made
+    engine.dispose()
+
+
+@pytest.fixture
+def user_id(factory: sessionmaker[Session]) -> str:
+    with session_scope(factory) as session:
+        return accounts.create_user(session, "jobs@example.com", "", credits=0, is_local=True).id
+
+
+def enqueue(factory: sessionmaker[Session], count: int, kind: str = "count",
+            max_attempts: int = 3) -> list[str]:
+    with session_scope(factory) as session:
+        made = [jobs.enqueue(session, kind, {"n": i}, subject_id=f"subject-{i}",
+                             max_attempts=max_attempts) for i in range(count)]
+        session.flush()
+        return [job.id for job in made]
+
+
+def wait_until(predicate: Callable[[], bool], timeout_s: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise AssertionError("condition not reached")
+
+
+def states(factory: sessionmaker[Session]) -> dict[str, str]:
+    with factory() as session:
+        return {row[0]: row[1] for row in session.execute(select(Job.id, Job.state))}
+
+
+def entries(factory: sessionmaker[Session]) -> dict[str, int]:
+    with factory() as session:
+        rows = session.execute(select(CreditEntry.reason, func.count()).group_by(
+            CreditEntry.reason))
+        return {row[0]: row[1] for row in rows}
+
+
+def recording_handler(user_id: str) -> Callable[[jobs.JobContext], None]:
+    def handle(ctx: jobs.JobContext) -> None:
+        ctx.session.add(CreditEntry(user_id=user_id, delta=1, reason=ctx.job_id))
+    return handle
+
+
+def settled(factory: sessionmaker[Session]) -> bool:
+    return all(s in ("done", "failed", "cancelled") for s in states(factory).values())
+
+
+def test_every_job_runs_exactly_once_across_two_runners(factory: sessionmaker[Session],
+                                                        user_id: str) -> None:
+    ids = enqueue(factory, 40)
+    runners = [jobs.JobRunner(factory, workers=2, poll_interval_s=0.05) for _ in range(2)]
+    for runner in runners:
+        runner.register("count", recording_handler(user_id))
+        runner.start()
+    try:
+        wait_until(lambda: settled(factory))
+    finally:
+        for runner in runners:
+            runner.stop()
+    assert set(states(factory).values()) == {"done"}
+    assert entries(factory) == {job_id: 1 for job_id in ids}  # each result written once
+
+
+def test_failures_roll_back_retry_then_fail(factory: sessionmaker[Session],
+                                            user_id: str) -> None:
+    attempts: list[int] = []
+    failed: list[tuple[str, str]] = []
+
+    def flaky(ctx: jobs.JobContext) -> None:
+        ctx.session.add(CreditEntry(user_id=user_id, delta=1, reason=f"partial-{ctx.attempt}"))
+        attempts.append(ctx.attempt)
+        if ctx.payload["n"] == 0:
+            raise RuntimeError("disk on fire")
+        if ctx.payload["n"] == 1:
+            raise jobs.PermanentJobError("No voiced speech in the recording")
+        if ctx.attempt < 2:
+            raise OSError("transient")
+
+    runner = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05)
+    runner.register("count", flaky, on_failed=lambda s, job, detail: failed.append(
+        (job.payload["n"], detail)))
+    ids = enqueue(factory, 3, max_attempts=3)
+    runner.start()
+    try:
+        wait_until(lambda: settled(factory))
+    finally:
+        runner.stop()
+    final = states(factory)
+    assert [final[i] for i in ids] == ["failed", "failed", "done"]
+    with factory() as session:
+        errors = {job.payload["n"]: (job.error, job.attempts) for job in session.scalars(
+            select(Job))}
+    assert errors[0] == ("RuntimeError: disk on fire", 3)
+    assert errors[1] == ("No voiced speech in the recording", 1)  # permanent: no retry
+    assert errors[2][1] == 2
+    assert sorted(failed) == [(0, "RuntimeError: disk on fire"),
+                              (1, "No voiced speech in the recording")]
+    # only the successful attempt's write survived
+    assert entries(factory) == {"partial-2": 1}
+
+
+def test_cancel_queued_and_running(factory: sessionmaker[Session]) -> None:
+    started = threading.Event()
+    cancelled_seen: list[str] = []
+
+    def slow(ctx: jobs.JobContext) -> None:
+        started.set()
+        for _ in range(500):
+            if ctx.cancelled():
+                raise jobs.JobCancelled()
+            ctx.progress(0.5, "halfway")
+            time.sleep(0.01)
+
+    runner = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05)
+    runner.register("count", slow, on_cancelled=lambda s, job: cancelled_seen.append(job.id))
+    running_id, queued_id = enqueue(factory, 2)
+    runner.start()
+    try:
+        assert started.wait(10)
+
+        def progress_shown() -> bool:
+            with factory() as session:
+                job = session.get(Job, running_id)
+                return job is not None and (job.progress, job.stage) == (0.5, "halfway")
+
+        wait_until(progress_shown)  # visible to others while the job still runs
+        with session_scope(factory) as session:
+            assert jobs.cancel_subject(session, "subject-1") == 1  # queued: cancelled at once
+            assert jobs.cancel_subject(session, "subject-0") == 1  # running: asked to stop
+        wait_until(lambda: settled(factory))
+    finally:
+        runner.stop()
+    assert states(factory) == {running_id: "cancelled", queued_id: "cancelled"}
+    assert cancelled_seen == [running_id]
+
+
+def test_crash_leftovers_resume_and_done_jobs_never_rerun(factory: sessionmaker[Session],
+                                                          user_id: str) -> None:
+    done_id, crashed_id, exhausted_id = enqueue(factory, 3)
+    with session_scope(factory) as session:  # as a killed service leaves them
+        session.execute(update(Job).where(Job.id == done_id).values(state="done"))
+        session.execute(update(Job).where(Job.id == crashed_id)
+                        .values(state="running", attempts=1))
+        session.execute(update(Job).where(Job.id == exhausted_id)
+                        .values(state="running", attempts=3))
+    runner = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05)
+    runner.register("count", recording_handler(user_id))
+    assert runner.recover() == 1
+    runner.start()
+    try:
+        wait_until(lambda: settled(factory))
+    finally:
+        runner.stop()
+    assert states(factory) == {done_id: "done", crashed_id: "done", exhausted_id: "failed"}
+    assert entries(factory) == {crashed_id: 1}
+
+
+def test_stopping_service_requeues_instead_of_cancelling(factory: sessionmaker[Session]) -> None:
+    started = threading.Event()
+
+    def polite(ctx: jobs.JobContext) -> None:
+        started.set()
+        while not ctx.cancelled():
+            time.sleep(0.01)
+        raise jobs.JobCancelled()
+
+    runner = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05)
+    runner.register("count", polite)
+    (job_id,) = enqueue(factory, 1)
+    runner.start()
+    assert started.wait(10)
+    runner.stop()
+    with factory() as session:
+        job: Any = session.get(Job, job_id)
+        assert (job.state, job.attempts) == ("queued", 0)

@@ -1,0 +1,60 @@
+"""A restarted service keeps its data and resumes the jobs it had not run; the database schema
+is what the models say, built by the shipped migrations."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect
+
+from tests.server.helpers import make_folder, make_project, ok, upload
+from tests.support.server import LiveServer
+from voxbooth.server.migrate import upgrade
+from voxbooth.server.models import Base
+
+
+def test_restart_keeps_data_and_resumes_queued_jobs(tmp_path: Path, speech_path: Path) -> None:
+    # First life: no workers, so the waveform job of the upload stays queued.
+    server = LiveServer(data_dir=tmp_path / "data", extra_env={"VOXBOOTH_JOB_WORKERS": "0"})
+    server.start()
+    try:
+        with server.client() as http:
+            project = make_project(http, "Survivor")
+            take = upload(http, make_folder(http, project["id"])["id"], "kept", path=speech_path)
+            assert http.get(f"/api/recordings/{take['id']}/waveform").status_code == 202
+            key = ok(http.post("/api/api-key"), 201)["api_key"]
+    finally:
+        server.kill()  # no clean shutdown
+    server.extra_env = {}
+    server.start()
+    try:
+        with server.client() as http:
+            assert ok(http.get(f"/api/projects/{project['id']}"))["name"] == "Survivor"
+            assert http.get(take["url"]).content == speech_path.read_bytes()
+            for _ in range(200):
+                reply = http.get(f"/api/recordings/{take['id']}/waveform")
+                if reply.status_code == 200:
+                    break
+                time.sleep(0.05)
+            assert reply.status_code == 200 and reply.json()["frames"] == 64000
+        with server.client(key) as http:  # keys made before the restart still work
+            assert http.get("/api/credits").status_code == 200
+    finally:
+        server.stop()
+
+
+def test_migrations_build_exactly_the_models(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'schema.sqlite3'}")
+    upgrade(engine)
+    upgrade(engine)  # running again is a no-op
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == [], diff
+    tables = set(inspect(engine).get_table_names())
+    assert {"users", "api_keys", "sessions", "credit_entries", "projects", "folders",
+            "recordings", "notes", "voice_settings", "calibrations", "private_voices",
+            "voice_samples", "accent_samples", "jobs"} <= tables
+    engine.dispose()
