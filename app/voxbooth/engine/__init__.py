@@ -7,5 +7,5 @@ Public interface (the service's job handlers and the CLI call these):
 - `calibrate.estimate_speaker_f0(samples, rate_hz)`;
 - `tts.tts_voices()`, `tts.synthesize(text, ...)`, `tts.detect_language(text)`;
 - `clone.estimate_profile([(samples, rate_hz), ...])`;
-- `accents.accent_sample(accent_id)`: the cached playable sample of an accent.
+- `accents.accent_sample_file(accent_id, cache_dir)` (cached WAV), `accents.make_accent_sample`.
 """

@@ -1,7 +1,8 @@
 """Calibration: the speaker's typical f0, measured from a reading of 10 s or more.
 
-The f0 is the median of the voiced frames of WORLD's dio + stonemask on a 16 kHz copy (see
-`world.py` for why that tracker); the bench and tests hold it within 2 % of Praat's pitch median.
+The f0 is the median of the loud voiced frames of WORLD's dio + stonemask on a 16 kHz copy (see
+`world.py` for why that tracker and that gate); the bench and tests hold it within 2 % of Praat's
+pitch median. Conversions estimate the speaker's f0 of an original the same way.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ def estimate_speaker_f0(
         data = data.mean(axis=1)
     if data.size == 0 or not np.all(np.isfinite(data)) or float(np.max(np.abs(data))) < 1e-5:
         raise CalibrationError("no voiced speech found")
-    f0_hz, _ = world.track_f0(world.to_analysis_rate(data, rate_hz))
+    x16 = world.to_analysis_rate(data, rate_hz)
+    f0_hz, times_s = world.track_f0(x16)
     voiced = world.voiced(f0_hz)
     voiced_s = voiced.size * world.FRAME_PERIOD_MS / 1000.0
     if voiced_s < 1.0:  # a few stray frames in noise are not speech
@@ -54,4 +56,7 @@ def estimate_speaker_f0(
     counts, edges = np.histogram(voiced, bins=_HISTOGRAM_EDGES_HZ)
     centres = np.sqrt(edges[:-1] * edges[1:])
     histogram = [(round(float(c), 1), int(n)) for c, n in zip(centres, counts, strict=True) if n]
-    return CalibrationResult(float(np.median(voiced)), ALGORITHM, round(voiced_s, 2), histogram)
+    f0 = world.speaker_f0_hz(f0_hz, world.frame_levels_db(x16, times_s))
+    return CalibrationResult(
+        float(f0 or np.median(voiced)), ALGORITHM, round(voiced_s, 2), histogram
+    )

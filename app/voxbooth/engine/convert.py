@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import soundfile
 
-from voxbooth.engine import chunking, mastering, pipeline, prosody, transform
+from voxbooth.engine import chunking, mastering, pipeline, prosody, transform, world
 from voxbooth.engine.profiles import VoiceProfile, check_accent, narration_style_name
 
 Progress = Callable[[float, str], None]
@@ -224,8 +224,11 @@ def _speaker_stats(
         envelope_db = tuple(float(v) for v in mean)
     if source_f0_hz is not None:
         return transform.SpeakerStats(float(source_f0_hz), spread_st, envelope_db), "calibration"
+    estimated = world.speaker_f0_hz(
+        np.concatenate([a.f0_hz for a in analyses]), np.concatenate([a.levels_db for a in analyses])
+    )
     # Nothing voiced (a whisper, noise): no pitch to move, so the voice's own pitch stands in.
-    reference = float(np.median(voiced)) if voiced.size else profile.pitch_hz
+    reference = estimated if estimated is not None else profile.pitch_hz
     return transform.SpeakerStats(reference, spread_st, envelope_db), "original"
 
 

@@ -43,6 +43,7 @@ def read_region(source: Source, start: int, stop: int) -> np.ndarray:
 class ChunkAnalysis:
     chunk: Chunk
     f0_hz: np.ndarray  # f0 track of the read region on WORLD's frame grid
+    levels_db: np.ndarray  # level per frame (for the speaker's f0, see world.speaker_f0_hz)
     envelope_db_sum: np.ndarray | None  # sum of long-term envelopes (clones only)
     voiced_frames: int
 
@@ -56,7 +57,8 @@ def analyse_chunk(source: Source, chunk: Chunk, rate_hz: int, want_envelope: boo
     if want_envelope and voiced:
         spectrum = pyworld.cheaptrick(x16, f0_hz, times_s, world.ANALYSIS_RATE_HZ)
         envelope_sum = env.long_term_envelope_db(spectrum, f0_hz, world.ANALYSIS_RATE_HZ) * voiced
-    return ChunkAnalysis(chunk, f0_hz, envelope_sum, voiced)
+    levels_db = world.frame_levels_db(x16, times_s)
+    return ChunkAnalysis(chunk, f0_hz, levels_db, envelope_sum, voiced)
 
 
 @dataclass(frozen=True)

@@ -135,8 +135,10 @@ def _shape_aperiodicity(features: WorldFeatures, profile: VoiceProfile) -> np.nd
     if profile.breathiness <= 0.0:
         return features.aperiodicity
     freqs = env.bin_frequencies_hz(features.aperiodicity.shape[1], features.rate_hz)
-    # Breath is noise mostly above the first formants; low harmonics stay voiced so pitch holds.
-    weight = np.clip((freqs - 300.0) / 2_700.0, 0.0, 1.0) * profile.breathiness
+    # Breath is noise mostly above the first formant; the lowest harmonics keep most of their
+    # voicing so the pitch still reads, but not all of it, or the breath would not be heard.
+    ramp = np.clip(freqs / 2_000.0, 0.0, 1.0)
+    weight = profile.breathiness * (0.35 + 0.65 * ramp)
     periodic = 1.0 - features.aperiodicity
     return np.asarray(np.clip(1.0 - periodic * (1.0 - weight)[None, :], 0.0, 1.0))
 

@@ -25,6 +25,7 @@ LANGUAGES: dict[str, tuple[str, str]] = {
     "pt": ("pt", "PORTUGUESE"),
     "nl": ("nl", "DUTCH"),
     "sv": ("sv", "SWEDISH"),
+    "ja": ("ja", "JAPANESE"),  # espeak-ng reads kana; it spells kanji out
 }
 # espeak-ng variants: (variant suffix, display name, nominal f0 measured here with Praat, Hz).
 _VARIANTS = (("", "male", 103.0), ("+f3", "female", 214.0))

@@ -146,3 +146,34 @@ def synthesise(features: WorldFeatures) -> np.ndarray:
 def voiced(f0_hz: np.ndarray) -> np.ndarray:
     """The voiced frames' f0 values."""
     return f0_hz[f0_hz > 0.0]
+
+
+def frame_levels_db(
+    samples_16k: np.ndarray, times_s: np.ndarray, window_s: float = 0.025
+) -> np.ndarray:
+    """Level (dB, RMS over `window_s`) of the 16 kHz take around each frame time."""
+    half = int(window_s * ANALYSIS_RATE_HZ / 2)
+    energy = np.concatenate([[0.0], np.cumsum(np.asarray(samples_16k, dtype=np.float64) ** 2)])
+    centre = np.rint(times_s * ANALYSIS_RATE_HZ).astype(int)
+    lo = np.clip(centre - half, 0, samples_16k.shape[0])
+    hi = np.clip(centre + half, 0, samples_16k.shape[0])
+    mean = (energy[hi] - energy[lo]) / np.maximum(hi - lo, 1)
+    return np.asarray(10.0 * np.log10(mean + 1e-12))
+
+
+SPEAKER_GATE_DB = 20.0
+
+
+def speaker_f0_hz(f0_hz: np.ndarray, levels_db: np.ndarray) -> float | None:
+    """The speaker's typical f0: the median of the voiced frames within 20 dB of the loud ones.
+
+    The gate drops the quiet, often creaky ends of phrases, where dio reports low f0 that
+    listeners (and Praat) do not count as the speaking pitch; measured on ARCTIC it moves the
+    median from 2 % to 1 % of Praat's (bench). None when nothing is voiced.
+    """
+    voiced_mask = f0_hz > 0.0
+    if not voiced_mask.any():
+        return None
+    loud = np.percentile(levels_db[voiced_mask], 95.0)
+    keep = voiced_mask & (levels_db > loud - SPEAKER_GATE_DB)
+    return float(np.median(f0_hz[keep]))
