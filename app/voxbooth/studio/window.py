@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.upload_panel = UploadPanel()
         self.waveform = WaveformView(dark)
         self.transport = TransportBar(self.actions_by_key)
-        self.toast = Toast(self)
+        self.toast = Toast(self, anchor=self.takes_view)
 
     def _build_controllers(self) -> None:
         ctx = self.context
@@ -224,6 +224,7 @@ class MainWindow(QMainWindow):
 
     def _connect_playback(self) -> None:
         self.takes_view.selectionModel().currentRowChanged.connect(self._on_take_picked)
+        self.takes_view.selectionModel().selectionChanged.connect(self._on_takes_selected)
         self.audition.loaded.connect(self._on_audio_loaded)
         self.audition.track_changed.connect(
             lambda _i, label: self.transport.set_now_playing(label))
@@ -321,6 +322,12 @@ class MainWindow(QMainWindow):
     def _on_take_picked(self, current: QModelIndex, _previous: QModelIndex) -> None:
         take = current.siblingAtColumn(COL_LABEL).data(ENTITY_ROLE) if current.isValid() else None
         self.audition.show(take, self.takes.conversions_of, self.takes.take)
+
+    def _on_takes_selected(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        """Two takes selected: compare them A/B (two readings of a line, two voices)."""
+        takes = [self.takes.take(i) for i in self.takes_view.selected_ids()]
+        if len(takes) == 2 and takes[0] is not None and takes[1] is not None:
+            self.audition.compare(takes[0], takes[1])
 
     def _on_audio_loaded(self, tracks: AuditionTracks) -> None:
         self.waveform.show_audio(tracks.shown)

@@ -42,12 +42,11 @@ def fetch_audio(backend: StudioBackend, take: TakeInfo, cache_dir: Path) -> Take
     return analyse_take(path)
 
 
-def load_tracks(backend: StudioBackend, takes: list[TakeInfo], shown_index: int,
-                cache_dir: Path, rate_hz: int) -> AuditionTracks:
+def load_tracks(backend: StudioBackend, takes: list[TakeInfo], labels: list[str],
+                shown_index: int, cache_dir: Path, rate_hz: int) -> AuditionTracks:
     """Worker thread: A (and B) fetched, analysed, resampled and loudness matched."""
     audio = [fetch_audio(backend, t, cache_dir) for t in takes]
     samples = [resample(a.samples, a.rate_hz, rate_hz) for a in audio]
-    labels = ["A: original"] + [f"B: {t.voice_name or t.label}" for t in takes[1:]]
     return AuditionTracks(labels, samples, matched_gains([a.loudness_db for a in audio]),
                           audio[shown_index], shown_index)
 
@@ -72,9 +71,7 @@ class AuditionController(QObject):
              original_of: Callable[[str], TakeInfo | None]) -> None:
         """Loads the take's audio (and its audition partner) in a worker."""
         self._generation += 1
-        generation = self._generation
-        backend = self.requests.backend
-        if take is None or backend is None or take.state != "done":
+        if take is None or take.state != "done":
             return
         if take.is_conversion:
             original = original_of(take.original_id or "")
@@ -83,7 +80,22 @@ class AuditionController(QObject):
         else:
             done = [c for c in conversions_of(take.id) if c.state == "done"]
             pair, shown = [take, *done[:1]], 0
-        self.requests.run(load_tracks, backend, pair, shown, self.cache_dir, self.player.rate_hz,
+        labels = ["A: original"] + [f"B: {t.voice_name or t.label}" for t in pair[1:]]
+        self._load(pair, labels, shown)
+
+    def compare(self, first: TakeInfo, second: TakeInfo) -> None:
+        """A/B between any two finished takes (two readings of a line, two conversions)."""
+        self._generation += 1
+        if first.state == "done" and second.state == "done":
+            self._load([first, second], [f"A: {first.label}", f"B: {second.label}"], 0)
+
+    def _load(self, takes: list[TakeInfo], labels: list[str], shown: int) -> None:
+        backend = self.requests.backend
+        if backend is None:
+            return
+        generation = self._generation
+        self.requests.run(load_tracks, backend, takes, labels, shown, self.cache_dir,
+                          self.player.rate_hz,
                           on_result=lambda tracks: self._on_loaded(generation, tracks))
 
     def _on_loaded(self, generation: int, tracks: AuditionTracks) -> None:

@@ -32,8 +32,9 @@ class ServiceBanner(QFrame):
 class Toast(QLabel):
     """A note in the corner of its parent that fades away by itself (no modal box)."""
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, anchor: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.anchor = anchor  # shown at its bottom right (over the list's empty space)
         self.setObjectName("toast")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
@@ -50,7 +51,11 @@ class Toast(QLabel):
             width = min(420, parent.width() - 40)
             self.setFixedWidth(max(200, width))
             self.adjustSize()
-            self.move(parent.width() - self.width() - 20, parent.height() - self.height() - 40)
+            if self.anchor is not None and self.anchor.isVisible():
+                corner = self.anchor.mapTo(parent, self.anchor.rect().bottomRight())
+                self.move(corner.x() - self.width() - 16, corner.y() - self.height() - 16)
+            else:
+                self.move(parent.width() - self.width() - 20, 64)
         self.show()
         self.raise_()
         self._timer.start(TOAST_MS)

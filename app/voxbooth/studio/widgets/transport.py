@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 
 def _button(action: QAction, text: str, name: str) -> QToolButton:
@@ -18,8 +18,12 @@ def _button(action: QAction, text: str, name: str) -> QToolButton:
 class TransportBar(QWidget):
     def __init__(self, actions: dict[str, QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 2, 4, 2)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(4, 2, 4, 2)
+        layout = QHBoxLayout()
+        abx_row = QHBoxLayout()
+        rows.addLayout(layout)
+        rows.addLayout(abx_row)
         self.play_button = _button(actions["play_stop"], "▶ Play", "playButton")
         self.loop_button = _button(actions["loop"], "⟲ Loop", "loopButton")
         self.a_button = _button(actions["audition_a"], "A", "auditionA")
@@ -36,10 +40,13 @@ class TransportBar(QWidget):
         self.score_label = QLabel("")
         self.score_label.setObjectName("abxScore")
         for widget in (self.play_button, self.loop_button, self.time_label, self.a_button,
-                       self.b_button, self.x_button, self.now_label, self.abx_button,
-                       self.says_a, self.says_b, self.score_label):
+                       self.b_button, self.x_button, self.now_label, self.abx_button):
             layout.addWidget(widget)
         layout.addStretch(1)
+        # the blind test's answers and score get their own row, so the bar never widens the window
+        for widget in (self.says_a, self.says_b, self.score_label):
+            abx_row.addWidget(widget)
+        abx_row.addStretch(1)
         self.set_abx_visible(False)
 
     def set_abx_visible(self, on: bool) -> None:

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPainter
+from PySide6.QtGui import (
+    QAction,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -51,6 +59,19 @@ class TakesView(QTreeView):
     """Originals with conversions nested; files dropped anywhere on it go to the current folder."""
 
     files_dropped = Signal(list)
+    EMPTY_HINT = ("Drop audio files or folders here to add them to this folder\n"
+                  "(WAV, FLAC, OGG, MP3, M4A; up to 50 MB each), or use File > Add audio files.\n"
+                  "No project yet? File > New project, then Folder > New folder.")
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is not None and model.rowCount() == 0:
+            # an empty list says what to do, so a new user needs no manual
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self.EMPTY_HINT)
+            painter.end()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

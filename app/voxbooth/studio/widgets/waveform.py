@@ -61,6 +61,7 @@ class WaveformView(QWidget):
         self.plot.getPlotItem().vb.sigResized.connect(self._sync_views)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         self.duration_s = 0.0
+        self.plot.setXRange(0.0, 1.0, padding=0.01)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)

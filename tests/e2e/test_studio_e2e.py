@@ -1,0 +1,99 @@
+"""The real studio on Xvfb with its embedded service: create, drop, see, play, audition A/B.
+
+Screenshots of every step are saved under the test's output folder,
+`test-output/e2e/<test name>/` (git-ignored, kept after the run so a person can look).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.support.xvfb import xvfb_display, xvfb_missing_reason
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow,
+              pytest.mark.skipif(xvfb_missing_reason() is not None,
+                                 reason=xvfb_missing_reason() or "")]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _monitor_rms(path: Path) -> float:
+    """RMS of what reached the virtual speaker (parec writes float WAV)."""
+    import soundfile as sf
+
+    try:
+        data, _rate = sf.read(str(path), dtype="float32")
+    except (RuntimeError, wave.Error):
+        return 0.0
+    return float(np.sqrt(np.mean(np.square(data)))) if len(data) else 0.0
+
+
+def _output_folder(name: str) -> Path:
+    folder = ROOT / "test-output" / "e2e" / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def test_studio_end_to_end(tmp_path: Path, speech_path: Path) -> None:
+    shots = _output_folder("test_studio_end_to_end")
+    env_extra: dict[str, str] = {}
+    with xvfb_display() as display:
+        env = display.env()
+        env["VOXBOOTH_STUDIO_SETTINGS_DIR"] = str(tmp_path / "settings")
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+        try:
+            from tests.support.pulse import pulseaudio_missing_reason, virtual_mic
+        except ImportError:
+            pulse_reason: str | None = "tests/support/pulse.py is not there"
+        else:
+            pulse_reason = pulseaudio_missing_reason()
+        if pulse_reason is None:
+            with virtual_mic() as mic:
+                env.update({k: v for k, v in mic.env.items() if k.startswith("PULSE")})
+                env_extra = env
+                recorder = mic.record_monitor(tmp_path / "speaker.wav")
+                done = _drive(env_extra, shots, speech_path)
+                recorder.terminate()
+                recorder.wait(timeout=10)
+        else:
+            done = _drive(env, shots, speech_path)
+    result = json.loads((shots / "result.json").read_text())
+    print(json.dumps(result, indent=2))
+    assert done.returncode == 0, result.get("error") or done.stdout[-3000:]
+    assert result["folder_name"] == "Chapter 1"
+    assert result["drop_accepted"]
+    assert [row[0] for row in result["takes"]] == ["arctic_a0007", "second reading"]
+    assert all(row[3] == "done" for row in result["takes"])
+    assert result["waveform_duration_s"] == pytest.approx(4.0, abs=0.05)
+    assert not result["banner_visible"]
+    switch = result["switch"]
+    assert switch["track"] == 1 and switch["after_s"] >= switch["before_s"] > 0.3
+    assert "1/1" in result["abx_score"] or "0/1" in result["abx_score"]
+    for path in result["screenshots"]:
+        assert Path(path).stat().st_size > 10_000
+    if pulse_reason is None:
+        assert result["play_error"] == ""
+        assert result["position_after_play_s"] > 0.5
+        assert _monitor_rms(tmp_path / "speaker.wav") > 0.005  # the speaker heard the take
+    else:
+        pytest.skip(f"played nothing audible: {pulse_reason}")
+    # the embedded service was stopped by its PID when the studio closed
+    pid = result["embedded_pid"]
+    assert pid and not Path(f"/proc/{pid}").exists()
+
+
+def _drive(env: dict[str, str], shots: Path, speech_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tests.e2e.studio_driver", str(shots), str(speech_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=400,
+    )
