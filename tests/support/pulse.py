@@ -47,6 +47,7 @@ class VirtualMic:
     proc: subprocess.Popen[bytes]
     env: dict[str, str]
     players: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    drain: subprocess.Popen[bytes] | None = None
 
     def play(self, samples: np.ndarray, rate_hz: int) -> subprocess.Popen[bytes]:
         """Start playing mono float samples into the sink; returns the `pacat` process."""
@@ -80,6 +81,7 @@ class VirtualMic:
         return proc
 
     def stop_players(self) -> None:
+        """Stop what tests started playing or recording (each test should start in silence)."""
         for player in self.players:
             if player.poll() is None:
                 player.terminate()
@@ -132,7 +134,7 @@ def _warm_up(kind: str, timeout_s: float = 20.0) -> None:
     while time.monotonic() < deadline:
         frames = [0]
 
-        def count(data: np.ndarray, *rest: object) -> None:
+        def count(data: np.ndarray, *rest: object, frames: list[int] = frames) -> None:
             frames[0] += len(data)
             if kind == "output":
                 data[:] = 0  # type: ignore[index]
@@ -181,11 +183,13 @@ def virtual_mic() -> Iterator[VirtualMic]:
             ["parec", "--device=vmic.monitor", "--latency-msec=50", "--raw"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        mic.players.append(drain)
+        mic.drain = drain
         _warm_up("input")
         _warm_up("output")
         yield mic
     finally:
+        if mic.drain is not None:
+            mic.players.append(mic.drain)
         mic.stop_players()
         mic.kill_daemon()
         log.close()

@@ -117,10 +117,12 @@ def repair_flac(path: Path, marker: TakeMarker) -> int:
                       format="FLAC", subtype=marker.subtype) as out:
         try:
             with sf.SoundFile(path) as torn:
-                for block in torn.blocks(blocksize=65536, dtype="float32", always_2d=True):
+                # Small reads: the one that hits the torn tail fails, and only it is lost.
+                # (The frame count in a torn FLAC header is unknown, so no `blocks()` here.)
+                while (block := torn.read(4096, dtype="float32", always_2d=True)).shape[0]:
                     out.write(block)
                     frames += block.shape[0]
-        except (sf.LibsndfileError, RuntimeError):
+        except (sf.LibsndfileError, RuntimeError, ValueError, MemoryError):
             pass  # the torn tail: everything before it is kept
     os.replace(tmp, path)
     return frames
