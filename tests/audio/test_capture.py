@@ -105,19 +105,19 @@ def test_a_device_that_disappears_ends_the_take_and_keeps_it(tmp_path: Path) -> 
     if reason := pulseaudio_missing_reason():
         pytest.skip(f"no virtual microphone: {reason}")
     path = tmp_path / "lost.wav"
-    with virtual_mic() as own_mic:  # its own daemon: this test kills it
-        with InputCapture(rate_hz=RATE_HZ) as capture:
-            take = TakeRecorder(capture, path).start()
-            own_mic.play(tone(220.0, 5.0), RATE_HZ)
-            time.sleep(1.5)
-            own_mic.kill_daemon()
-            deadline = time.monotonic() + 10
-            while take.status().recording and time.monotonic() < deadline:
-                time.sleep(0.1)
-            status = take.status()
-            result = take.stop()
+    # Its own daemon, since this test kills it.
+    with virtual_mic() as own_mic, InputCapture(rate_hz=RATE_HZ) as capture:
+        take = TakeRecorder(capture, path).start()
+        own_mic.play(tone(220.0, 5.0), RATE_HZ)
+        time.sleep(1.5)
+        own_mic.kill_daemon()
+        deadline = time.monotonic() + 10
+        while take.status().recording and time.monotonic() < deadline:
+            time.sleep(0.1)
+        status = take.status()
+        result = take.stop()
     assert not status.recording
     assert result.error is not None and "disconnected" in result.error
-    kept, rate = sf.read(path)
+    kept, _ = sf.read(path)
     assert kept.shape[0] == result.frames >= RATE_HZ  # what was recorded before the loss
     assert not marker_path(path).exists()

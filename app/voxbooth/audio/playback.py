@@ -24,6 +24,8 @@ from scipy.signal import resample_poly
 from voxbooth.audio.devices import AudioDevice, DeviceRef, choose_rate_hz, resolve_device
 
 Audio = npt.NDArray[np.float32]
+LEAD_IN_S = 0.05
+TAIL_S = 0.25
 
 
 def _resample(samples: Audio, from_hz: int, to_hz: int) -> Audio:
@@ -61,6 +63,11 @@ class Player:
         self._start = 0
         self.finished = True
         self.underflow_count = 0
+        # Some devices (ALSA's pulse plugin among them) drop the first block of a new stream and
+        # the last ones buffered when it stops: a little silence on either side keeps the take.
+        self._lead_in_frames = int(LEAD_IN_S * self.rate_hz)
+        self._tail_frames = int(TAIL_S * self.rate_hz)
+        self._silence_frames = 0
         self._stream: sd.OutputStream | None = None
         ramp = np.linspace(0.0, 1.0, blocksize, dtype=np.float32)[:, None]
         self._fade_in = np.ascontiguousarray(ramp)
@@ -108,6 +115,14 @@ class Player:
     # -- audio thread -------------------------------------------------------------------------
     def _callback(self, outdata: Audio, frames: int, time_info: Any,
                   status: sd.CallbackFlags) -> None:
+        if status.output_underflow:
+            self.underflow_count += 1
+        if self._silence_frames > 0:  # lead-in before the region, or tail after it
+            outdata[:] = 0.0
+            self._silence_frames -= frames
+            if self._silence_frames <= 0 and self._pos >= self._end:
+                raise sd.CallbackStop  # `finished` is set once the device has played it all
+            return
         pos, active, previous = self._pos, self._active, self._previous
         n = max(0, min(frames, self._end - pos))
         if n:
@@ -123,10 +138,8 @@ class Player:
                 self._previous = active
         outdata[n:] = 0.0
         self._pos = pos + n
-        if status.output_underflow:
-            self.underflow_count += 1
         if n < frames:
-            raise sd.CallbackStop  # `finished` is set once the device has played it all
+            self._silence_frames = self._tail_frames
 
     def _finished(self) -> None:
         self.finished = True
@@ -146,6 +159,7 @@ class Player:
         self._end = length if end_s is None else min(length, max(self._start,
                                                                  int(end_s * self.rate_hz)))
         self._pos = self._start
+        self._silence_frames = self._lead_in_frames
         self.finished = False
         self._stream = sd.OutputStream(
             device=self.device.index, samplerate=self.rate_hz, channels=self.channels,
