@@ -46,6 +46,7 @@ class LevelMeter:
         self._partial_n = 0
         self._dc_alpha = 1.0 / max(1.0, dc_window_s * rate_hz)
         self._dc = 0.0
+        self._dc_seen = 0
         self._peak_hold_db = SILENCE_DB
         self._held_for_s = 0.0
         self._clipped_samples = 0
@@ -81,8 +82,10 @@ class LevelMeter:
         return self._last
 
     def _update_dc(self, samples: npt.NDArray[np.float64]) -> None:
-        # One-pole average over `dc_window_s`, applied per block (blocks are short).
-        weight = min(1.0, self._dc_alpha * samples.size)
+        # One-pole average over `dc_window_s`, applied per block (blocks are short); until a
+        # window has passed it is the plain mean so far, so the first reading is already right.
+        self._dc_seen += samples.size
+        weight = min(1.0, max(self._dc_alpha * samples.size, samples.size / self._dc_seen))
         self._dc += weight * (float(samples.mean()) - self._dc)
 
     def _update_hold(self, peak_db: float, elapsed_s: float) -> None:
