@@ -163,6 +163,7 @@ def test_lists_originals_and_conversions(http: httpx.Client, live_server: LiveSe
     assert http.get("/api/recordings", params={"folder_id": str(uuid.uuid4())}).status_code == 404
     unconverted = http.get(f"/api/recordings/{conversions[0]}/file")
     assert unconverted.status_code == 409  # no audio yet: says so rather than 500
+    assert http.get(f"/api/recordings/{conversions[0]}/waveform").status_code == 409
 
 
 def test_patch_put_and_move(http: httpx.Client, live_server: LiveServer) -> None:

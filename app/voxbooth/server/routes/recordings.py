@@ -151,5 +151,5 @@ def get_recording_waveform(
     202 while the peaks are still being computed after an upload."""
     rec = own_recording(session, user.id, str(recording_id))
     return waveforms.waveform_response(
-        blobs, rec, level=level, samples_per_pixel=samples_per_pixel, start_frame=start_frame,
-        end_frame=end_frame, binary=format == "binary")
+        session, blobs, rec, level=level, samples_per_pixel=samples_per_pixel,
+        start_frame=start_frame, end_frame=end_frame, binary=format == "binary")

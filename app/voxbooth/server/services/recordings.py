@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from voxbooth.server import jobs
 from voxbooth.server.blobs import BlobStore
 from voxbooth.server.db import utcnow
 from voxbooth.server.errors import unprocessable
@@ -18,9 +17,9 @@ from voxbooth.server.models import Project, Recording
 from voxbooth.server.schemas.common import Direction
 from voxbooth.server.schemas.recordings import NotePublic, RecordingPublic
 from voxbooth.server.services.common import clean_name, own_folder, own_recording, paged
+from voxbooth.server.services.waveforms import enqueue_waveform
 from voxbooth.server.uploads import ReceivedUpload, safe_filename
 
-WAVEFORM_JOB = "waveform"
 ORIGINAL, CONVERSION = "original", "conversion"
 
 
@@ -121,8 +120,7 @@ def create_original(session: Session, blobs: BlobStore, user_id: str,
         session.flush()
         session.execute(update(Project).where(Project.id == folder.project_id)
                         .values(last_recording_at=now))
-        jobs.enqueue(session, WAVEFORM_JOB, {"recording_id": rec.id}, subject_id=rec.id,
-                     user_id=user_id)
+        enqueue_waveform(session, rec)
         session.commit()
     except BaseException:
         session.rollback()

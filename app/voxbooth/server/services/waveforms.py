@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fastapi import HTTPException
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from voxbooth.dsp.peaks import PeakBuilder, PeakPyramid
 from voxbooth.server import jobs
 from voxbooth.server.blobs import BlobStore
 from voxbooth.server.errors import unprocessable
 from voxbooth.server.media import audio_rate_hz, read_audio_blocks
-from voxbooth.server.models import Recording
+from voxbooth.server.models import Job, Recording
 
 WAVEFORM_JOB = "waveform"
 
@@ -53,14 +56,35 @@ def register_jobs(runner: jobs.JobRunner) -> None:
     runner.register(WAVEFORM_JOB, _waveform_job)
 
 
-def waveform_response(blobs: BlobStore, rec: Recording, *, level: int | None,
-                      samples_per_pixel: float | None, start_frame: int,
+def enqueue_waveform(session: Session, rec: Recording) -> None:
+    """Queues the peaks of `rec`'s audio (call in the transaction that stores the audio)."""
+    jobs.enqueue(session, WAVEFORM_JOB, {"recording_id": rec.id}, subject_id=rec.id,
+                 user_id=rec.owner_id)
+
+
+def _ensure_pending(session: Session, rec: Recording) -> None:
+    # Audio stored without a peaks job (or one that failed): queue one rather than wait forever.
+    pending = session.scalar(select(Job.id).where(
+        Job.subject_id == rec.id, Job.kind == WAVEFORM_JOB,
+        Job.state.in_((jobs.QUEUED, jobs.RUNNING))).limit(1))
+    if pending is None:
+        enqueue_waveform(session, rec)
+        session.commit()
+
+
+def waveform_response(session: Session, blobs: BlobStore, rec: Recording, *,
+                      level: int | None, samples_per_pixel: float | None, start_frame: int,
                       end_frame: int | None, binary: bool) -> Response:
     """The peaks as JSON (one level, optionally one span), or the whole pyramid as bytes."""
+    if rec.blob_key is None:
+        raise HTTPException(status_code=409,
+                            detail=f"The audio is not ready yet (state: {rec.state})")
     if rec.waveform_key is None:
+        _ensure_pending(session, rec)
         return JSONResponse({"detail": "Waveform peaks are still being computed"},
                             status_code=202, headers={"Retry-After": "1"})
-    data = blobs.open(rec.waveform_key).read()
+    with blobs.open(rec.waveform_key) as stored:
+        data = stored.read()
     if binary:
         return Response(data, media_type="application/octet-stream")
     pyramid = PeakPyramid.from_bytes(data)
