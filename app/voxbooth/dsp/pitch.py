@@ -6,8 +6,10 @@ from one FFT cross-correlation plus running energy sums, so a hop costs two real
 CMND dip under the threshold gives the period (the first one, to avoid octave-down errors);
 parabolic interpolation of the raw difference refines it to a fraction of a sample.
 
-Unvoiced frames (aperiodic, or quieter than the silence gate) are NaN. Confidence is 1 - CMND at
-the chosen lag: 1 for a pure tone, near 0 for noise.
+Unvoiced frames (aperiodic, or quieter than the silence gate) are NaN. A frame whose best dip is
+above the threshold still continues a note when a looser dip lies within a semitone of the last
+frame's f0 (no look-ahead, so no added latency). Confidence is 1 - CMND at the chosen lag: 1 for
+a pure tone, near 0 for noise.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 
+_SEMITONE = 2.0 ** (1.0 / 12.0)
 _NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 
 
@@ -76,7 +79,7 @@ class PitchTracker:
 
     def __init__(self, rate_hz: int, *, hop_s: float = 0.01, fmin_hz: float = 50.0,
                  fmax_hz: float = 1000.0, threshold: float = 0.2,
-                 silence_db: float = -55.0) -> None:
+                 continue_threshold: float = 0.5, silence_db: float = -55.0) -> None:
         if not 0 < fmin_hz < fmax_hz < rate_hz / 2:
             raise ValueError("need 0 < fmin_hz < fmax_hz < rate_hz / 2")
         self.rate_hz = rate_hz
@@ -87,6 +90,8 @@ class PitchTracker:
         self.window = self.max_lag  # integration window: one period of the lowest note
         self.frame_length = self.window + self.max_lag + 1
         self.threshold = threshold
+        self.continue_threshold = continue_threshold
+        self._previous_f0_hz = float("nan")
         self._silence_power = 10.0 ** (silence_db / 10.0)
         self._fft_size = 1 << int(np.ceil(np.log2(self.frame_length)))
         self._buffer = np.zeros(self.frame_length + 8 * self.hop, dtype=np.float64)
@@ -107,6 +112,7 @@ class PitchTracker:
     def reset(self) -> None:
         self._filled = 0
         self._frames_done = 0
+        self._previous_f0_hz = float("nan")
 
     def process(self, block: npt.NDArray[np.floating]) -> PitchFrames:
         """Append samples; analyse every frame now complete. Frame k starts `k * hop` samples
@@ -158,13 +164,33 @@ class PitchTracker:
         """(f0_hz or NaN, confidence) of one frame of `frame_length` samples."""
         head = frame[: self.window]
         if float(np.dot(head, head)) / self.window < self._silence_power:
+            self._previous_f0_hz = float("nan")
             return float("nan"), 0.0
         diff, cmnd = self._cmnd(frame)
         lag = self._pick_lag(cmnd)
-        confidence = float(np.clip(1.0 - cmnd[lag], 0.0, 1.0))
         if cmnd[lag] >= self.threshold:
-            return float("nan"), confidence
-        return self.rate_hz / self._refine(diff, lag), confidence
+            lag = self._continue_lag(cmnd)
+        confidence = float(np.clip(1.0 - cmnd[lag], 0.0, 1.0)) if lag else 0.0
+        f0_hz = self.rate_hz / self._refine(diff, lag) if lag else float("nan")
+        self._previous_f0_hz = f0_hz
+        return f0_hz, confidence
+
+    def _continue_lag(self, cmnd: FloatArray) -> int:
+        """A weaker dip within a semitone of the last frame's f0 still continues the note.
+
+        Onsets, offsets and breathy or creaky stretches are less periodic than the middle of a
+        vowel; a trace that holds through them is what a singer expects to see. 0: unvoiced.
+        """
+        previous = self._previous_f0_hz
+        if not np.isfinite(previous):
+            return 0
+        low = max(self.min_lag, int(self.rate_hz / (previous * _SEMITONE)))
+        high = min(self.max_lag, int(np.ceil(self.rate_hz * _SEMITONE / previous)) + 1)
+        if high - low < 3:
+            return 0
+        lag = low + int(np.argmin(cmnd[low:high]))
+        is_dip = low < lag < high - 1  # a minimum inside the window, not its edge
+        return lag if is_dip and cmnd[lag] < self.continue_threshold else 0
 
     def _pick_lag(self, cmnd: FloatArray) -> int:
         search = cmnd[self.min_lag: self.max_lag]
