@@ -84,12 +84,15 @@ def test_tts_original(client: VoxBoothClient, served_routes: Routes, folder: Fol
     assert ready.state == "done" and (ready.duration or 0) > 1.0
 
 
-def test_accent_samples(client: VoxBoothClient, served_routes: Routes) -> None:
+def test_accent_samples(client: VoxBoothClient, served_routes: Routes, tmp_path: Path) -> None:
     require_route(served_routes, "GET", "/api/v2/accents/samples")
-    accent = client.voices.find("Marcus").default_accent()
+    marcus = client.voices.find("Marcus")
+    accent = marcus.default_accent()
     assert accent is not None
-    samples = client.accents.samples(accent.id)
-    assert samples
+    (sample, *_) = client.accents.samples(accent.id)
+    assert sample.accent_id == accent.id and sample.voice_id == marcus.id and sample.text
+    audio = client.accents.download_sample(sample, tmp_path)
+    assert sf.info(audio).duration == pytest.approx(sample.duration, abs=0.05)
 
 
 def test_private_voice_from_samples(client: VoxBoothClient, served_routes: Routes,

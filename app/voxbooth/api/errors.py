@@ -70,6 +70,12 @@ class Unauthorized(APIStatusError):
     summary = "The service did not accept your credentials (API key or login)"
 
 
+class InsufficientCredits(APIStatusError):
+    """402: the account has too few credits for the order; nothing was queued."""
+
+    summary = "Not enough credits for this"
+
+
 class Forbidden(APIStatusError):
     summary = "You are not allowed to do this"
 
@@ -139,6 +145,7 @@ class Cancelled(VoxBoothError):
 _BY_STATUS: dict[int, type[APIStatusError]] = {
     400: BadRequest,
     401: Unauthorized,
+    402: InsufficientCredits,
     403: Forbidden,
     404: NotFound,
     409: Conflict,

@@ -33,3 +33,4 @@ class TtsVoice(VoxModel):
     name: str | None = None
     f0: float | None = None
     is_default: bool = False
+    language: str | None = None  # ISO 639-1 (VoxBooth adds it to the seed)

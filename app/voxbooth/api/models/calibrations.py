@@ -21,6 +21,7 @@ class Calibration(VoxModel):
     created_at: Timestamp = None
     calibrated_at: Timestamp = None
     enabled: bool = False
+    duration: float | None = None  # seconds of the reading (VoxBooth adds it to the seed)
 
     @property
     def is_final(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from voxbooth.api.models.base import Timestamp, VoxModel
 
 #: states after which a private voice changes no more
@@ -21,21 +23,26 @@ class VoiceSample(VoxModel):
 
 
 class PrivateVoice(VoxModel):
-    """A voice cloned from the owner's samples; orderable (and listed) once `ready`."""
+    """A voice cloned from the owner's samples; listed and orderable once `ready`."""
 
     id: str
     name: str | None = None
-    state: str | None = None  # uploaded, processing, ready, failed
+    owner_id: str | None = None
+    slug: str | None = None
+    visibility: str | None = "private"
+    status: str | None = None  # uploaded, processing, ready, failed
     error: str | None = None
     description: str | None = None
-    pitch: float | None = None  # Hz, once estimated
+    gender: str | None = None
+    age_group: str | None = None
+    nationality: str | None = None
+    pitch: float | None = None  # Hz, the median f0 of its samples once ready
+    pitch_group: str | None = None
     created_at: Timestamp = None
-
-    @property
-    def status(self) -> str | None:
-        """000 calls it `status`; VoxBooth's private voices say `state`."""
-        return self.state or (self.model_extra or {}).get("status")
+    ready_at: Timestamp = None
+    samples: list[VoiceSample] = Field(default_factory=list)
 
     @property
     def is_final(self) -> bool:
-        return self.status in PRIVATE_VOICE_FINAL_STATES
+        return (self.status or (self.model_extra or {}).get("state")) in \
+            PRIVATE_VOICE_FINAL_STATES

@@ -81,10 +81,14 @@ class Voice(VoxModel):
 
 
 class AccentSample(VoxModel):
-    """A playable example of an accent (the server's fields are kept as sent)."""
+    """A voice speaking a reference phrase in one of its accents; `url` serves the audio."""
 
     id: str | None = None
     accent_id: str | None = None
     voice_id: str | None = None
+    voice_name: str | None = None
     url: str | None = None
     text: str | None = None
+    language: str | None = None
+    duration: float | None = None  # seconds
+    format: str | None = None
