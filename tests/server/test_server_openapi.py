@@ -20,3 +20,9 @@ def test_openapi_has_stable_operation_ids(live_server: LiveServer) -> None:
     assert {"multipart/form-data", "application/json"} <= set(upload)
     docs = httpx.get(f"{live_server.url}/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
+
+
+def test_serve_prints_its_url_and_data_dir(live_server: LiveServer) -> None:
+    log = live_server.log()
+    assert f"http://127.0.0.1:{live_server.port}" in log
+    assert f"Data in {live_server.data_dir}" in log

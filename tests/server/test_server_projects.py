@@ -133,6 +133,9 @@ def test_nested_folders(http: httpx.Client) -> None:
                                             "parent_id": top["id"]})
     assert reply.status_code == 404
     assert http.get("/api/folders").status_code == 422  # project_id is required
+    by_url = ok(http.get("/api/folders", params={"project_id": project["url"]}))
+    assert by_url["pagination"]["count"] == 3  # the seed calls project_id "the URL"
+    assert http.get("/api/folders", params={"project_id": "no-such-url"}).status_code == 404
     assert http.get("/api/folders", params={"project_id": str(uuid.uuid4())}).status_code == 404
     # deleting a folder deletes its sub-folders and their takes
     take = upload(http, scene["id"], "deep take")

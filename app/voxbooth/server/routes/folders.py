@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from voxbooth.server.deps import BlobsDep, CurrentUser, SessionDep
 from voxbooth.server.schemas.common import Direction, Limit, Offset, Page, Pagination
@@ -18,13 +19,17 @@ router = APIRouter(tags=["folders"])
 
 @router.get("/api/folders")
 def list_folders(
-    project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+    project_id: Annotated[str, Query(min_length=1, max_length=2048,
+                                     description="the project's id (or its url)")],
+    user: CurrentUser, session: SessionDep,
     limit: Limit = 50, offset: Offset = 0,
     direction: Direction = Direction.asc, parent_id: uuid.UUID | None = None,
 ) -> Page[FolderPublic]:
-    """Folders of a project (all levels; `parent_id` narrows to one folder's children)."""
+    """Folders of a project (all levels; `parent_id` narrows to one folder's children).
+    The seed describes `project_id` as the project's URL, so a url is accepted too."""
     rows, count = folders.list_folders(
-        session, user.id, str(project_id), parent_id=str(parent_id) if parent_id else None,
+        session, user.id, folders.project_id_or_url(session, user.id, project_id),
+        parent_id=str(parent_id) if parent_id else None,
         limit=limit, offset=offset, direction=direction,
     )
     return Page(list=[folders.to_public(f) for f in rows],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -10,7 +12,7 @@ from voxbooth.server.models import Folder, Recording
 from voxbooth.server.schemas.common import Direction
 from voxbooth.server.schemas.folders import FolderCreate, FolderPublic
 from voxbooth.server.services.common import clean_name, own_folder, own_project, paged
-from voxbooth.server.services.projects import recording_blob_keys
+from voxbooth.server.services.projects import project_by_url, recording_blob_keys
 
 MAX_DEPTH = 32
 
@@ -30,6 +32,13 @@ def list_folders(session: Session, user_id: str, project_id: str, *, parent_id: 
     order = [Folder.created_at.asc() if asc else Folder.created_at.desc(),
              Folder.id.asc() if asc else Folder.id.desc()]
     return paged(session, statement, limit, offset, order)
+
+
+def project_id_or_url(session: Session, user_id: str, value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return project_by_url(session, user_id, value).id
 
 
 def _depth(session: Session, folder: Folder) -> int:
