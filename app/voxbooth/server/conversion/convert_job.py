@@ -1,0 +1,160 @@
+"""The `convert` job: an original turned into a voice by the engine, in the job runner's worker.
+
+The engine streams the original from the blob store to a WAV in the service's tmp dir (long
+originals are cut at pauses and converted in parallel processes by the engine itself); the WAV
+and its waveform peaks are put in the blob store, then the row's `done` state is written in the
+job's session, which the runner commits together with the job's own `done`. A conversion deleted
+while queued or processing is noticed between chunks and its job ends `cancelled`, refunded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import soundfile
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from voxbooth.engine.convert import ConversionCancelled, ConversionError, convert_file
+from voxbooth.engine.profiles import ProfileError
+from voxbooth.server import jobs
+from voxbooth.server.conversion import credits
+from voxbooth.server.conversion.profiles import voice_profile
+from voxbooth.server.db import utcnow
+from voxbooth.server.media import transcode
+from voxbooth.server.models import Job, Recording
+from voxbooth.server.services.storage import temp_path
+from voxbooth.server.services.waveforms import compute_peaks
+
+log = logging.getLogger("voxbooth.server.conversion")
+
+CONVERT_JOB = "convert"
+_DIRECT_FORMATS = frozenset({"wav", "flac"})  # read by the engine's workers with exact seeking
+
+
+def _exists(factory: sessionmaker[Session], recording_id: str) -> bool:
+    with factory() as session:
+        return session.scalar(select(Recording.id).where(Recording.id == recording_id)) \
+            is not None
+
+
+def _engine_input(blobs: Any, original: Recording, tmp_dir: Path,
+                  temporaries: list[Path]) -> Path:
+    """A file the engine reads chunk by chunk: the kept bytes, or a WAV copy of them."""
+    source: Path = blobs.path(original.blob_key)
+    if original.format in _DIRECT_FORMATS:
+        with contextlib.suppress(RuntimeError, soundfile.LibsndfileError):
+            soundfile.info(str(source))
+            return source
+    copy = temp_path(tmp_dir, "original-", ".wav")
+    temporaries.append(copy)
+    transcode(source, copy, "wav")
+    return copy
+
+
+def _cancel_check(ctx: jobs.JobContext, recording_id: str) -> Callable[[], bool]:
+    factory: sessionmaker[Session] = ctx.services["session_factory"]
+    return lambda: ctx.cancelled() or not _exists(factory, recording_id)
+
+
+def _convert(ctx: jobs.JobContext, rec: Recording, original: Recording, out: Path,
+             temporaries: list[Path]) -> None:
+    params = rec.params or {}
+    try:
+        profile = voice_profile(ctx.session, rec.model_id or "")
+    except ProfileError as exc:
+        raise jobs.PermanentJobError(f"The voice cannot be used: {exc}") from exc
+    source = _engine_input(ctx.blobs, original, ctx.services["settings"].tmp_dir, temporaries)
+    try:
+        convert_file(
+            source, out, profile, source_f0_hz=rec.calibration_value,
+            semitones=float(params.get("semitones_correction") or 0.0),
+            narration_style=params.get("narration_style"),
+            accent_id=params.get("engine_accent_id"),
+            progress=lambda fraction, stage: ctx.progress(0.02 + 0.9 * fraction, stage),
+            cancelled=_cancel_check(ctx, rec.id))
+    except ConversionCancelled as exc:
+        raise jobs.JobCancelled() from exc
+    except (ConversionError, ProfileError) as exc:
+        raise jobs.PermanentJobError(f"The original cannot be converted: {exc}") from exc
+
+
+def _store(ctx: jobs.JobContext, recording_id: str, out: Path) -> None:
+    """Blobs first, then the row; if the row cannot be written the blobs go again."""
+    ctx.progress(0.95, "waveform")
+    peaks = compute_peaks(out).to_bytes()
+    info = soundfile.info(str(out))
+    audio_key = ctx.blobs.put_file(out)
+    peaks_key = ctx.blobs.put_bytes(peaks)
+    try:
+        rec = ctx.session.scalar(select(Recording).where(Recording.id == recording_id)
+                                 .execution_options(populate_existing=True))
+        if rec is None or ctx.cancelled():
+            raise jobs.JobCancelled()
+        rec.blob_key, rec.waveform_key = audio_key, peaks_key
+        rec.format, rec.mime, rec.file_name = "wav", "audio/wav", f"{rec.id}.wav"
+        rec.sample_rate, rec.channels, rec.frames = int(info.samplerate), 1, int(info.frames)
+        rec.size, rec.duration = out.stat().st_size, info.frames / info.samplerate
+        rec.state, rec.process_stage, rec.progress, rec.error = "done", "done", 1.0, None
+        rec.converted_at = utcnow()
+        ctx.session.flush()
+    except BaseException:
+        ctx.blobs.delete(audio_key)
+        ctx.blobs.delete(peaks_key)
+        raise
+
+
+def convert_job(ctx: jobs.JobContext) -> None:
+    recording_id = str(ctx.payload["recording_id"])
+    rec = ctx.session.get(Recording, recording_id)
+    if rec is None:
+        raise jobs.JobCancelled()  # deleted while queued
+    original = ctx.session.get(Recording, rec.original_id) if rec.original_id else None
+    if original is None or original.blob_key is None:
+        raise jobs.PermanentJobError("The original has no audio any more")
+    if not ctx.blobs.exists(original.blob_key):
+        raise jobs.PermanentJobError("The original's audio is missing from the store")
+    ctx.progress(0.01, "starting")
+    temporaries: list[Path] = []
+    out = temp_path(ctx.services["settings"].tmp_dir, "conversion-", ".wav")
+    temporaries.append(out)
+    try:
+        _convert(ctx, rec, original, out, temporaries)
+        _store(ctx, recording_id, out)
+    finally:
+        for path in temporaries:
+            path.unlink(missing_ok=True)
+
+
+# hooks: each runs in the runner's own short transaction ---------------------------------------
+
+def _on_progress(session: Session, job: Job, fraction: float, stage: str | None) -> None:
+    rec = session.get(Recording, job.subject_id) if job.subject_id else None
+    if rec is not None and rec.state in ("new", "processing"):
+        rec.state, rec.progress, rec.process_stage = "processing", fraction, stage
+
+
+def _on_failed(session: Session, job: Job, detail: str) -> None:
+    rec = session.get(Recording, job.subject_id) if job.subject_id else None
+    if rec is not None:
+        rec.state, rec.error, rec.process_stage = "error", detail, "error"
+        credits.refund(session, rec.owner_id, rec.id)
+    elif job.user_id and job.subject_id:
+        credits.refund(session, job.user_id, job.subject_id)
+
+
+def _on_cancelled(session: Session, job: Job) -> None:
+    if job.user_id and job.subject_id:
+        credits.refund(session, job.user_id, job.subject_id)
+    rec = session.get(Recording, job.subject_id) if job.subject_id else None
+    if rec is not None and rec.state != "done":
+        rec.state, rec.error, rec.process_stage = "error", "The conversion was cancelled", "error"
+
+
+def register(runner: jobs.JobRunner) -> None:
+    runner.register(CONVERT_JOB, convert_job, on_progress=_on_progress, on_failed=_on_failed,
+                    on_cancelled=_on_cancelled)

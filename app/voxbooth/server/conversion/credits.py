@@ -1,0 +1,94 @@
+"""What a conversion costs and how it is charged: one credit per started minute, per voice.
+
+Charges are entries in the credits ledger tied to the conversion (`recording_id`), written in the
+same transaction as the conversion rows and their jobs; the balance is checked after the debits
+are written, so two orders racing for the last credits cannot both pass (the first INSERT takes
+SQLite's write lock; other databases lock the user's row).
+"""
+
+from __future__ import annotations
+
+import math
+
+from fastapi import HTTPException
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from voxbooth.server.models import CreditEntry, Job, Recording, User
+from voxbooth.server.services import accounts
+
+CHARGE_REASON = "conversion"
+REFUND_REASON = "conversion refund"
+
+
+def conversion_cost(duration_s: float) -> int:
+    """Credits for converting `duration_s` of audio into one voice (at least one)."""
+    # A whisker of tolerance: a 60.0004 s take is a one-minute take, not two.
+    return max(1, math.ceil(max(duration_s, 0.0) / 60.0 - 1e-6))
+
+
+def charge(session: Session, user_id: str, recording_id: str, credits: int) -> None:
+    accounts.add_credits(session, user_id, -credits, CHARGE_REASON, recording_id)
+
+
+def require_balance(session: Session, user_id: str, charged: int) -> None:
+    """After the debits are flushed: refuses the order (402) when the balance went negative."""
+    session.flush()
+    session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    balance = accounts.credit_balance(session, user_id)
+    if balance < 0:
+        raise HTTPException(
+            status_code=402,
+            detail=f"Not enough credits: this order costs {charged} credit(s) and you have "
+                   f"{balance + charged} (one credit per started minute, per voice)")
+
+
+def net_charged(session: Session, recording_id: str) -> int:
+    """Credits currently spent on a conversion (charges minus refunds)."""
+    total = session.scalar(select(func.coalesce(func.sum(CreditEntry.delta), 0))
+                           .where(CreditEntry.recording_id == recording_id))
+    return -int(total or 0)
+
+
+def refund(session: Session, user_id: str, recording_id: str) -> int:
+    """Gives back what a failed or cancelled conversion cost; idempotent. Returns credits."""
+    spent = net_charged(session, recording_id)
+    if spent > 0:
+        accounts.add_credits(session, user_id, spent, REFUND_REASON, recording_id)
+    return max(spent, 0)
+
+
+def refund_deleted_unfinished(session: Session, user_id: str) -> int:
+    """Refunds conversions removed with their folder or project before they were made.
+
+    Those deletes cascade in the database and cancel the jobs without any hook running; the
+    cancelled job is what tells a removed unfinished conversion from a removed finished one.
+    """
+    owed = session.execute(
+        select(CreditEntry.recording_id)
+        .outerjoin(Recording, Recording.id == CreditEntry.recording_id)
+        .where(CreditEntry.user_id == user_id, CreditEntry.recording_id.is_not(None),
+               Recording.id.is_(None))
+        .group_by(CreditEntry.recording_id).having(func.sum(CreditEntry.delta) < 0)
+    ).scalars().all()
+    refunded = 0
+    for recording_id in owed:
+        states = set(session.scalars(select(Job.state).where(
+            Job.kind == "convert", Job.subject_id == recording_id)))
+        if recording_id is not None and states and states <= {"cancelled", "failed"}:
+            refunded += refund(session, user_id, recording_id)
+    return refunded
+
+
+def _refund_on_delete(session: Session, _context: object, _instances: object) -> None:
+    # A conversion deleted before it was made is given back in the deleting transaction.
+    with session.no_autoflush:
+        for obj in list(session.deleted):
+            if isinstance(obj, Recording) and obj.type == "conversion" \
+                    and obj.state in ("new", "processing"):
+                refund(session, obj.owner_id, obj.id)
+
+
+def install_refund_on_delete() -> None:
+    if not event.contains(Session, "before_flush", _refund_on_delete):
+        event.listen(Session, "before_flush", _refund_on_delete)

@@ -1,0 +1,39 @@
+"""Orders v2 (seed 002): convert an original into voices; retry a failed conversion."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request
+
+from voxbooth.server.conversion import orders
+from voxbooth.server.deps import CurrentUser, SessionDep, SettingsDep
+from voxbooth.server.schemas.common import Detail
+from voxbooth.server.schemas.orders import OrderCreate
+from voxbooth.server.schemas.recordings import RecordingPublic
+from voxbooth.server.services import recordings
+
+router = APIRouter(tags=["orders"])
+_REFUSALS = {402: {"model": Detail, "description": "Not enough credits; nothing was queued"},
+             404: {"model": Detail}, 409: {"model": Detail}}
+
+
+@router.post("/api/v2/orders", status_code=201, responses=_REFUSALS)  # type: ignore[arg-type]
+def create_order(body: OrderCreate, request: Request, user: CurrentUser, session: SessionDep,
+                 settings: SettingsDep) -> list[RecordingPublic]:
+    """One conversion recording per requested voice (state `new`, then `processing` with
+    `process_stage` and `progress`, then `done` or `error`). Costs one credit per started
+    minute of the original, per voice, charged at once and refunded if a conversion fails.
+    The pitch of each conversion is the voice's pitch moved by `semitones_correction`; your
+    own f0 comes from `calibration_id`, else the enabled calibration, else the original."""
+    rows = orders.place_order(session, request.app.state.catalogue, settings, user.id, body)
+    base = str(request.base_url)
+    return [recordings.to_public(rec, base) for rec in rows]
+
+
+@router.post("/api/v2/orders/retry/{recording_id}", responses=_REFUSALS)  # type: ignore[arg-type]
+def retry_order(recording_id: uuid.UUID, request: Request, user: CurrentUser,
+                session: SessionDep, settings: SettingsDep) -> RecordingPublic:
+    """Re-queues a conversion that ended in `error` (charged again)."""
+    rec = orders.retry(session, settings, user.id, str(recording_id))
+    return recordings.to_public(rec, str(request.base_url))
