@@ -18,6 +18,14 @@ import numpy.typing as npt
 Block = npt.NDArray[np.float32]
 
 
+def _prefaulted(shape: tuple[int, int]) -> Block:
+    """Zeros whose pages are already mapped: np.zeros maps them lazily, on first write, and a
+    page fault in the audio callback is a stall we can do without."""
+    data = np.empty(shape, dtype=np.float32)
+    data.fill(0.0)
+    return data
+
+
 class LiveRing:
     """Last `capacity` frames of audio (frames x channels, float32) for the live view."""
 
@@ -26,7 +34,7 @@ class LiveRing:
             raise ValueError("capacity_frames must be positive")
         self.capacity = capacity_frames
         self.channels = channels
-        self._data: Block = np.zeros((2 * capacity_frames, channels), dtype=np.float32)
+        self._data: Block = _prefaulted((2 * capacity_frames, channels))
         self.frames_written = 0  # total frames ever written; the only thing the writer publishes
 
     def write(self, block: Block) -> None:
@@ -93,7 +101,7 @@ class Handoff:
     def __init__(self, capacity_frames: int, channels: int = 1) -> None:
         self.capacity = capacity_frames
         self.channels = channels
-        self._data: Block = np.zeros((capacity_frames, channels), dtype=np.float32)
+        self._data: Block = _prefaulted((capacity_frames, channels))
         self.frames_pushed = 0   # advanced only by the producer
         self.frames_popped = 0   # advanced only by the consumer
         self.frames_dropped = 0  # producer side: the writer was too slow
