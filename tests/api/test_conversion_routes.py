@@ -6,13 +6,16 @@ each test skips with "route not served yet" until the service offers its route.
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
+import numpy as np
 import pytest
 import soundfile as sf
 
 from tests.api.conftest import require_route
-from voxbooth.api import Conflict, NotFound, VoxBoothClient
+from tests.support.server import LiveServer
+from voxbooth.api import Conflict, InsufficientCredits, NotFound, VoxBoothClient
 from voxbooth.api.models import Folder, Recording
 
 Routes = set[tuple[str, str]]
@@ -44,6 +47,30 @@ def test_order_two_voices_wait_and_download(client: VoxBoothClient, served_route
     assert seen[-1].state == "done"
     assert {c.id for c in client.recordings.conversions(take.id).items} == {
         c.id for c in ordered}
+    with pytest.raises(Conflict):  # only a failed conversion can be retried
+        client.orders.retry(ordered[0].id)
+
+
+def test_order_beyond_the_credits_is_refused(live_server: LiveServer, served_routes: Routes,
+                                             speech_path: Path, tmp_path: Path) -> None:
+    require_route(served_routes, "POST", "/api/v2/orders")
+    email, password = f"poor-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(12)
+    live_server.admin("create-user", email, stdin=password + "\n")
+    audio, rate = sf.read(speech_path, dtype="int16")
+    long_take = tmp_path / "four_minutes.wav"
+    sf.write(long_take, np.concatenate([audio] * 60), rate)  # 4 credits per voice
+    with VoxBoothClient(live_server.url) as vb:
+        vb.login(email, password)
+        balance = vb.credits.get().credits or 0
+        folder = vb.folders.create(vb.projects.create("Short of credits").id, "Takes")
+        take = vb.recordings.upload(long_take, folder_id=folder.id)
+        marcus = vb.voices.find("Marcus").id
+        voices_wanted = int(balance // 4) + 1
+        with pytest.raises(InsufficientCredits) as caught:
+            vb.orders.create(take.id, [marcus] * voices_wanted)
+        assert caught.value.status == 402 and "credits" in caught.value.user_message
+        assert vb.recordings.conversions(take.id).items == []  # nothing was queued
+        assert vb.credits.get().credits == balance
 
 
 def test_retry_of_an_unknown_conversion_is_not_found(client: VoxBoothClient,
@@ -58,7 +85,7 @@ def test_calibration_lifecycle(client: VoxBoothClient, served_routes: Routes,
     require_route(served_routes, "POST", "/api/calibration")
     created = client.calibrations.create(long_speech_path, name="Morning voice")
     assert created.name == "Morning voice"
-    done = client.calibrations.wait_for_calibration(created.id, timeout_s=120, poll_s=0.5)
+    done = client.wait_for_calibration(created.id, timeout_s=120, poll_s=0.5)
     assert done.state == "calibrated", done.error
     assert 70 < (done.f0 or 0) < 200  # the ARCTIC speaker is a man
     assert created.id in {c.id for c in client.calibrations.list()}
@@ -78,10 +105,21 @@ def test_tts_original(client: VoxBoothClient, served_routes: Routes, folder: Fol
     voices = client.tts.voices()
     assert voices and any(v.is_default for v in voices)
     original = client.tts.create(folder.id, "Once upon a time, in a quiet studio.",
-                                 label="Opening line")
+                                 text_language="en", label="Opening line")
     assert original.tts and original.text == "Once upon a time, in a quiet studio."
-    ready = client.recordings.wait_for_conversion(original.id, timeout_s=60, poll_s=0.5)
+    ready = client.wait_for_conversion(original.id, timeout_s=60, poll_s=0.5)
     assert ready.state == "done" and (ready.duration or 0) > 1.0
+
+
+def test_tts_original_through_the_deprecated_route(client: VoxBoothClient,
+                                                   served_routes: Routes,
+                                                   folder: Folder) -> None:
+    require_route(served_routes, "POST", "/api/recordings/tts")
+    voice = next(v for v in client.tts.voices() if v.language == "en")
+    original = client.recordings.create_tts_v1(
+        project_id=folder.project_id or "", parent_folder_id=folder.id, voice_id=voice.id,
+        text="Chapter two.")
+    assert original.tts and original.tts_voice_id == voice.id
 
 
 def test_accent_samples(client: VoxBoothClient, served_routes: Routes, tmp_path: Path) -> None:
@@ -104,5 +142,13 @@ def test_private_voice_from_samples(client: VoxBoothClient, served_routes: Route
     assert sample.status in ("uploaded", "processing", "ready")
     ready = client.private_voices.wait_until_ready(voice.id, timeout_s=180, poll_s=0.5)
     assert ready.status == "ready"
+    assert [s.id for s in ready.samples] == [sample.id]
     private = list(client.voices.iter(visibility="private"))
     assert voice.id in {v.id for v in private}
+    assert voice.id in {v.id for v in client.private_voices.list()}
+    assert [s.name for s in client.voice_samples.list(voice.id)] == ["Sample 1"]
+    client.voice_samples.delete(voice.id, sample.id)
+    assert client.voice_samples.list(voice.id) == []
+    client.private_voices.delete(voice.id)
+    with pytest.raises(NotFound):
+        client.private_voices.get(voice.id)

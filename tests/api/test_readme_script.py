@@ -30,7 +30,6 @@ def test_readme_script_is_ten_lines_or_fewer() -> None:
     assert len(lines) <= 10
 
 
-@pytest.mark.slow
 def test_readme_script_runs(live_server: LiveServer, served_routes: set[tuple[str, str]],
                             speech_path: Path, tmp_path: Path) -> None:
     require_route(served_routes, "POST", "/api/v2/orders")
