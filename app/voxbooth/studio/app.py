@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -85,10 +86,23 @@ def run(argv: Sequence[str] = (), *, data_dir: Path | None = None, server_url: s
         _Milestones(window, started_s)
     window.show()
     QTimer.singleShot(0, window.context.connection.start)
+    quit_on_signals(app)
     try:
         return int(app.exec())
     finally:
         shutdown(window)
+
+
+def quit_on_signals(app: QApplication) -> None:
+    """SIGTERM and Ctrl+C close the studio properly, so the embedded service is stopped too.
+
+    Python runs signal handlers only when it holds the interpreter: a timer gives it a turn.
+    """
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_args: app.closeAllWindows())
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
 
 
 def shutdown(window: MainWindow) -> None:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import inspect
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+PROGRESS_INTERVAL_S = 0.033
 
 
 class Cancelled(Exception):
@@ -44,6 +47,7 @@ class Worker(QRunnable):
         self.kwargs = kwargs
         self.signals = WorkerSignals()
         self.cancel_event = threading.Event()
+        self._last_progress_s = 0.0
         params = _parameter_names(fn)
         if "progress" in params:
             self.kwargs["progress"] = self._report_progress
@@ -51,7 +55,11 @@ class Worker(QRunnable):
             self.kwargs["cancel"] = self.cancel_event
 
     def _report_progress(self, done: int, total: int) -> None:
-        self.signals.progress.emit(done, total)
+        # at most ~30 reports a second: a fast upload must not flood the GUI thread's queue
+        now = time.monotonic()
+        if done >= total or now - self._last_progress_s >= PROGRESS_INTERVAL_S:
+            self._last_progress_s = now
+            self.signals.progress.emit(done, total)
 
     def cancel(self) -> None:
         self.cancel_event.set()
@@ -61,15 +69,20 @@ class Worker(QRunnable):
         return self.cancel_event.is_set()
 
     def run(self) -> None:  # runs on a pool thread (or inline in tests)
-        self.signals.started.emit()
         try:
-            result = self.fn(*self.args, **self.kwargs)
-        except BaseException as exc:  # reported to the GUI, never lost in a pool thread
-            self.signals.errored.emit(exc)
-        else:
-            self.signals.returned.emit(result)
-        finally:
-            self.signals.finished.emit()
+            self.signals.started.emit()
+            try:
+                result = self.fn(*self.args, **self.kwargs)
+            except BaseException as exc:  # reported to the GUI, never lost in a pool thread
+                self.signals.errored.emit(exc)
+            else:
+                self.signals.returned.emit(result)
+            finally:
+                self.signals.finished.emit()
+        except RuntimeError:
+            # the signals object was deleted: the application is closing and nobody is
+            # left to tell; the work itself is finished
+            pass
 
 
 def _parameter_names(fn: Callable[..., Any]) -> set[str]:
