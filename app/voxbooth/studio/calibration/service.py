@@ -1,0 +1,34 @@
+"""Blocking calibration calls (run in workers): check, upload, wait, enable or auto."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from voxbooth.audio.files import check_take_file
+
+
+class CalibrationRefused(Exception):
+    """The reading cannot make a calibration (too short, silent); says why in words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.user_message = reason
+
+
+def save_calibration(backend: Any, path: Path, name: str, *, timeout_s: float = 180.0) -> Any:
+    """Checks the reading, uploads it, waits until the service has measured it."""
+    report = check_take_file(path, kind="calibration")
+    if report.verdict == "bad":
+        raise CalibrationRefused(report.summary)
+    calibrations = backend.client.calibrations
+    made = calibrations.create(path, name=name)
+    return calibrations.wait_for_calibration(made.id, timeout_s=timeout_s, poll_s=0.5)
+
+
+def choose(backend: Any, calibration_id: str | None) -> None:
+    """Enables that calibration, or auto (the service estimates each original) when None."""
+    if calibration_id:
+        backend.client.calibrations.enable(calibration_id)
+    else:
+        backend.client.calibrations.use_auto()

@@ -1,0 +1,1 @@
+"""The recording desk: device, level, live waveform and pitch, takes to disk and to the service."""

@@ -1,0 +1,268 @@
+"""The recording desk's widgets: device, rate, level, live view, transport, verdict, uploads.
+
+Builds, connects and lays out; the controller does the work (STYLE.md habit 6).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voxbooth.audio.recorder import RecorderStatus, TakeResult
+from voxbooth.dsp.quality import QualityReport
+from voxbooth.studio.desk.controller import DeskController
+from voxbooth.studio.desk.live import LiveUpdate
+from voxbooth.studio.desk.live_view import LiveView
+from voxbooth.studio.desk.meter import LevelMeterWidget
+from voxbooth.studio.desk.queue_store import FAILED, HELD
+from voxbooth.studio.desk.script_panel import ScriptPanel
+
+VERDICT_COLOURS = {"good": "#26a269", "warning": "#c64600", "bad": "#c01c28"}
+
+
+class DeskPanel(QWidget):
+    device_chosen = Signal(str)  # remembered by whoever owns the settings
+    calibrate_requested = Signal()
+
+    def __init__(self, controller: DeskController, dark: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("recordingDesk")
+        self.controller = controller
+        self.last_verdict: QualityReport | None = None
+        self.last_take_path = ""
+        self._build(dark)
+        self._lay_out()
+        self._connect()
+
+    # -- building -------------------------------------------------------------------------------
+    def _build(self, dark: bool) -> None:
+        self.device_picker = QComboBox()
+        self.device_picker.setObjectName("deskDevicePicker")
+        self.device_picker.setMinimumWidth(200)
+        self.rate_label = QLabel("no input")
+        self.rate_label.setObjectName("deskRateLabel")
+        self.meter = LevelMeterWidget()
+        self.record_action = QAction("● Record", self)
+        self.record_action.setShortcut(QKeySequence("R"))
+        self.record_action.setToolTip("Record a take (R)")
+        self.punch_action = QAction("Punch in", self)
+        self.punch_action.setShortcut(QKeySequence("Shift+R"))
+        self.punch_action.setToolTip("Record with 2 s of pre-roll from before you pressed "
+                                     "(Shift+R)")
+        self.stop_action = QAction("■ Stop", self)
+        self.stop_action.setToolTip("Stop the take (Space while recording)")
+        self.addActions([self.record_action, self.punch_action, self.stop_action])
+        self.record_button = QPushButton()
+        self.punch_button = QPushButton()
+        self.stop_button = QPushButton()
+        for button, action in ((self.record_button, self.record_action),
+                               (self.punch_button, self.punch_action),
+                               (self.stop_button, self.stop_action)):
+            button.setText(action.text())
+            button.setToolTip(action.toolTip())
+            button.clicked.connect(action.trigger)
+        self.record_button.setObjectName("deskRecordButton")
+        self.take_time = QLabel("00:00.0")
+        self.take_time.setObjectName("deskTakeTime")
+        self.take_time.setStyleSheet("font-family: monospace; font-size: 16px;")
+        self.overflow_label = QLabel("overflows 0")
+        self.overflow_label.setObjectName("deskOverflows")
+        self.calibrate_button = QPushButton("Calibrate…")
+        self.live_view = LiveView(dark)
+        self.script_panel = ScriptPanel()
+        self.verdict_label = QLabel("")
+        self.verdict_label.setObjectName("deskVerdict")
+        self.verdict_label.setWordWrap(True)
+        self.upload_anyway = QPushButton("Upload anyway")
+        self.upload_anyway.hide()
+        self.upload_bar = QProgressBar()
+        self.upload_bar.setObjectName("deskUploadBar")
+        self.upload_bar.setMaximumHeight(14)
+        self.upload_bar.hide()
+        self.queue_label = QLabel("")
+        self.queue_label.setObjectName("deskQueueLabel")
+        self._set_recording(False)
+
+    def _lay_out(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Microphone"))
+        top.addWidget(self.device_picker)
+        top.addWidget(self.rate_label)
+        top.addWidget(self.meter, 1)
+        for widget in (self.record_button, self.punch_button, self.stop_button, self.take_time,
+                       self.overflow_label, self.calibrate_button):
+            top.addWidget(widget)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(4, 0, 0, 0)
+        side_layout.addWidget(self.live_view.note_label)
+        side_layout.addWidget(self.live_view.target_label)
+        side_layout.addWidget(self.script_panel, 1)
+        side_layout.addWidget(self.verdict_label)
+        side_layout.addWidget(self.upload_anyway)
+        side_layout.addWidget(self.upload_bar)
+        side_layout.addWidget(self.queue_label)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.live_view)
+        split.addWidget(side)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+
+    def _connect(self) -> None:
+        c = self.controller
+        self.record_action.triggered.connect(self.record)
+        self.punch_action.triggered.connect(lambda: self.record(punch=True))
+        self.stop_action.triggered.connect(c.stop)
+        self.device_picker.activated.connect(self._on_device_picked)
+        self.meter.reset_requested.connect(c.reset_clip)
+        self.calibrate_button.clicked.connect(self.calibrate_requested)
+        c.live.connect(self._on_live)
+        c.device_opened.connect(self._on_device_opened)
+        c.device_failed.connect(self._on_device_failed)
+        c.take_started.connect(lambda _label: self._set_recording(True))
+        c.take_status.connect(self._on_status)
+        c.take_stopped.connect(self._on_stopped)
+        c.verdict.connect(self.show_verdict)
+        c.uploads.changed.connect(self._show_queue)
+        c.uploads.progress.connect(self._on_upload_progress)
+        c.uploads.uploaded.connect(lambda _t: self.upload_bar.hide())
+        self.upload_anyway.clicked.connect(self._upload_anyway)
+        self.script_panel.star_requested.connect(self._star)
+        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+
+    # -- the device -----------------------------------------------------------------------------
+    def fill_devices(self, remembered: str) -> None:
+        """Lists input devices (one entry each) and opens the remembered one, else the default."""
+        self.device_picker.clear()
+        try:
+            devices = self.controller.devices()
+        except Exception as exc:  # no PortAudio devices at all
+            self._on_device_failed(f"No microphone found: {exc}")
+            return
+        for device in devices:
+            self.device_picker.addItem(device.name, device.name)
+        index = self.device_picker.findData(remembered) if remembered else -1
+        self.device_picker.setCurrentIndex(max(index, 0))
+        if devices:
+            self.controller.open_device(remembered or None)
+
+    def _on_device_picked(self, index: int) -> None:
+        name = str(self.device_picker.itemData(index) or "")
+        if self.controller.open_device(name):
+            self.device_chosen.emit(name)
+
+    def _on_device_opened(self, name: str, rate_hz: int) -> None:
+        self.rate_label.setText(f"{rate_hz / 1000:g} kHz")
+        index = self.device_picker.findData(name)
+        if index >= 0:
+            self.device_picker.setCurrentIndex(index)
+
+    def _on_device_failed(self, text: str) -> None:
+        self.rate_label.setText("no input")
+        self.verdict_label.setText(text)
+
+    # -- live -----------------------------------------------------------------------------------
+    def _on_live(self, update: LiveUpdate) -> None:
+        analysis = self.controller.analysis
+        if analysis is None:
+            return
+        self.meter.set_reading(update.level)
+        self.live_view.draw(analysis)
+        self.live_view.show_note(update.newest_f0_hz)
+
+    def _on_status(self, status: RecorderStatus) -> None:
+        seconds = status.duration_s
+        self.take_time.setText(f"{int(seconds // 60):02d}:{seconds % 60:04.1f}")
+        lost = status.overflow_count
+        self.overflow_label.setText(f"overflows {lost}" + (f", dropped {status.frames_dropped}"
+                                                           if status.frames_dropped else ""))
+        self.overflow_label.setStyleSheet("color: #c01c28;" if lost or status.frames_dropped
+                                          else "")
+
+    # -- takes ----------------------------------------------------------------------------------
+    def record(self, punch: bool = False) -> None:
+        label = self.script_panel.next_label()
+        path = self.controller.punch_in(label) if punch else self.controller.record(label)
+        if path is not None:
+            self.last_take_path = str(path)
+            self.verdict_label.setText("Recording…")
+            self.verdict_label.setStyleSheet("")
+            self.upload_anyway.hide()
+
+    def _set_recording(self, on: bool) -> None:
+        self.record_action.setEnabled(not on)
+        self.punch_action.setEnabled(not on)
+        self.stop_action.setEnabled(on)
+        for button, action in ((self.record_button, self.record_action),
+                               (self.punch_button, self.punch_action),
+                               (self.stop_button, self.stop_action)):
+            button.setEnabled(action.isEnabled())
+        self.device_picker.setEnabled(not on)
+        self.record_button.setStyleSheet("background: #c01c28; color: white;" if on else "")
+
+    def _on_stopped(self, result: TakeResult) -> None:
+        self._set_recording(False)
+        self.script_panel.add_take(str(result.path))
+        self.verdict_label.setText(f"Saved {result.path.name} ({result.duration_s:.1f} s); "
+                                   "checking…")
+
+    def show_verdict(self, path: str, report: QualityReport) -> None:
+        self.last_verdict = report
+        self.verdict_label.setText(f"{Path(path).name}: {report.summary}")
+        self.verdict_label.setStyleSheet(f"color: {VERDICT_COLOURS[report.verdict]};")
+        self.upload_anyway.setVisible(report.verdict == "bad")
+        self.upload_anyway.setProperty("take_path", path)
+
+    def _upload_anyway(self) -> None:
+        self.controller.upload_anyway(str(self.upload_anyway.property("take_path")))
+        self.upload_anyway.hide()
+
+    def _on_upload_progress(self, name: str, done: int, total: int) -> None:
+        self.upload_bar.show()
+        self.upload_bar.setFormat(f"uploading {name} %p%")
+        self.upload_bar.setMaximum(max(total, 1))
+        self.upload_bar.setValue(done)
+
+    def _show_queue(self) -> None:
+        store = self.controller.store
+        waiting = len(self.controller.uploads.waiting)
+        held = len(store.in_state(HELD, FAILED))
+        parts = []
+        if waiting:
+            parts.append(f"{waiting} take(s) waiting to upload")
+        if held:
+            parts.append(f"{held} kept on this computer (see {store.folder})")
+        self.queue_label.setText("; ".join(parts))
+
+    def _star(self, path: str) -> None:
+        self.verdict_label.setText(f"★ {Path(path).name} is the best take of this line")
+
+    # -- Space stops a take: the window's Space (play/stop) is left alone otherwise ---------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and \
+                self.controller.recording and isinstance(event, QKeyEvent) and \
+                event.key() == Qt.Key.Key_Space and not event.modifiers():
+            if kind == QEvent.Type.KeyPress:
+                self.controller.stop()
+            event.accept()
+            return True
+        return False

@@ -1,0 +1,223 @@
+"""Puts the recording desk on top of the window and the voice library with the order panel on
+its right, and connects them to the window's models, requests and service connection.
+
+Called once by the main window after it has built itself; the window keeps the returned
+`Workflow` (its parts are public for tests and scripts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QDialog, QDockWidget, QSplitter, QWidget
+
+from voxbooth.studio.desk.controller import DeskController
+from voxbooth.studio.desk.panel import DeskPanel
+from voxbooth.studio.desk.queue_store import QueueStore
+from voxbooth.studio.desk.takes_folder import default_takes_dir
+from voxbooth.studio.desk.targets import PitchTarget
+from voxbooth.studio.desk.uploads import TakeUploads
+from voxbooth.studio.entities import TakeInfo
+from voxbooth.studio.library.controller import VoiceLibrary
+from voxbooth.studio.library.entities import VoiceInfo
+from voxbooth.studio.library.model import VoicesModel
+from voxbooth.studio.library.panel import VoiceLibraryPanel
+from voxbooth.studio.ordering.controller import OrderController
+from voxbooth.studio.ordering.panel import OrderPanel
+
+if TYPE_CHECKING:
+    from voxbooth.studio.window import MainWindow
+
+
+def read_for_player(path: str, rate_hz: int) -> np.ndarray:
+    """Worker: a sample file as mono float at the player's rate."""
+    import soundfile as sf
+
+    from voxbooth.studio.playback import resample
+
+    data, file_rate = sf.read(path, dtype="float32", always_2d=True)
+    return resample(data.mean(axis=1), int(file_rate), rate_hz)
+
+
+@dataclass
+class Workflow:
+    window: MainWindow
+    desk: DeskController
+    desk_panel: DeskPanel
+    uploads: TakeUploads
+    voices: VoicesModel
+    library: VoiceLibrary
+    library_panel: VoiceLibraryPanel
+    order_panel: OrderPanel
+    orders: OrderController
+    speaker_f0_hz: float | None = None
+
+    # -- service --------------------------------------------------------------------------------
+    def on_service_ready(self, _backend: object = None) -> None:
+        self.library.reload()
+        self.orders.refresh_balance()
+        self.uploads.try_next()
+
+    def on_uploaded(self, take: TakeInfo) -> None:
+        w = self.window
+        if take.folder_id in (None, w.library.folder_id):
+            w.takes.upsert(take)
+        self.window.tell(f"Take “{take.label}” uploaded")
+
+    # -- selections -----------------------------------------------------------------------------
+    def on_takes_selected(self, *_args: object) -> None:
+        w = self.window
+        takes = [w.takes.take(i) for i in w.takes_view.selected_ids()]
+        self.order_panel.set_takes([t for t in takes if t is not None])
+
+    def on_folder_picked(self, *_args: object) -> None:
+        self.uploads.adopt_held(self.window.library.folder_id)
+
+    def show_target(self, voice: VoiceInfo | None) -> None:
+        view = self.desk_panel.live_view
+        if voice is None or not voice.pitch_hz:
+            view.set_target(None)
+            view.set_speaker_f0(self.speaker_f0_hz)
+            return
+        accent = voice.default_accent()
+        view.set_target(PitchTarget(voice.name, voice.pitch_hz, self.speaker_f0_hz,
+                                    "calibration",
+                                    accent.semitones_correction if accent else 0.0))
+
+    def set_speaker_f0(self, f0_hz: float | None) -> None:
+        self.speaker_f0_hz = f0_hz
+        self.show_target(self.library_panel.current_voice())
+
+    # -- dialogs --------------------------------------------------------------------------------
+    def open_calibration(self) -> None:
+        from voxbooth.studio.calibration.wizard import CalibrationWizard
+
+        wizard = CalibrationWizard(self.desk, self.window.requests, parent=self.window)
+        wizard.saved.connect(lambda c: self.set_speaker_f0(float(c.f0) if c.f0 else None))
+        wizard.finished.connect(lambda _r: self.library.reload())
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.open()
+
+    def open_new_voice(self) -> None:
+        from voxbooth.studio.library.new_voice import NewVoiceDialog
+
+        dialog = NewVoiceDialog(self.window.requests, self.window)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.window.tell("Samples uploaded: the new voice appears in the library once it "
+                             "is processed")
+            QTimer.singleShot(5000, self.library.reload)
+
+    def open_tts(self) -> None:
+        from voxbooth.studio.ordering.tts_dialog import TtsDialog
+
+        dialog = TtsDialog(self.window)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.orders.make_tts(*dialog.values())
+
+    def play_sample(self, path: str) -> None:
+        player = self.window.context.player
+
+        def loaded(samples: Any) -> None:
+            player.load([samples])
+            player.play()
+            self.window.tell("Playing the accent sample")
+
+        self.window.requests.run(read_for_player, path, player.rate_hz, on_result=loaded)
+
+    def shutdown(self) -> None:
+        """The window closes: a running take is closed (never lost), the device released."""
+        recorder = self.desk.recorder
+        if recorder is not None:
+            self.desk.recorder = None
+            recorder.stop()
+        self.desk.close_device()
+        self.uploads.stop()
+
+
+class _CloseWatcher(QObject):
+    def __init__(self, workflow: Workflow) -> None:
+        super().__init__(workflow.window)
+        self.workflow = workflow
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close:
+            self.workflow.shutdown()
+        return False
+
+
+def _dock(window: MainWindow, name: str, title: str, widget: QWidget) -> QDockWidget:
+    dock = QDockWidget(title, window)
+    dock.setObjectName(name)  # restoreState finds docks by name
+    dock.setWidget(widget)
+    dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                     | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+    return dock
+
+
+def attach_workflow(window: MainWindow, dark: bool = False,
+                    takes_dir: Path | None = None) -> Workflow:
+    settings = window.context.settings
+    folder = takes_dir or Path(str(settings.value("desk/takes_dir", "") or default_takes_dir()))
+    store = QueueStore(folder)
+    current_folder = lambda: window.library.folder_id  # noqa: E731
+    uploads = TakeUploads(window.requests, store, current_folder, window)
+    desk = DeskController(window.context.runner, store, uploads, current_folder, window)
+    desk_panel = DeskPanel(desk, dark)
+    voices = VoicesModel(window)
+    library = VoiceLibrary(window.requests, voices, window.context.cache_dir, window)
+    library_panel = VoiceLibraryPanel(voices)
+    order_panel = OrderPanel()
+    orders = OrderController(window.requests, window.takes, order_panel, current_folder, window)
+    flow = Workflow(window, desk, desk_panel, uploads, voices, library, library_panel,
+                    order_panel, orders)
+    desk_dock = _dock(window, "deskDock", "Recording desk", desk_panel)
+    window.add_panel(desk_dock, Qt.DockWidgetArea.TopDockWidgetArea)
+    right = QSplitter(Qt.Orientation.Vertical)
+    right.addWidget(library_panel)
+    right.addWidget(order_panel)
+    right.setStretchFactor(0, 3)
+    right.setStretchFactor(1, 1)
+    voices_dock = _dock(window, "voicesDock", "Voices and orders", right)
+    window.add_panel(voices_dock, Qt.DockWidgetArea.RightDockWidgetArea)
+    window.resizeDocks([desk_dock], [300], Qt.Orientation.Vertical)
+    window.resizeDocks([voices_dock], [380], Qt.Orientation.Horizontal)
+    _connect(flow)
+    _geometry, state = settings.window_state()
+    if state is not None:
+        window.restoreState(state)  # the window restored before these docks existed
+    window.installEventFilter(_CloseWatcher(flow))
+    QTimer.singleShot(0, lambda: desk_panel.fill_devices(settings.input_device()))
+    desk.recover()
+    return flow
+
+
+def _connect(flow: Workflow) -> None:
+    w = flow.window
+    conn = w.context.connection
+    conn.ready.connect(flow.on_service_ready)
+    conn.restored.connect(flow.uploads.try_next)
+    for source in (flow.desk.message, flow.uploads.message, flow.library.message,
+                   flow.orders.message):
+        source.connect(w.tell)
+    flow.uploads.uploaded.connect(flow.on_uploaded)
+    flow.desk_panel.device_chosen.connect(w.context.settings.set_input_device)
+    flow.desk_panel.calibrate_requested.connect(flow.open_calibration)
+    w.takes_view.selectionModel().selectionChanged.connect(flow.on_takes_selected)
+    w.takes.dataChanged.connect(flow.on_takes_selected)
+    w.folder_view.selectionModel().selectionChanged.connect(flow.on_folder_picked)
+    panel = flow.library_panel
+    panel.selection_changed.connect(flow.order_panel.set_voices)
+    panel.current_changed.connect(flow.show_target)
+    panel.new_voice_requested.connect(flow.open_new_voice)
+    panel.detail.favorite_toggled.connect(flow.library.toggle_favorite)
+    panel.detail.semitones_saved.connect(flow.library.save_semitones)
+    panel.detail.sample_requested.connect(flow.library.fetch_accent_sample)
+    flow.library.sample_ready.connect(flow.play_sample)
+    flow.library.speaker_f0.connect(flow.set_speaker_f0)
+    flow.library.voice_changed.connect(
+        lambda v: flow.show_target(v) if v == panel.current_voice() else None)
+    flow.order_panel.tts_requested.connect(flow.open_tts)

@@ -1,0 +1,1 @@
+"""The voice library: every voice the artist may order (catalogue and private cloned voices)."""

@@ -1,0 +1,97 @@
+"""Blocking calls the voice library, order panel and calibration make on `voxbooth.api`.
+
+Each takes the window's `StudioBackend` (its `client` is a `VoxBoothClient`) and returns the
+studio's own records. Run them through `Requests.run`, never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from voxbooth.studio.library.entities import VoiceInfo
+
+
+def _client(backend: Any) -> Any:
+    return backend.client
+
+
+def list_voices(backend: Any) -> list[VoiceInfo]:
+    """Every voice: the catalogue and the artist's ready private voices."""
+    return [VoiceInfo.from_api(v) for v in _client(backend).voices.iter(page_size=100)]
+
+
+def toggle_favorite(backend: Any, voice_id: str) -> VoiceInfo:
+    return VoiceInfo.from_api(_client(backend).voices.favorite(voice_id))
+
+
+def save_semitones(backend: Any, voice_id: str, accent_id: str, semitones: float) -> VoiceInfo:
+    return VoiceInfo.from_api(_client(backend).voices.settings(
+        voice_id, accent_id=accent_id, semitones_correction=semitones))
+
+
+def fetch_bytes(backend: Any, url: str) -> bytes:
+    """A file the service links to (portrait, accent sample), with the client's credentials."""
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    # the client has no public "GET any linked URL": its core sends with our credentials
+    response = _client(backend)._core.send("GET", path)
+    return bytes(response.content)
+
+
+def fetch_portraits(backend: Any, voices: list[VoiceInfo]) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    by_url: dict[str, bytes] = {}
+    for voice in voices:
+        if not voice.image_url:
+            continue
+        if voice.image_url not in by_url:
+            try:
+                by_url[voice.image_url] = fetch_bytes(backend, voice.image_url)
+            except Exception:  # a missing portrait is not worth an error box
+                by_url[voice.image_url] = b""
+        if by_url[voice.image_url]:
+            found[voice.id] = by_url[voice.image_url]
+    return found
+
+
+def accent_sample_file(backend: Any, accent_id: str, folder: Path) -> Path | None:
+    """Downloads the accent's first playable sample into `folder`; None when it has none."""
+    samples = _client(backend).accents.samples(accent_id)
+    sample = next((s for s in samples if s.url), None)
+    if sample is None or sample.url is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"accent-{accent_id}{Path(urlsplit(sample.url).path).suffix or '.wav'}"
+    target.write_bytes(fetch_bytes(backend, sample.url))
+    return target
+
+
+def credits_left(backend: Any) -> float | None:
+    return _client(backend).credits.get().credits
+
+
+def enabled_calibration_f0(backend: Any) -> float | None:
+    """The artist's enabled calibration (Hz), None for auto or when none is served."""
+    for calibration in _client(backend).calibrations.list():
+        if calibration.enabled and calibration.f0:
+            return float(calibration.f0)
+    return None
+
+
+def create_private_voice(backend: Any, name: str, samples: list[Path], *,
+                         progress: Any = None) -> str:
+    """A private voice from the artist's samples (seed 000); returns its id."""
+    client = _client(backend)
+    voice = client.private_voices.create(name)
+    total = sum(p.stat().st_size for p in samples) or 1
+    sent_before = 0
+    for path in samples:
+        def step(done: int, _total: int, base: int = sent_before) -> None:
+            if progress is not None:
+                progress(base + done, total)
+
+        client.voice_samples.upload(voice.id, path, name=path.stem, on_progress=step)
+        sent_before += path.stat().st_size
+    return str(voice.id)

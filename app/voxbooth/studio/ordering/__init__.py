@@ -1,0 +1,1 @@
+"""Ordering conversions: originals times voices, priced before submitting; the TTS dialog."""

@@ -1,0 +1,82 @@
+"""Places orders and retries, makes TTS originals; new conversions join the takes list, where
+the window's conversion watcher follows their progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from voxbooth.studio.controllers.requests import Requests
+from voxbooth.studio.entities import TakeInfo
+from voxbooth.studio.library import service as library_service
+from voxbooth.studio.models.takes import TakesModel
+from voxbooth.studio.ordering import service
+from voxbooth.studio.ordering.panel import OrderPanel
+
+
+class OrderController(QObject):
+    ordered = Signal(list)  # [TakeInfo]: the new conversions
+    message = Signal(str)
+
+    def __init__(self, requests: Requests, takes: TakesModel, panel: OrderPanel,
+                 current_folder: Callable[[], str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.requests = requests
+        self.takes = takes
+        self.panel = panel
+        self.current_folder = current_folder
+        panel.submit_requested.connect(self.submit)
+        panel.retry_requested.connect(self.retry)
+
+    def refresh_balance(self) -> None:
+        backend = self.requests.backend
+        if backend is not None:
+            self.requests.run(library_service.credits_left, backend,
+                              on_result=self.panel.set_balance, on_error=lambda _e: None)
+
+    def submit(self, original_ids: list[str], conversions: list[dict[str, Any]]) -> None:
+        backend = self.requests.backend
+        if backend is None:
+            self.message.emit("The service is not reachable; the order was not placed")
+            return
+        self.panel.submit.setEnabled(False)
+        self.requests.run(service.place_orders, backend, original_ids, conversions,
+                          on_result=self._ordered,
+                          on_error=lambda _e: self.panel.submit.setEnabled(True))
+
+    def _ordered(self, conversions: list[TakeInfo]) -> None:
+        self._show(conversions)
+        self.panel.submit.setEnabled(True)
+        self.message.emit(f"Ordered {len(conversions)} conversion(s); they appear under their "
+                          "originals as they progress")
+        self.ordered.emit(conversions)
+        self.refresh_balance()
+
+    def retry(self, take_ids: list[str]) -> None:
+        backend = self.requests.backend
+        if backend is not None and take_ids:
+            self.requests.run(service.retry, backend, take_ids, on_result=self._show)
+
+    def _show(self, conversions: list[TakeInfo]) -> None:
+        for take in conversions:
+            if take.original_id and self.takes.take(take.original_id) is not None:
+                self.takes.upsert(take)
+
+    def make_tts(self, text: str, language: str | None, label: str | None) -> None:
+        backend = self.requests.backend
+        folder = self.current_folder()
+        if not text:
+            return
+        if backend is None or not folder:
+            self.message.emit("Pick a folder first: the new original goes into it")
+            return
+        self.requests.run(service.make_tts, backend, folder, text, language, label,
+                          on_result=self._tts_made)
+
+    def _tts_made(self, take: TakeInfo) -> None:
+        self.panel.tts_ids.add(take.id)
+        if take.folder_id in (None, self.current_folder()):
+            self.takes.upsert(take)
+        self.message.emit(f"Text to speech original “{take.label}” made; order it into voices")
