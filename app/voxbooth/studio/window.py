@@ -68,6 +68,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self._restore_layout()
+        # the recording desk (top) and the voice library with orders (right): issue 7's part
+        from voxbooth.studio.desk.workflow import attach_workflow
+        self.workflow = attach_workflow(self, dark)
 
     # -- building -------------------------------------------------------------------------------
     def _build_models(self) -> None:
