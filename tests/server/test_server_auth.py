@@ -107,6 +107,26 @@ def test_every_route_refuses_missing_and_wrong_credentials(
                 assert reply.json()["detail"]
 
 
+def test_every_route_in_the_schema_needs_credentials(live_server: LiveServer) -> None:
+    """Also covers routes added later (the conversion engine's): read from /openapi.json."""
+    spec = httpx.get(f"{live_server.url}/openapi.json").json()
+    open_routes = {"/api/health", "/api/login"}
+    checked = 0
+    with httpx.Client(base_url=live_server.url) as anonymous:
+        for path, item in spec["paths"].items():
+            if path in open_routes:
+                continue
+            concrete = path
+            for name in [part[1:-1] for part in path.split("/") if part.startswith("{")]:
+                concrete = concrete.replace("{" + name + "}", MISSING)
+            for method in item:
+                kwargs: dict[str, Any] = {} if method in ("get", "head") else {"json": {}}
+                reply = anonymous.request(method.upper(), concrete, **kwargs)
+                assert reply.status_code == 401, (method, path, reply.text)
+                checked += 1
+    assert checked >= 35
+
+
 def test_another_users_objects_are_not_found(
     live_server: LiveServer, http: httpx.Client, mine: dict[str, Any]
 ) -> None:
