@@ -17,6 +17,7 @@ from voxbooth.api import (
     Cancelled,
     CancelToken,
     Conflict,
+    Gone,
     NotFound,
     PayloadTooLarge,
     Unprocessable,
@@ -164,6 +165,21 @@ def test_malformed_body_is_bad_request(client: VoxBoothClient) -> None:
         client.request("POST", "/api/recordings", content=b"--x\r\nnot a form",
                        headers={"Content-Type": "multipart/form-data"})
     assert caught.value.status == 400 and "multipart" in caught.value.user_message
+
+
+def test_lost_audio_is_gone(client: VoxBoothClient, live_server: LiveServer, folder: Folder,
+                            speech_path: Path, tmp_path: Path) -> None:
+    before = stored_files(live_server)
+    take = client.recordings.upload(speech_path, folder_id=folder.id)
+    uploaded = speech_path.read_bytes()
+    (blob,) = [p for p in stored_files(live_server) - before
+               if p.stat().st_size == len(uploaded) and p.read_bytes() == uploaded]
+    blob.unlink()  # a disk failure on the server's side
+    with pytest.raises(Gone) as caught:
+        client.recordings.download(take.id, tmp_path / "take.wav", format="original")
+    assert caught.value.status == 410 and isinstance(caught.value, NotFound)
+    assert not (tmp_path / "take.wav").exists()
+    client.recordings.delete(take.id)
 
 
 def test_waveform_and_export(client: VoxBoothClient, folder: Folder, speech_path: Path,

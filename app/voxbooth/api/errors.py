@@ -91,7 +91,7 @@ class Gone(NotFound):
 
 
 class Conflict(APIStatusError):
-    summary = "This conflicts with what is already on the service"
+    summary = "Not possible right now"
 
 
 class PayloadTooLarge(APIStatusError):
