@@ -1,0 +1,162 @@
+"""The desk in the real window, on the virtual microphone and a real service: the live pitch and
+level, R records and Space stops, the take is checked and uploads into the current folder; a
+take recorded while the service is away waits in the queue and uploads after a restart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.studio.helpers import inline_window
+from tests.support.pulse import VirtualMic, pulseaudio_missing_reason, virtual_mic
+from tests.support.server import LiveServer, free_port
+from voxbooth.studio.backend import StudioBackend
+from voxbooth.studio.controllers.requests import Requests
+from voxbooth.studio.desk.queue_store import WAITING, QueuedTake, QueueStore
+from voxbooth.studio.desk.uploads import TakeUploads
+from voxbooth.studio.window import MainWindow
+from voxbooth.studio.workers import InlineThreadPool, TaskRunner
+
+RATE_HZ = 48000
+
+
+def tone(f0_hz: float, seconds: float, amplitude: float = 0.3) -> np.ndarray:
+    t = np.arange(int(seconds * RATE_HZ)) / RATE_HZ
+    return amplitude * np.sin(2 * np.pi * f0_hz * t)
+
+
+@pytest.fixture(scope="module")
+def mic() -> Iterator[VirtualMic]:
+    reason = pulseaudio_missing_reason()
+    if reason:
+        pytest.skip(f"no virtual microphone: {reason}")
+    with virtual_mic() as vmic:
+        yield vmic
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer, mic: VirtualMic,
+           monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+    monkeypatch.setenv("VOXBOOTH_TAKES_DIR", str(tmp_path / "takes"))
+    w = inline_window(tmp_path, live_server.url, live_server.api_key)
+    qtbot.addWidget(w)
+    w.show()
+    w.context.connection.start()
+    qtbot.waitUntil(lambda: w.workflow.desk.capture is not None, timeout=10000)
+    yield w
+    mic.stop_players()
+    w.close()
+
+
+def make_folder(window: MainWindow, qtbot: QtBot, name: str) -> str:
+    backend = window.requests.backend
+    assert backend is not None
+    project = backend.create_project(f"Desk {name}")
+    folder = backend.create_folder(project.id, name, None)
+    window.library.reload_projects()
+    qtbot.waitUntil(lambda: window.projects.row_of(project.id) >= 0, timeout=10000)
+    window.project_picker.setCurrentIndex(window.projects.row_of(project.id))
+    qtbot.waitUntil(lambda: window.folders.index_of(folder.id).isValid(), timeout=10000)
+    window.folder_view.setCurrentIndex(window.folders.index_of(folder.id))
+    qtbot.waitUntil(lambda: window.library.folder_id == folder.id, timeout=10000)
+    return folder.id
+
+
+def test_live_pitch_and_level_follow_the_microphone(window: MainWindow, qtbot: QtBot,
+                                                    mic: VirtualMic) -> None:
+    panel = window.workflow.desk_panel
+    assert panel.rate_label.text() == "48 kHz"
+    assert panel.device_picker.count() >= 1
+    mic.play(tone(220.0, 3.0), RATE_HZ)
+    analysis = window.workflow.desk.analysis
+    assert analysis is not None
+
+    def voiced() -> np.ndarray:
+        f0 = analysis.f0.view()[1]
+        return f0[np.isfinite(f0)]
+
+    qtbot.waitUntil(lambda: voiced().size > 100, timeout=8000)
+    assert panel.live_view.note_label.text().startswith("A3")
+    assert np.median(voiced()) == pytest.approx(220.0, rel=0.01)
+    drawn = panel.live_view.f0_curve.getData()[1]  # semitones on the trace
+    assert np.nanmedian(drawn) == pytest.approx(57.0, abs=0.2)  # A3 is MIDI 57
+    assert -16.0 < panel.meter.reading.peak_hold_db < -6.0  # 0.3 full scale is -10.5 dBFS
+    assert not panel.meter.reading.clipped
+    mic.play(tone(440.0, 0.5, amplitude=1.2), RATE_HZ)  # louder than full scale: clips
+    qtbot.waitUntil(lambda: panel.meter.reading.clipped, timeout=8000)
+    assert "CLIP" in panel.meter.text()
+    qtbot.wait(800)
+    qtbot.mouseClick(panel.meter, Qt.MouseButton.LeftButton)
+    window.workflow.desk.tick()
+    assert not panel.meter.reading.clipped
+
+
+def test_r_records_space_stops_and_the_take_uploads(window: MainWindow, qtbot: QtBot,
+                                                    mic: VirtualMic, speech_path: Path) -> None:
+    folder_id = make_folder(window, qtbot, "Chapter 2")
+    flow = window.workflow
+    panel = flow.desk_panel
+    panel.script_panel.set_text("When the sunlight strikes raindrops in the air.\nSecond line.")
+    window.activateWindow()
+    panel.setFocus()
+    qtbot.keyClick(panel, Qt.Key.Key_R)
+    assert flow.desk.recording
+    speech, rate = sf.read(speech_path, dtype="float32")
+    player = mic.play(np.concatenate([np.zeros(rate // 4), speech]), rate)
+    player.wait(timeout=20)
+    qtbot.wait(600)
+    assert panel.take_time.text() >= "00:04.0"
+    assert panel.overflow_label.text().startswith("overflows ")
+    qtbot.keyClick(window.takes_view, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not flow.desk.recording and flow.desk.recorder is None,
+                    timeout=5000)
+    take_path = Path(panel.last_take_path)
+    info = sf.info(str(take_path))
+    assert info.samplerate == 48000 and 4.0 < info.duration < 8.0
+    qtbot.waitUntil(lambda: panel.last_verdict is not None, timeout=10000)
+    assert panel.last_verdict.verdict in ("good", "warning"), panel.last_verdict.summary
+    qtbot.waitUntil(lambda: window.takes.rowCount() == 1, timeout=20000)
+    take = window.takes.takes()[0]
+    assert take.folder_id == folder_id
+    assert take.label.startswith("L01 take 1: When the sunlight")
+    assert take.duration_s == pytest.approx(info.duration, abs=0.1)
+    assert flow.desk.store.entries == []  # nothing left to upload
+    assert take_path.exists()  # the take stays on this computer too
+    assert "1 take(s)" in panel.script_panel.position_label.text()
+
+
+def test_takes_wait_while_the_service_is_away_and_upload_after_a_restart(
+        qtbot: QtBot, tmp_path: Path, live_server: LiveServer, speech_path: Path) -> None:
+    take = tmp_path / "takes" / "20261121-120000 L01 take 1.wav"
+    take.parent.mkdir()
+    data, rate = sf.read(speech_path, dtype="float32")
+    sf.write(take, data, rate)
+    backend = StudioBackend.connect(live_server.url, live_server.api_key)
+    folder = backend.client.folders.create(
+        backend.client.projects.create("Queue").id, "Away").id
+    runner = TaskRunner(InlineThreadPool())
+    away = Requests(runner)
+    away.set_backend(StudioBackend.connect(f"http://127.0.0.1:{free_port()}", "nobody"))
+    store = QueueStore(take.parent)
+    store.put(QueuedTake(str(take), folder, "L01 take 1"))
+    uploads = TakeUploads(away, store, lambda: "")
+    uploads.enqueue(str(take))
+    assert [e.state for e in QueueStore(take.parent).entries] == [WAITING]
+    assert "unreachable" in store.entries[0].message
+    # the studio restarts (a new store read from disk) and the service is back
+    back = Requests(runner)
+    back.set_backend(backend)
+    uploaded = []
+    restarted = TakeUploads(back, QueueStore(take.parent), lambda: "")
+    restarted.uploaded.connect(uploaded.append)
+    restarted.start()
+    qtbot.waitUntil(lambda: len(uploaded) == 1, timeout=20000)
+    restarted.stop()
+    assert uploaded[0].folder_id == folder and uploaded[0].label == "L01 take 1"
+    assert QueueStore(take.parent).entries == []
