@@ -23,6 +23,9 @@ from pathlib import Path
 import numpy as np
 
 SINK_RATE_HZ = 48000
+# pacat's buffer. 20 ms starts the monitor promptly but underruns (gaps of silence in what the
+# "microphone" hears) when the machine is busy; 150 ms still starts within a few ms here.
+PLAY_LATENCY_MS = 150
 
 _CONFIG = """\
 load-module module-native-protocol-unix auth-anonymous=1 socket={socket}
@@ -49,11 +52,12 @@ class VirtualMic:
     players: list[subprocess.Popen[bytes]] = field(default_factory=list)
     drain: subprocess.Popen[bytes] | None = None
 
-    def play(self, samples: np.ndarray, rate_hz: int) -> subprocess.Popen[bytes]:
+    def play(self, samples: np.ndarray, rate_hz: int,
+             latency_ms: int = PLAY_LATENCY_MS) -> subprocess.Popen[bytes]:
         """Start playing mono float samples into the sink; returns the `pacat` process."""
         data = np.ascontiguousarray(samples, dtype="<f4").tobytes()
         player = subprocess.Popen(
-            ["pacat", "--playback", "--device=vmic", "--latency-msec=20",
+            ["pacat", "--playback", "--device=vmic", f"--latency-msec={latency_ms}",
              "--format=float32le", f"--rate={rate_hz}", "--channels=1", "--raw"],
             stdin=subprocess.PIPE, env=self.env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -73,7 +77,8 @@ class VirtualMic:
     def record_monitor(self, path: Path, rate_hz: int = SINK_RATE_HZ) -> subprocess.Popen[bytes]:
         """Start `parec` on the sink's monitor, writing a WAV file (to check playback)."""
         proc = subprocess.Popen(
-            ["parec", "--device=vmic.monitor", "--latency-msec=20", "--file-format=wav",
+            ["parec", "--device=vmic.monitor", f"--latency-msec={PLAY_LATENCY_MS}",
+             "--file-format=wav",
              "--format=float32le", f"--rate={rate_hz}", "--channels=1", str(path)],
             env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )

@@ -116,10 +116,16 @@ class TakeRecorder:
     def _preroll_written(self) -> int:
         return self._preroll_frames if self._preroll_done else 0
 
+    def _write_pending(self, take: TakeFile) -> None:
+        """Pre-roll first, once the first block says where the take begins; then the blocks."""
+        if not self._preroll_done:
+            if self.capture.take_first_frame < 0:
+                return  # no block yet, so nothing to write
+            self._write_preroll(take)
+        self._drain(take)
+
     def _write_preroll(self, take: TakeFile) -> None:
         first = self.capture.take_first_frame
-        if self._preroll_done or first < 0:
-            return
         # The ring holds up to `capacity` frames before the newest: take the ones before `first`.
         ring = self.capture.ring
         newest = ring.frames_written
@@ -136,8 +142,7 @@ class TakeRecorder:
         last_sync = time.monotonic()
         try:
             while not self._stop_requested.wait(0.05):
-                self._write_preroll(take)
-                self._drain(take)
+                self._write_pending(take)
                 if time.monotonic() - last_sync >= self._sync_interval_s:
                     take.flush(sync=True)
                     last_sync = time.monotonic()
@@ -147,8 +152,7 @@ class TakeRecorder:
                     self.capture.disarm_take()
                     break
             time.sleep(_IN_FLIGHT_S)
-            self._write_preroll(take)
-            self._drain(take)
+            self._write_pending(take)
         except Exception as exc:  # disk full, folder removed: keep the marker for recovery
             self.capture.disarm_take()
             self._error = f"writing {self.path.name} failed: {exc}"
