@@ -83,7 +83,7 @@ class ScriptedServer:
 @contextmanager
 def scripted_server(*script: Reply) -> Iterator[ScriptedServer]:
     server = ScriptedServer(list(script))
-    thread = threading.Thread(target=server.httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield server

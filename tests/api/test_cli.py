@@ -69,6 +69,8 @@ def test_errors_are_told_in_words(folder: Folder, env: dict[str, str], tmp_path:
     done = voxbooth("upload", str(fake), "--folder", folder.id, env=env, cwd=tmp_path)
     assert done.returncode == 1 and done.stdout == ""
     assert "could not accept" in done.stderr
+    absent = voxbooth("upload", "no_such_take.wav", "--folder", folder.id, env=env, cwd=tmp_path)
+    assert absent.returncode == 1 and "no_such_take.wav: No such file" in absent.stderr
     missing = voxbooth("download", "00000000-0000-4000-8000-000000000000", "-o", "x.wav",
                        env=env, cwd=tmp_path)
     assert missing.returncode == 1 and "Not found" in missing.stderr

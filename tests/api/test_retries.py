@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from email.utils import formatdate
 
 import pytest
 
@@ -149,3 +150,23 @@ def test_unknown_fields_from_a_server_are_kept() -> None:
     with scripted_server(Reply(200, page)) as server, VoxBoothClient(server.url) as client:
         project = client.projects.list().items[0]
     assert project.model_extra == {"colour": "teal"}
+
+
+def test_retry_after_as_an_http_date() -> None:
+    sleeps = SleepLog()
+    when = formatdate(time.time() + 1.0, usegmt=True)  # whole seconds: 0 to 1 s from now
+    with scripted_server(Reply(503, {"detail": "maintenance"}, {"Retry-After": when}),
+                         Reply(200, PAGE)) as server, client_for(server.url, sleeps) as client:
+        client.projects.list()
+    assert server.count == 2
+    assert len(sleeps.waits_s) == 1 and 0.0 <= sleeps.waits_s[0] <= 1.0
+
+
+def test_a_retry_after_beyond_the_limit_goes_to_the_caller() -> None:
+    sleeps = SleepLog()
+    with scripted_server(Reply(429, {"detail": "come back tomorrow"},
+                               {"Retry-After": "86400"})) as server, \
+            client_for(server.url, sleeps) as client, pytest.raises(RateLimited) as caught:
+        client.projects.list()
+    assert server.count == 1 and sleeps.waits_s == []
+    assert caught.value.retry_after == 86400

@@ -50,6 +50,10 @@ def _run(action: Callable[[VoxBoothClient, argparse.Namespace], int]
         except VoxBoothError as exc:
             print(f"voxbooth {args.command}: {exc.user_message}", file=sys.stderr)
             return 1
+        except OSError as exc:  # e.g. the download's target folder does not exist
+            print(f"voxbooth {args.command}: {exc.strerror or exc}: {exc.filename or ''}",
+                  file=sys.stderr)
+            return 1
         except KeyboardInterrupt:
             print(f"voxbooth {args.command}: interrupted", file=sys.stderr)
             return 130
@@ -65,6 +69,10 @@ def _upload(client: VoxBoothClient, args: argparse.Namespace) -> int:
                                             on_progress=_progress_printer(Path(file).name))
         except VoxBoothError as exc:
             print(f"\n{file}: {exc.user_message}", file=sys.stderr)
+            failures += 1
+            continue
+        except OSError as exc:  # missing or unreadable file: say so, go on with the others
+            print(f"{file}: {exc.strerror or exc}", file=sys.stderr)
             failures += 1
             continue
         print(take.id)
