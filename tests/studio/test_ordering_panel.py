@@ -1,0 +1,102 @@
+"""Ordering from the studio against a real service: originals and voices selected, the cost
+shown before submitting, both conversions followed to done in the takes list; TTS originals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tests.studio.helpers import inline_window
+from tests.support.server import LiveServer
+from voxbooth.studio.entities import TakeInfo
+from voxbooth.studio.ordering.panel import OrderPanel
+from voxbooth.studio.window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer,
+           monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+    monkeypatch.setenv("VOXBOOTH_TAKES_DIR", str(tmp_path / "takes"))
+    w = inline_window(tmp_path, live_server.url, live_server.api_key)
+    qtbot.addWidget(w)
+    w.context.connection.start()
+    qtbot.waitUntil(lambda: w.workflow.voices.rowCount() > 0, timeout=20000)
+    yield w
+    w.close()
+
+
+def open_folder_with(window: MainWindow, qtbot: QtBot, speech_path: Path | None) -> str:
+    backend = window.requests.backend
+    assert backend is not None
+    project = backend.create_project("Orders")
+    folder = backend.create_folder(project.id, "Scene 1", None)
+    if speech_path is not None:
+        backend.upload(speech_path, folder.id, label="line one")
+    window.library.reload_projects()
+    qtbot.waitUntil(lambda: window.projects.row_of(project.id) >= 0, timeout=10000)
+    window.project_picker.setCurrentIndex(window.projects.row_of(project.id))
+    qtbot.waitUntil(lambda: window.folders.index_of(folder.id).isValid(), timeout=10000)
+    window.folder_view.setCurrentIndex(window.folders.index_of(folder.id))
+    qtbot.waitUntil(lambda: window.library.folder_id == folder.id, timeout=10000)
+    return folder.id
+
+
+def test_order_two_voices_with_cost_and_follow_them(window: MainWindow, qtbot: QtBot,
+                                                    speech_path: Path) -> None:
+    open_folder_with(window, qtbot, speech_path)
+    qtbot.waitUntil(lambda: window.takes.rowCount() == 1, timeout=10000)
+    flow = window.workflow
+    panel = flow.order_panel
+    assert not panel.submit.isEnabled()
+    window.takes_view.setCurrentIndex(window.takes_proxy.index(0, 0))
+    window.takes_view.selectAll()
+    voices = flow.voices.voices()
+    flow.library_panel.select_voice_ids([voices[0].id, voices[1].id])
+    assert [v.id for v in panel.voices] == [voices[0].id, voices[1].id]
+    qtbot.waitUntil(lambda: panel.balance is not None, timeout=10000)
+    balance = panel.balance
+    assert panel.cost_label.text().startswith("2 conversion(s) · 2 credit(s)")
+    assert f"you have {balance:g}" in panel.cost_label.text()
+    assert panel.submit.isEnabled()
+    original = window.takes.takes()[0]
+    panel.submit.click()
+    qtbot.waitUntil(lambda: len(window.takes.conversions_of(original.id)) == 2, timeout=20000)
+    qtbot.waitUntil(lambda: all(t.state in ("done", "error")
+                                for t in window.takes.conversions_of(original.id)),
+                    timeout=240000)
+    conversions = window.takes.conversions_of(original.id)
+    assert [t.state for t in conversions] == ["done", "done"], [t.error for t in conversions]
+    assert {t.voice_name for t in conversions} == {voices[0].name, voices[1].name}
+    qtbot.waitUntil(lambda: panel.balance == balance - 2, timeout=10000)
+
+
+def test_tts_original_made_in_the_current_folder(window: MainWindow, qtbot: QtBot) -> None:
+    folder_id = open_folder_with(window, qtbot, None)
+    window.workflow.orders.make_tts("The quick brown fox jumps over the lazy dog.", None,
+                                    "fox line")
+    qtbot.waitUntil(lambda: window.takes.rowCount() == 1, timeout=60000)
+    take = window.takes.takes()[0]
+    assert take.label == "fox line" and take.folder_id == folder_id
+    assert take.id in window.workflow.order_panel.tts_ids
+
+
+def test_tts_original_is_ordered_with_a_narration_style(qtbot: QtBot) -> None:
+    from voxbooth.studio.library.entities import StyleInfo, VoiceInfo
+
+    panel = OrderPanel()
+    qtbot.addWidget(panel)
+    voice = VoiceInfo(id="v1", name="Greta",
+                      narration_styles=(StyleInfo("calm", "Calm"),
+                                        StyleInfo("news", "News", is_default=True)))
+    panel.set_voices([voice])
+    panel.set_takes([TakeInfo(id="o1", label="spoken", duration_s=30.0)])
+    assert panel.conversions() == [{"voice_id": "v1"}]  # speech to speech: no style
+    panel.tts_ids.add("o1")
+    assert panel.conversions() == [{"voice_id": "v1", "narration_style_id": "news"}]
+    failed = TakeInfo(id="c1", label="x", kind="conversion", original_id="o1", state="error")
+    panel.set_takes([failed])
+    assert panel.retry.isEnabled() and panel.retry.text() == "Retry 1 failed"
+    assert not panel.submit.isEnabled()
