@@ -49,6 +49,15 @@ def test_recorded_speech_is_what_was_played_with_its_pitch(vmic: VirtualMic, spe
     assert np.median(np.abs(cents_between(ours.f0_hz[both], theirs.f0_hz[both]))) < 5
 
 
+def test_capture_is_bit_for_bit(vmic: VirtualMic, speech_path: Path, tmp_path: Path) -> None:
+    played = np.round(speech_at(speech_path) * 32767).astype(np.int16)
+    recorded = _record_while_playing(vmic, tmp_path / "exact.wav", played)  # float WAV
+    lag, _ = align(recorded, played.astype(np.float64))
+    as_pcm = recorded[lag:lag + played.size] * 32768  # PulseAudio's s16 -> float scale
+    ramp = RATE_HZ // 100  # PulseAudio ramps a new stream in over its first few samples
+    np.testing.assert_array_equal(as_pcm[ramp:], played[ramp:].astype(np.float64))
+
+
 def test_tones_recorded_to_24_bit_flac_keep_their_pitch(vmic: VirtualMic, tmp_path: Path) -> None:
     played = np.concatenate([tone(220.0, 1.0), tone(660.0, 1.0)])
     path = tmp_path / "tones.flac"

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import psutil
+import pytest
 import soundfile as sf
 from scipy.signal import resample_poly
 
@@ -76,10 +77,9 @@ class Desk(threading.Thread):
             self.busy_s += time.perf_counter() - started
 
 
+@pytest.mark.timeout(TAKE_S + 300)
 def test_long_take_with_a_cpu_hog(speech_path: Path, tmp_path: Path) -> None:
     if reason := pulseaudio_missing_reason():
-        import pytest
-
         pytest.skip(reason)
     played = tmp_path / "played.wav"
     _long_speech_file(speech_path, played, TAKE_S + 10)

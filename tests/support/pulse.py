@@ -54,11 +54,17 @@ class VirtualMic:
 
     def play(self, samples: np.ndarray, rate_hz: int,
              latency_ms: int = PLAY_LATENCY_MS) -> subprocess.Popen[bytes]:
-        """Start playing mono float samples into the sink; returns the `pacat` process."""
-        data = np.ascontiguousarray(samples, dtype="<f4").tobytes()
+        """Start playing mono samples into the sink; returns the `pacat` process.
+
+        Floats go as float32; int16 samples go as they are (the sink stores s16, so what the
+        microphone hears is then bit for bit what was played).
+        """
+        pcm16 = samples.dtype == np.int16
+        data = np.ascontiguousarray(samples, dtype="<i2" if pcm16 else "<f4").tobytes()
         player = subprocess.Popen(
             ["pacat", "--playback", "--device=vmic", f"--latency-msec={latency_ms}",
-             "--format=float32le", f"--rate={rate_hz}", "--channels=1", "--raw"],
+             f"--format={'s16le' if pcm16 else 'float32le'}", f"--rate={rate_hz}",
+             "--channels=1", "--raw"],
             stdin=subprocess.PIPE, env=self.env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
