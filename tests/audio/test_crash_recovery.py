@@ -109,3 +109,19 @@ def _dead_pid() -> int:
     proc.wait()
     assert not os.path.exists(f"/proc/{proc.pid}")
     return proc.pid
+
+
+def test_the_next_record_run_repairs_what_a_crash_left(vmic: VirtualMic, tmp_path: Path) -> None:
+    torn = tmp_path / "yesterday.wav"
+    written = _torn_wav(torn, 8000)
+    marker = TakeMarker.load(marker_path(torn))
+    TakeMarker(**{**marker.__dict__, "pid": _dead_pid()}).save(marker_path(torn))
+    done = subprocess.run(
+        [sys.executable, "-m", "voxbooth", "record", str(tmp_path / "today.wav"),
+         "--seconds", "0.3"],
+        env=vmic.env, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"recovered an interrupted take: {torn} (0.50 s)" in done.stdout
+    np.testing.assert_array_equal(sf.read(torn, dtype="float32")[0], written)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["today.wav", "yesterday.wav"]
