@@ -21,6 +21,8 @@ class Reply:
     body: object = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
+    #: drop the connection after answering, without saying so (as uvicorn does after a 500)
+    close_after: bool = False
 
 
 @dataclass
@@ -63,6 +65,10 @@ class ScriptedServer:
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)
+                    self.wfile.flush()
+                    if reply.close_after:
+                        time.sleep(0.05)  # the client has read the answer and sent its next request
+                        self.close_connection = True
                 except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
                     pass
 

@@ -170,3 +170,15 @@ def test_a_retry_after_beyond_the_limit_goes_to_the_caller() -> None:
         client.projects.list()
     assert server.count == 1 and sleeps.waits_s == []
     assert caught.value.retry_after == 86400
+
+
+def test_a_post_after_a_server_error_gets_a_fresh_connection() -> None:
+    """uvicorn drops the connection after an unhandled 500 without a `Connection: close`:
+    the client must not send its next request (a POST it cannot retry) down that socket."""
+    with scripted_server(Reply(500, {"detail": "Internal server error"}, close_after=True),
+                         Reply(201, {"id": "p1", "name": "Audiobook"})) as server, \
+            client_for(server.url, SleepLog(), max_retries=0) as client:
+        with pytest.raises(ServerError):
+            client.projects.list()
+        assert client.projects.create("Audiobook").id == "p1"
+    assert server.count == 2

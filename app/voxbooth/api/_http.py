@@ -6,6 +6,7 @@ exceptions or status codes themselves.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal
@@ -39,6 +40,20 @@ def transport_error(exc: httpx.TransportError, method: str, url: str) -> VoxBoot
                        detail=f"no answer from {url} in time")
     return ConnectionFailed(f"{method} {url}: {exc or type(exc).__name__}",
                             detail=f"{url}: {exc or type(exc).__name__}")
+
+
+def _drop_connection(response: httpx.Response) -> None:
+    """Closes the socket a 5xx came on, so the pool opens a fresh one for the next request.
+
+    uvicorn closes the connection after an unhandled error without a `Connection: close`
+    header; the next request sent down that socket (often a POST, never retried) would die
+    with "connection reset". httpcore discards a pooled connection whose socket is closed.
+    """
+    stream = response.extensions.get("network_stream")
+    close = getattr(stream, "close", None)
+    if callable(close):
+        with contextlib.suppress(Exception):
+            close()
 
 
 class HttpCore:
@@ -115,6 +130,8 @@ class HttpCore:
                 return response
             response.read()
             response.close()
+            if response.status_code >= 500:
+                _drop_connection(response)
             retry_after_s = parse_retry_after_s(response)
             if (may_retry and self.retry.is_retryable_status(response.status_code)
                     and self.retry.should_retry_after(retry_after_s)):
