@@ -30,6 +30,7 @@ from voxbooth.studio.ordering.controller import OrderController
 from voxbooth.studio.ordering.panel import OrderPanel
 
 if TYPE_CHECKING:
+    from voxbooth.studio.calibration.wizard import CalibrationWizard
     from voxbooth.studio.window import MainWindow
 
 
@@ -93,7 +94,8 @@ class Workflow:
         self.show_target(self.library_panel.current_voice())
 
     # -- dialogs --------------------------------------------------------------------------------
-    def open_calibration(self) -> None:
+    def open_calibration(self) -> CalibrationWizard:
+
         from voxbooth.studio.calibration.wizard import CalibrationWizard
 
         wizard = CalibrationWizard(self.desk, self.window.requests, parent=self.window)
@@ -101,6 +103,7 @@ class Workflow:
         wizard.finished.connect(lambda _r: self.library.reload())
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.open()
+        return wizard
 
     def open_new_voice(self) -> None:
         from voxbooth.studio.library.new_voice import NewVoiceDialog
