@@ -10,21 +10,26 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-from tests.server.helpers import make_folder, make_project, ok, upload
+from tests.server.helpers import make_folder, make_project, ok, upload, wav_bytes
 from tests.support.server import LiveServer
 from voxbooth.server.migrate import upgrade
 from voxbooth.server.models import Base
 
 
 def test_restart_keeps_data_and_resumes_queued_jobs(tmp_path: Path, speech_path: Path) -> None:
-    # First life: no workers, so the waveform job of the upload stays queued.
-    server = LiveServer(data_dir=tmp_path / "data", extra_env={"VOXBOOTH_JOB_WORKERS": "0"})
+    # First life: no workers, so the waveform job of the upload stays queued; settings come
+    # from VOXBOOTH_* variables (a 200 kB upload limit here).
+    server = LiveServer(data_dir=tmp_path / "data", extra_env={
+        "VOXBOOTH_JOB_WORKERS": "0", "VOXBOOTH_MAX_UPLOAD_BYTES": "200000"})
     server.start()
     try:
         with server.client() as http:
             project = make_project(http, "Survivor")
             take = upload(http, make_folder(http, project["id"])["id"], "kept", path=speech_path)
             assert http.get(f"/api/recordings/{take['id']}/waveform").status_code == 202
+            too_big = http.post("/api/recordings", files={"data": ("big.wav", wav_bytes(8.0))},
+                                data={"parent_folder_id": take["parent_folder_id"]})
+            assert too_big.status_code == 413
             key = ok(http.post("/api/api-key"), 201)["api_key"]
     finally:
         server.kill()  # no clean shutdown
