@@ -79,7 +79,8 @@ def settled(factory: sessionmaker[Session]) -> bool:
 def test_every_job_runs_exactly_once_across_two_runners(factory: sessionmaker[Session],
                                                         user_id: str) -> None:
     ids = enqueue(factory, 40)
-    runners = [jobs.JobRunner(factory, workers=2, poll_interval_s=0.05) for _ in range(2)]
+    runners = [jobs.JobRunner(factory, workers=2, poll_interval_s=0.05, retry_delay_s=0.1)
+               for _ in range(2)]
     for runner in runners:
         runner.register("count", recording_handler(user_id))
         runner.start()
@@ -107,7 +108,7 @@ def test_failures_roll_back_retry_then_fail(factory: sessionmaker[Session],
         if ctx.attempt < 2:
             raise OSError("transient")
 
-    runner = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05)
+    runner = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05, retry_delay_s=0.1)
     runner.register("count", flaky, on_failed=lambda s, job, detail: failed.append(
         (job.payload["n"], detail)))
     ids = enqueue(factory, 3, max_attempts=3)
@@ -142,7 +143,7 @@ def test_cancel_queued_and_running(factory: sessionmaker[Session]) -> None:
             ctx.progress(0.5, "halfway")
             time.sleep(0.01)
 
-    runner = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05)
+    runner = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05, retry_delay_s=0.1)
     runner.register("count", slow, on_cancelled=lambda s, job: cancelled_seen.append(job.id))
     running_id, queued_id = enqueue(factory, 2)
     runner.start()
@@ -174,7 +175,7 @@ def test_crash_leftovers_resume_and_done_jobs_never_rerun(factory: sessionmaker[
                         .values(state="running", attempts=1))
         session.execute(update(Job).where(Job.id == exhausted_id)
                         .values(state="running", attempts=3))
-    runner = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05)
+    runner = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05, retry_delay_s=0.1)
     runner.register("count", recording_handler(user_id))
     assert runner.recover() == 1
     runner.start()
@@ -195,7 +196,7 @@ def test_stopping_service_requeues_instead_of_cancelling(factory: sessionmaker[S
             time.sleep(0.01)
         raise jobs.JobCancelled()
 
-    runner = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05)
+    runner = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05, retry_delay_s=0.1)
     runner.register("count", polite)
     (job_id,) = enqueue(factory, 1)
     runner.start()

@@ -27,12 +27,13 @@ The handler interface:
 - `ctx.progress(fraction, stage)` records progress in its own short transaction at once (so
   clients see it) and calls the kind's `on_progress(session, job, fraction, stage)` hook in that
   transaction; it never raises.
-- `ctx.cancelled()` is True once the job was cancelled (`cancel_subject`, `cancel`) or the
+- `ctx.cancelled()` is True once the job was cancelled (`cancel_subject`) or the
   service is stopping; a handler that sees it should `raise JobCancelled()` promptly.
 - Raise `JobCancelled` to stop (state `cancelled`, or back to `queued` when the service is
   stopping), `PermanentJobError(detail)` to fail without retry, any other exception to fail
-  this attempt (retried until `max_attempts`). When the job finally fails, `on_failed(session,
-  job, detail)` runs in the transaction that marks it failed; `on_cancelled(session, job)` likewise.
+  this attempt (retried after `retry_delay_s` until `max_attempts`). When the job finally
+  fails, `on_failed(session, job, detail)` runs in the transaction that marks it failed;
+  `on_cancelled(session, job)` likewise.
 
 At start-up `recover()` puts jobs left `running` by a crash back to `queued` (or `failed` once they
 have used all their attempts). One runner per database: a shared deployment with several service
@@ -45,9 +46,10 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -158,11 +160,13 @@ class JobRunner:
         workers: int = 2,
         services: dict[str, Any] | None = None,
         poll_interval_s: float = 0.5,
+        retry_delay_s: float = 2.0,
     ) -> None:
         self._factory = factory
         self._workers = max(0, workers)
         self._services = services or {}
         self._poll_interval_s = poll_interval_s
+        self._retry_delay_s = retry_delay_s
         self._kinds: dict[str, JobKind] = {}
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
@@ -230,9 +234,14 @@ class JobRunner:
         kinds = list(self._kinds)
         if not kinds:
             return None
+        # A job that failed (or was interrupted) waits a little before its next attempt.
+        retry_after = utcnow() - timedelta(seconds=self._retry_delay_s)
         with self._factory() as session:
             candidates = session.scalars(
-                select(Job.id).where(Job.state == QUEUED, Job.kind.in_(kinds))
+                select(Job.id).where(
+                    Job.state == QUEUED, Job.kind.in_(kinds),
+                    or_(Job.attempts == 0, Job.updated_at.is_(None),
+                        Job.updated_at <= retry_after))
                 .order_by(Job.created_at).limit(8)
             ).all()
             for job_id in candidates:
