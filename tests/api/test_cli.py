@@ -89,3 +89,19 @@ def test_order_into_a_voice_and_wait(client: VoxBoothClient, served_routes: set[
     conversion = client.recordings.get(conversion_id)
     assert conversion.state == "done" and conversion.model_name == "Rosa"
     assert conversion.params and conversion.params.get("semitones_correction") == -1
+
+
+def test_order_a_tts_original_by_voice_id(client: VoxBoothClient,
+                                          served_routes: set[tuple[str, str]], folder: Folder,
+                                          env: dict[str, str], tmp_path: Path) -> None:
+    require_route(served_routes, "POST", "/api/v2/recordings/tts")
+    original = client.tts.create(folder.id, "Good evening.", text_language="en")
+    client.wait_for_conversion(original.id, timeout_s=60, poll_s=0.5)
+    greta = client.voices.find("Greta")
+    done = voxbooth("order", original.id, "--voice", greta.id, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    (conversion_id,) = done.stdout.split()
+    conversion = client.recordings.get(conversion_id)
+    style = greta.default_narration_style()
+    assert conversion.model_id == greta.id and style is not None
+    assert (conversion.params or {}).get("narration_style_id") == style.id

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 from voxbooth.api.client import VoxBoothClient
-from voxbooth.api.errors import VoxBoothError
-from voxbooth.api.models import Recording
+from voxbooth.api.errors import NotFound, VoxBoothError
+from voxbooth.api.models import Recording, Voice
 from voxbooth.api.resources.orders import ConversionRequest
 
 
@@ -79,12 +80,33 @@ def _upload(client: VoxBoothClient, args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _voice(client: VoxBoothClient, name_or_id: str) -> Voice:
+    try:
+        uuid.UUID(name_or_id)
+    except ValueError:
+        return client.voices.find(name_or_id)
+    return _voice_by_id(client, name_or_id)
+
+
+def _voice_by_id(client: VoxBoothClient, voice_id: str) -> Voice:
+    # private (cloned) voices may be listed only when asked for
+    for visibility in (None, "private"):
+        for voice in client.voices.iter(visibility=visibility):
+            if voice.id == voice_id:
+                return voice
+    raise NotFound(f"no voice {voice_id}", status=404, detail=f"No voice with id {voice_id}")
+
+
 def _order(client: VoxBoothClient, args: argparse.Namespace) -> int:
-    requests = [
-        ConversionRequest(voice_id=client.voices.find(name).id,
-                          semitones_correction=args.semitones)
-        for name in args.voice
-    ]
+    original = client.recordings.get(args.original)
+    requests = []
+    for name in args.voice:
+        voice = _voice(client, name)
+        # a TTS original needs a narration style per voice: take the voice's default one
+        style = voice.default_narration_style() if original.tts else None
+        requests.append(ConversionRequest(
+            voice_id=voice.id, semitones_correction=args.semitones,
+            narration_style_id=style.id if style else None))
     conversions = client.orders.create(args.original, requests)
     for conversion in conversions:
         print(conversion.id)
@@ -121,7 +143,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     order = subparsers.add_parser("order", help="convert an original into other voices")
     order.add_argument("original", metavar="ORIGINAL", help="ID of the original recording")
     order.add_argument("--voice", action="append", required=True, metavar="NAME",
-                       help="voice name (repeat for several voices)")
+                       help="voice name or id (repeat for several voices)")
     order.add_argument("--semitones", type=float, default=None,
                        help="semitones correction added to the voice's pitch")
     order.add_argument("--wait", action="store_true", help="wait until every conversion ends")

@@ -4,8 +4,8 @@
         project = vb.projects.create("Audiobook")
 
 Every method blocks the calling thread: a GUI calls it from a worker, never the GUI thread.
-One client may be used from one thread at a time (httpx's pool is thread-safe, but the
-session's CSRF token and credentials are plain attributes).
+Calls may run from several worker threads at once (httpx's pool is thread-safe and calls only
+read the credentials); `login`, `logout` and setting `api_key` should not race with them.
 """
 
 from __future__ import annotations
