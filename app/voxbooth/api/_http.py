@@ -7,7 +7,7 @@ exceptions or status codes themselves.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal
 
@@ -112,11 +112,12 @@ class HttpCore:
             content=content, headers=all_headers, extensions=extensions or None,
         )
 
-    def _send_with_retries(self, build: Any, *, retryable: bool, stream: bool) -> httpx.Response:
+    def _send_with_retries(self, build: Callable[[], httpx.Request], *, retryable: bool,
+                           stream: bool) -> httpx.Response:
         """Sends `build()` until it succeeds, fails for good, or retries run out."""
         attempt = 0
         while True:
-            request: httpx.Request = build()
+            request = build()
             may_retry = retryable and attempt < self.retry.max_retries
             try:
                 response = self.http.send(request, stream=stream)
