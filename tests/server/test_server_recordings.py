@@ -250,3 +250,31 @@ def test_export_original_with_conversions(http: httpx.Client, live_server: LiveS
                                        .read("manifest.json"))["recordings"]}
     assert ids == {take["id"], starred}
     assert http.get("/api/recordings/export").status_code == 422
+
+
+def test_lost_audio_file_is_reported_not_a_crash(http: httpx.Client,
+                                                 live_server: LiveServer) -> None:
+    project = make_project(http, "Lost")
+    folder = make_folder(http, project["id"])
+    before = blob_keys(live_server)
+    kept = upload(http, folder["id"], "kept", content=wav_bytes(freq_hz=330.0))
+    wait_for_waveform(http, kept["id"])
+    lost = upload(http, folder["id"], "lost", content=wav_bytes(freq_hz=440.0))
+    wait_for_waveform(http, lost["id"])
+    original_of = {http.get(r["url"], params={"format": "original"}).content: r["id"]
+                   for r in (kept, lost)}
+    for key in blob_keys(live_server) - before:  # remove the lost take's audio by hand
+        path = live_server.data_dir / "blobs" / key
+        if original_of.get(path.read_bytes()) == lost["id"]:
+            path.unlink()
+    missing = http.get(lost["url"])
+    assert missing.status_code == 410 and "missing" in missing.json()["detail"]
+    archive = zipfile.ZipFile(io.BytesIO(ok_bytes(http.get(
+        f"/api/projects/{project['id']}/export"))))
+    paths = {e["id"]: e["path"] for e in json.loads(archive.read("manifest.json"))["recordings"]}
+    assert paths[lost["id"]] is None and paths[kept["id"]] in archive.namelist()
+
+
+def ok_bytes(reply: httpx.Response) -> bytes:
+    assert reply.status_code == 200, reply.text
+    return reply.content

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,12 +13,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from voxbooth.server.blobs import BlobStore
+from voxbooth.server.blobs import BlobNotFound, BlobStore
 from voxbooth.server.db import utcnow
 from voxbooth.server.models import Folder, Project, Recording
 from voxbooth.server.services.common import own_project, own_recording, slugify
 from voxbooth.server.services.storage import temp_path
 from voxbooth.server.uploads import safe_filename
+
+log = logging.getLogger("voxbooth.server")
 
 
 @dataclass
@@ -70,7 +73,11 @@ class _Writer:
 
     def add(self, rec: Recording, folder_path: str) -> None:
         path = None
-        source = self.blobs.path(rec.blob_key) if rec.blob_key else None
+        try:
+            source = self.blobs.path(rec.blob_key) if rec.blob_key else None
+        except BlobNotFound:  # a lost file must not cost the artist the rest of the export
+            log.error("export: blob %s of recording %s is missing", rec.blob_key, rec.id)
+            source = None
         if source is not None:
             ext = Path(rec.file_name).suffix.lstrip(".") or rec.format or "wav"
             if rec.type == "conversion":
