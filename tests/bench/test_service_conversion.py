@@ -48,8 +48,9 @@ def test_order_latency_against_the_engine(tmp_path: Path, speech_path: Path) -> 
                 original = http.post("/api/recordings", files={"data": ("take.wav", body)},
                                      data={"parent_folder_id": folder["id"]}).json()
             started = time.perf_counter()
-            reply = http.post("/api/v2/orders", json={"original_id": original["id"], "conversions": [
-                {"voice_id": ELENA, "semitones_correction": 1}]})
+            order = {"original_id": original["id"],
+                     "conversions": [{"voice_id": ELENA, "semitones_correction": 1}]}
+            reply = http.post("/api/v2/orders", json=order)
             assert reply.status_code == 201, reply.text
             conversion_id = reply.json()[0]["id"]
             accepted_s = time.perf_counter() - started
