@@ -281,3 +281,29 @@ def db_text(server: LiveServer, sql: str, **params: Any) -> str:
             return str(conn.execute(text(sql), params).scalar_one())
     finally:
         engine.dispose()
+
+
+def test_conversion_deleted_while_processing_stops(server: LiveServer, http: httpx.Client,
+                                                   folder: dict[str, Any], speech_path: Path,
+                                                   tmp_path: Path) -> None:
+    # 48 s: the engine cuts it at pauses into chunks and checks between them
+    take = upload(http, folder["id"], "long", path=repeated_speech_wav(
+        speech_path, 12, tmp_path / "long.wav"))
+    before = credits(http)
+    conversion = ok(http.post("/api/v2/orders", json={
+        "original_id": take["id"], "conversions": [{"voice_id": MARCUS}]}), 201)[0]
+    deadline = time.monotonic() + 60
+    while ok(http.get(f"/api/recordings/{conversion['id']}"))["state"] == "new" \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
+    ok(http.delete(f"/api/recordings/{conversion['id']}"))
+    assert credits(http) == before  # given back with the delete
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        state = db_text(server, "SELECT state FROM jobs WHERE subject_id = :id",
+                        id=conversion["id"])
+        if state not in ("queued", "running"):
+            break
+        time.sleep(0.2)
+    assert state == "cancelled"
+    assert credits(http) == before  # and not twice
