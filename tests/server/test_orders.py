@@ -307,3 +307,24 @@ def test_conversion_deleted_while_processing_stops(server: LiveServer, http: htt
         time.sleep(0.2)
     assert state == "cancelled"
     assert credits(http) == before  # and not twice
+
+
+@pytest.mark.parametrize("kind", ["m4a", "mp3"])
+def test_compressed_originals_convert(http: httpx.Client, folder: dict[str, Any],
+                                      speech_path: Path, tmp_path: Path, kind: str) -> None:
+    from tests.support.audio_files import write_pyav, write_soundfile
+
+    speech, rate_hz = sf.read(speech_path, dtype="float32", always_2d=True)
+    path = write_pyav(tmp_path / "take.m4a", speech, rate_hz, "ipod") if kind == "m4a" else \
+        write_soundfile(tmp_path / "take.mp3", "mp3", speech, rate_hz)
+    take = upload(http, folder["id"], kind, path=path)
+    assert take["format"] == kind
+    conversion = ok(http.post("/api/v2/orders", json={
+        "original_id": take["id"], "conversions": [{"voice_id": ELENA}]}), 201)[0]
+    done = wait_final(http, conversion["id"])
+    assert done["state"] == "done", done["error"]
+    # the same length as the original's audio as the service decodes and serves it
+    served, served_rate = audio_of(http, take["id"])
+    samples, out_rate = audio_of(http, done["id"])
+    assert abs(samples.shape[0] / out_rate - served.shape[0] / served_rate) <= 0.010
+    assert abs(cents(praat_median_f0_hz(samples, out_rate), 205.0)) <= 25.0
