@@ -27,6 +27,7 @@ from voxbooth.server.conversion.profiles import voice_profile
 from voxbooth.server.db import utcnow
 from voxbooth.server.media import transcode
 from voxbooth.server.models import Job, Recording
+from voxbooth.server.services.common import slugify
 from voxbooth.server.services.storage import temp_path
 from voxbooth.server.services.waveforms import compute_peaks
 
@@ -96,7 +97,7 @@ def _store(ctx: jobs.JobContext, recording_id: str, out: Path) -> None:
         if rec is None or ctx.cancelled():
             raise jobs.JobCancelled()
         rec.blob_key, rec.waveform_key = audio_key, peaks_key
-        rec.format, rec.mime, rec.file_name = "wav", "audio/wav", f"{rec.id}.wav"
+        rec.format, rec.mime, rec.file_name = "wav", "audio/wav", f"{slugify(rec.label)[:80]}.wav"
         rec.sample_rate, rec.channels, rec.frames = int(info.samplerate), 1, int(info.frames)
         rec.size, rec.duration = out.stat().st_size, info.frames / info.samplerate
         rec.state, rec.process_stage, rec.progress, rec.error = "done", "done", 1.0, None

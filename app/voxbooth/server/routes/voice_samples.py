@@ -48,7 +48,13 @@ _UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
 @router.post(PREFIX, status_code=201)
 def create_private_voice(body: PrivateVoiceCreate, user: CurrentUser,
                          session: SessionDep) -> PrivateVoicePublic:
-    """A new private voice (status `uploaded` until its first sample is processed)."""
+    """A new private (cloned) voice, status `uploaded` until its first sample is processed.
+
+    Voice cloning in the manner of seed 000: upload 10 s to 10 min samples of one speaker to
+    `POST /api/v2/private-voices/{voice_id}/voice-samples/upload` (multipart `file`, `name`,
+    `description`, `tags`); the voice goes `processing`, then `ready` (its profile estimated
+    from all its samples) or `failed` with the reason. A ready voice is listed by
+    `GET /api/v2/voices?visibility=private` and ordered like any other voice."""
     voice = cloning.create_voice(session, user.id, body)
     session.commit()
     return cloning.voice_public(session, voice)
