@@ -50,6 +50,15 @@ def test_note_lifecycle(http: httpx.Client, take: dict[str, Any]) -> None:
                                          "text": "x"}).status_code == 404
 
 
+def test_deleting_a_noted_take_deletes_its_note(http: httpx.Client, take: dict[str, Any]) -> None:
+    folder_id = take["parent_folder_id"]
+    noted = upload(http, folder_id, "noted then deleted")
+    note = ok(http.post("/api/notes", json={"recording_id": noted["id"], "text": "keep?"}), 201)
+    ok(http.delete(f"/api/recordings/{noted['id']}"))
+    assert http.get(f"/api/recordings/{noted['id']}").status_code == 404
+    assert http.put("/api/notes", json={"id": note["id"], "text": "x"}).status_code == 404
+
+
 def test_credits(http: httpx.Client) -> None:
     credits = ok(http.get("/api/credits"))
     assert credits == {"credits": 100000}  # the local user's generous starting balance

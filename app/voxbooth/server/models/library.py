@@ -101,7 +101,8 @@ class Recording(Base):
     converted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     note: Mapped[Note | None] = relationship(
-        back_populates="recording", uselist=False, lazy="selectin", passive_deletes=True
+        back_populates="recording", uselist=False, lazy="selectin",
+        cascade="all, delete-orphan", passive_deletes=True
     )
 
     __table_args__ = (
