@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from voxbooth.engine.convert import ConversionError, convert
+from voxbooth.engine.convert import ConversionError, convert, convert_with_report
 from voxbooth.engine.profiles import ProfileError, profile_for_voice
 
 from .measure import cents, loudness_lufs, praat_formants_hz, praat_median_hz
@@ -105,3 +105,18 @@ def test_silence_converts_to_silence() -> None:
     out = convert(np.zeros(16_000), 16_000, profile_for_voice("lily"))
     assert out.shape[0] == 16_000
     assert float(np.max(np.abs(out))) < 1e-3
+
+
+def test_the_report_says_where_the_speakers_pitch_came_from(
+    arctic: tuple[np.ndarray, int], arctic_f0_hz: float
+) -> None:
+    samples, rate_hz = arctic
+    profile = profile_for_voice("theo")
+    _, estimated = convert_with_report(samples, rate_hz, profile, semitones=-1.0)
+    _, calibrated = convert_with_report(samples, rate_hz, profile, source_f0_hz=arctic_f0_hz)
+    assert estimated.source_f0_from == "original"
+    assert abs(estimated.source_f0_hz / arctic_f0_hz - 1.0) < 0.02
+    assert estimated.target_f0_hz == pytest.approx(128.0 * 2.0 ** (-1.0 / 12.0))
+    assert calibrated.source_f0_from == "calibration"
+    assert calibrated.source_f0_hz == arctic_f0_hz
+    assert calibrated.duration_s == pytest.approx(samples.shape[0] / rate_hz)

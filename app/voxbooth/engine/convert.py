@@ -76,6 +76,38 @@ def convert(
     max_workers: int | None = None,
 ) -> np.ndarray:
     """The take in `profile`'s voice, float32 mono at `rate_hz`."""
+    out, _ = convert_with_report(
+        samples,
+        rate_hz,
+        profile,
+        source_f0_hz=source_f0_hz,
+        semitones=semitones,
+        narration_style=narration_style,
+        accent_id=accent_id,
+        progress=progress,
+        cancelled=cancelled,
+        chunk_s=chunk_s,
+        max_workers=max_workers,
+    )
+    return out
+
+
+def convert_with_report(
+    samples: np.ndarray,
+    rate_hz: int,
+    profile: VoiceProfile,
+    *,
+    source_f0_hz: float | None = None,
+    semitones: float = 0.0,
+    narration_style: str | None = None,
+    accent_id: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    chunk_s: float = chunking.TARGET_CHUNK_S,
+    max_workers: int | None = None,
+) -> tuple[np.ndarray, ConversionReport]:
+    """`convert`, plus what it decided (source and target f0, chunks) as `convert_file` tells."""
+    started = time.perf_counter()
     mono = _mono(samples)
     levels = chunking.frame_levels_db(mono, rate_hz)
     chunks = chunking.plan_chunks(levels, mono.shape[0], rate_hz, chunk_s)
@@ -100,7 +132,7 @@ def convert(
     # Chunks were matched one by one; one more gain makes the whole take match as a whole.
     out = mastering.master(mono, out, rate_hz) if out.size else out.astype(np.float32)
     _report(progress, 1.0, "mastering")
-    return out
+    return out, _finish(setup.report, out.shape[0] / rate_hz, time.perf_counter() - started)
 
 
 def convert_file(
@@ -240,12 +272,14 @@ def _run(
     pending: list[Future[chunking.ConvertedChunk]] = []
     jobs = iter(setup.jobs)
     total = len(setup.jobs)
+    _report(progress, 0.2, "converting")
     for done in range(total):
         while len(pending) < window and (job := next(jobs, None)) is not None:
             pending.append(pool.submit(pipeline.convert_chunk, job))
         _check(cancelled, pending)
         yield pending.pop(0).result()
-        _report(progress, 0.2 + 0.75 * (done + 1) / total, "converting")
+        # A finished chunk has been synthesised in the new voice (the last step of its work).
+        _report(progress, 0.2 + 0.75 * (done + 1) / total, "synthesising")
 
 
 def _check(cancelled: Cancelled | None, futures: list[Any]) -> None:
