@@ -328,3 +328,28 @@ def test_compressed_originals_convert(http: httpx.Client, folder: dict[str, Any]
     samples, out_rate = audio_of(http, done["id"])
     assert abs(samples.shape[0] / out_rate - served.shape[0] / served_rate) <= 0.010
     assert abs(cents(praat_median_f0_hz(samples, out_rate), 205.0)) <= 25.0
+
+
+def test_saved_accent_semitones_are_the_default(http: httpx.Client,
+                                                original: dict[str, Any]) -> None:
+    voice = next(v for v in ok(http.get("/api/v2/voices", params={"limit": 100}))["list"]
+                 if v["id"] == MARCUS)
+    accent_id = voice["accents"][0]["id"]
+    ok(http.post("/api/v2/voices/settings", json={"voice_id": MARCUS, "accent_id": accent_id,
+                                                  "semitones_correction": 3}))
+    try:
+        saved, given = ok(http.post("/api/v2/orders", json={
+            "original_id": original["id"], "conversions": [
+                {"voice_id": MARCUS}, {"voice_id": MARCUS, "semitones_correction": -2}]}), 201)
+        assert saved["params"]["semitones_correction"] == 3
+        assert saved["params"]["accent_id"] == accent_id
+        assert given["params"]["semitones_correction"] == -2
+        bad_style = http.post("/api/v2/orders", json={
+            "original_id": original["id"], "conversions": [
+                {"voice_id": MARCUS, "narration_style_id": ELENA}]})
+        assert bad_style.status_code == 422 and "Narration style" in bad_style.text
+        for rec in (saved, given):
+            assert wait_final(http, rec["id"])["state"] == "done"
+    finally:
+        ok(http.post("/api/v2/voices/settings", json={
+            "voice_id": MARCUS, "accent_id": accent_id, "semitones_correction": 0}))

@@ -82,17 +82,16 @@ def _plan(session: Session, catalogue: Catalogue, user_id: str, original: Record
     if accent_id is None:
         accent_id = next((a["id"] for a in accents if a.get("is_default")),
                          accents[0]["id"] if accents else None)
-    style_id = style_name = None
-    if original.tts:
-        if item.narration_style_id is None:
-            raise unprocessable(f"narration_style_id is required to convert a TTS original "
-                                f"(voice {voice['name']!r})")
-        style_id = str(item.narration_style_id)
-        styles = {s["id"]: s["info"]["name"] for s in voice.get("narration_styles", [])}
-        if style_id not in styles:
-            raise unprocessable(f"Narration style {style_id} is not one of voice "
-                                f"{voice['name']!r}'s narration styles")
-        style_name = styles[style_id]
+    style_id = str(item.narration_style_id) if item.narration_style_id else None
+    styles = {s["id"]: s["info"]["name"] for s in voice.get("narration_styles", [])}
+    if original.tts and style_id is None:
+        raise unprocessable(f"narration_style_id is required to convert a TTS original "
+                            f"(voice {voice['name']!r})")
+    if style_id is not None and style_id not in styles:
+        raise unprocessable(f"Narration style {style_id} is not one of voice "
+                            f"{voice['name']!r}'s narration styles")
+    # Narration styles shape TTS originals; a performed take keeps its own prosody.
+    style_name = styles[style_id] if style_id is not None and original.tts else None
     semitones = item.semitones_correction
     if semitones is None:
         semitones = voices.accent_semitones(session, user_id, accent_id) if accent_id else 0.0
