@@ -353,3 +353,20 @@ def test_saved_accent_semitones_are_the_default(http: httpx.Client,
     finally:
         ok(http.post("/api/v2/voices/settings", json={
             "voice_id": MARCUS, "accent_id": accent_id, "semitones_correction": 0}))
+
+
+def test_racing_orders_cannot_overspend(server: LiveServer, speech_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    key = second_user(server, "racer@example.com")  # 3 credits: one order of two fits
+    with server.client(key) as racer:
+        take = upload(racer, make_folder(racer, make_project(racer)["id"])["id"],
+                      path=speech_path)
+        body = {"original_id": take["id"], "conversions": [{"voice_id": ELENA}] * 2}
+        with ThreadPoolExecutor(4) as pool:
+            replies = list(pool.map(lambda _: racer.post("/api/v2/orders", json=body),
+                                    range(4)))
+        assert sorted(r.status_code for r in replies) == [201, 402, 402, 402]
+        assert credits(racer) == 1
+        listed = ok(racer.get("/api/recordings/conversions", params={"original_id": take["id"]}))
+        assert listed["pagination"]["count"] == 2
