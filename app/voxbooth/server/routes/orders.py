@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request
 
@@ -14,11 +15,12 @@ from voxbooth.server.schemas.recordings import RecordingPublic
 from voxbooth.server.services import recordings
 
 router = APIRouter(tags=["orders"])
-_REFUSALS = {402: {"model": Detail, "description": "Not enough credits; nothing was queued"},
-             404: {"model": Detail}, 409: {"model": Detail}}
+_REFUSALS: dict[int | str, dict[str, Any]] = {
+    402: {"model": Detail, "description": "Not enough credits; nothing was queued"},
+    404: {"model": Detail}, 409: {"model": Detail}}
 
 
-@router.post("/api/v2/orders", status_code=201, responses=_REFUSALS)  # type: ignore[arg-type]
+@router.post("/api/v2/orders", status_code=201, responses=_REFUSALS)
 def create_order(body: OrderCreate, request: Request, user: CurrentUser, session: SessionDep,
                  settings: SettingsDep) -> list[RecordingPublic]:
     """One conversion recording per requested voice (state `new`, then `processing` with
@@ -31,7 +33,7 @@ def create_order(body: OrderCreate, request: Request, user: CurrentUser, session
     return [recordings.to_public(rec, base) for rec in rows]
 
 
-@router.post("/api/v2/orders/retry/{recording_id}", responses=_REFUSALS)  # type: ignore[arg-type]
+@router.post("/api/v2/orders/retry/{recording_id}", responses=_REFUSALS)
 def retry_order(recording_id: uuid.UUID, request: Request, user: CurrentUser,
                 session: SessionDep, settings: SettingsDep) -> RecordingPublic:
     """Re-queues a conversion that ended in `error` (charged again)."""
