@@ -31,6 +31,7 @@ FRAME_PERIOD_MS = 5.0
 ANALYSIS_RATE_HZ = 16_000
 F0_FLOOR_HZ = 55.0
 F0_CEIL_HZ = 800.0
+ENVELOPE_F0_FLOOR_HZ = 71.0
 
 
 @dataclass
@@ -97,7 +98,10 @@ def analyse(
     if f0_hz is None:
         f0_hz, _ = track_f0(x16, frame_period_ms=frame_period_ms)
     f0_hz = _fit_length(np.ascontiguousarray(f0_hz, dtype=np.float64), times_s.shape[0])
-    envelope = pyworld.cheaptrick(x, f0_hz, times_s, rate_hz, f0_floor=F0_FLOOR_HZ)
+    # WORLD's default floor (71 Hz) for the envelope: 55 Hz would double the FFT (4096 bins at
+    # 44.1 kHz) and with it the cost of every later step, synthesis included; lower f0 frames
+    # are analysed with the 71 Hz window, which still resolves their envelope.
+    envelope = pyworld.cheaptrick(x, f0_hz, times_s, rate_hz, f0_floor=ENVELOPE_F0_FLOOR_HZ)
     fft_size = (envelope.shape[1] - 1) * 2
     ap16 = pyworld.d4c(x16, f0_hz, times_s, ANALYSIS_RATE_HZ)
     aperiodicity = _extend_aperiodicity(ap16, rate_hz, fft_size)
