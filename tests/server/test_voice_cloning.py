@@ -106,6 +106,11 @@ def test_cloned_voice_takes_speaker_a_to_speaker_b(http: httpx.Client, speech_pa
     listed = ok(http.get("/api/v2/voices", params={"visibility": "private"}))["list"]
     mine = next(v for v in listed if v["id"] == voice["id"])
     assert mine["visibility"] == "private" and mine["name"] == "Narrator B"
+    # its own accent has a playable sample in the cloned voice
+    accent = ok(http.get("/api/v2/accents/samples", params={"accent_id": mine["accents"][0]["id"]}))
+    assert accent[0]["voice_id"] == voice["id"]
+    heard, heard_rate = sf.read(io.BytesIO(http.get(accent[0]["url"]).content))
+    assert abs(cents(praat_median_f0_hz(heard, heard_rate), b_median_hz)) <= 100.0
     folder = make_folder(http, make_project(http, "Cloned")["id"])
     take = upload(http, folder["id"], "speaker A", path=speech_path)
     conversion = ok(http.post("/api/v2/orders", json={
@@ -141,6 +146,10 @@ def test_bad_samples_are_refused_and_leave_nothing(live_server: LiveServer, http
     with live_server.client(other) as them:
         assert upload_sample(them, voice["id"], speech_path.read_bytes()).status_code == 404
         assert them.get(f"{VOICES}/{voice['id']}").status_code == 404
+        for private in ok(http.get("/api/v2/voices", params={"visibility": "private"}))["list"]:
+            accent_id = private["accents"][0]["id"]
+            assert them.get("/api/v2/accents/samples",
+                            params={"accent_id": accent_id}).status_code == 404
     assert http.post(VOICES, json={"name": ""}).status_code == 422
     assert ok(http.get(f"{VOICES}/{voice['id']}/voice-samples")) == []
     assert ok(http.get(f"{VOICES}/{voice['id']}"))["status"] == "uploaded"

@@ -1,6 +1,9 @@
 """Accent samples: the reference phrase (`resources/prompts/reference_phrases.json`) spoken in
 the accent's language and converted into its voice by the engine, made once per accent and then
 served from the blob store (the `accent_samples` table remembers which blob it is).
+
+A private (cloned) voice's own accent gets a sample too, visible to its owner only, made again
+when the voice was re-estimated from new samples.
 """
 
 from __future__ import annotations
@@ -11,19 +14,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import soundfile
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from voxbooth.engine import tts
 from voxbooth.engine.accents import make_accent_sample
+from voxbooth.engine.convert import convert
+from voxbooth.engine.profiles import VoiceProfile
 from voxbooth.resources import resources_dir
 from voxbooth.server.blobs import BlobStore
 from voxbooth.server.catalogue import Catalogue
+from voxbooth.server.db import utcnow
 from voxbooth.server.errors import not_found
-from voxbooth.server.models import AccentSample
+from voxbooth.server.models import AccentSample, PrivateVoice
 from voxbooth.server.schemas.accents import AccentSamplePublic
 from voxbooth.server.services.storage import temp_path
+from voxbooth.server.services.voices import private_voice_dict
 
 READY = "ready"
 _locks: dict[str, threading.Lock] = {}
@@ -34,18 +43,25 @@ _locks_guard = threading.Lock()
 class _Accent:
     accent: dict[str, Any]
     voice: dict[str, Any]
+    private: PrivateVoice | None = None
 
     @property
     def language(self) -> str:
         return str(self.accent["info"].get("locale") or "en").split("-")[0].lower()
 
 
-def _find(catalogue: Catalogue, accent_id: str) -> _Accent:
+def _find(session: Session, catalogue: Catalogue, user_id: str, accent_id: str) -> _Accent:
     for voice in catalogue.voices:
         for accent in voice.get("accents", []):
             if accent["id"] == accent_id:
                 return _Accent(accent, voice)
-    raise not_found("Accent")
+    private = session.scalar(select(PrivateVoice).where(
+        PrivateVoice.accent_id == accent_id, PrivateVoice.owner_id == user_id,
+        PrivateVoice.active.is_(True)))
+    if private is None or not private.profile:
+        raise not_found("Accent")
+    voice = private_voice_dict(private)
+    return _Accent(voice["accents"][0], voice, private)
 
 
 def _phrase(language: str) -> tuple[str, str]:
@@ -60,18 +76,32 @@ def _lock_for(accent_id: str) -> threading.Lock:
         return _locks.setdefault(accent_id, threading.Lock())
 
 
-def _cached(session: Session, blobs: BlobStore, accent_id: str,
-            voice_id: str) -> AccentSample | None:
+def _cached(session: Session, blobs: BlobStore, found: _Accent) -> AccentSample | None:
     row = session.scalar(select(AccentSample).where(
-        AccentSample.accent_id == accent_id, AccentSample.voice_id == voice_id)
+        AccentSample.accent_id == found.accent["id"],
+        AccentSample.voice_id == found.voice["id"])
         .execution_options(populate_existing=True))
-    if row is not None and row.state == READY and row.blob_key and blobs.exists(row.blob_key):
-        return row
-    return None
+    if row is None or row.state != READY or not row.blob_key or not blobs.exists(row.blob_key):
+        return None
+    ready_at = found.private.ready_at if found.private is not None else None
+    if ready_at is not None and row.created_at < ready_at:
+        return None  # made from an earlier estimate of the private voice
+    return row
+
+
+def _speak(found: _Accent) -> tuple[np.ndarray, int]:
+    if found.private is None:
+        return make_accent_sample(found.accent["id"])
+    profile = VoiceProfile.from_dict(found.private.profile)
+    # the espeak voice nearest the clone's pitch keeps the shift (and its artefacts) small
+    kind = "female" if profile.pitch_hz >= 160.0 else "male"
+    voice = next(v for v in tts.tts_voices() if v.language == "en" and v.name.endswith(kind))
+    samples, rate_hz = tts.synthesize(_phrase("en")[1], voice_id=voice.id)
+    return convert(samples, rate_hz, profile), rate_hz
 
 
 def _make(session: Session, blobs: BlobStore, tmp_dir: Path, found: _Accent) -> AccentSample:
-    samples, rate_hz = make_accent_sample(found.accent["id"])
+    samples, rate_hz = _speak(found)
     wav = temp_path(tmp_dir, "accent-", ".wav")
     try:
         soundfile.write(str(wav), samples, rate_hz, subtype="PCM_16", format="WAV")
@@ -87,12 +117,12 @@ def _make(session: Session, blobs: BlobStore, tmp_dir: Path, found: _Accent) -> 
             row = AccentSample(accent_id=found.accent["id"], voice_id=found.voice["id"])
             session.add(row)
         row.blob_key, row.format, row.state = key, "wav", READY
-        row.duration = samples.shape[0] / rate_hz
+        row.duration, row.created_at = samples.shape[0] / rate_hz, utcnow()
         session.commit()
     except IntegrityError:  # another process made it first: keep theirs
         session.rollback()
         blobs.delete(key)
-        cached = _cached(session, blobs, found.accent["id"], found.voice["id"])
+        cached = _cached(session, blobs, found)
         if cached is None:
             raise
         return cached
@@ -106,15 +136,14 @@ def _make(session: Session, blobs: BlobStore, tmp_dir: Path, found: _Accent) -> 
 
 
 def samples_for(session: Session, blobs: BlobStore, catalogue: Catalogue, tmp_dir: Path,
-                accent_id: str, base_url: str) -> list[AccentSamplePublic]:
+                user_id: str, accent_id: str, base_url: str) -> list[AccentSamplePublic]:
     """The accent's samples (one: its voice speaking the reference phrase), made on first use."""
-    found = _find(catalogue, accent_id)
-    row = _cached(session, blobs, accent_id, found.voice["id"])
+    found = _find(session, catalogue, user_id, accent_id)
+    row = _cached(session, blobs, found)
     if row is None:
         with _lock_for(accent_id):  # concurrent first requests make it once
-            row = _cached(session, blobs, accent_id, found.voice["id"]) \
-                or _make(session, blobs, tmp_dir, found)
-    language, text = _phrase(found.language)
+            row = _cached(session, blobs, found) or _make(session, blobs, tmp_dir, found)
+    language, text = _phrase("en" if found.private is not None else found.language)
     return [AccentSamplePublic(
         id=row.id, accent_id=accent_id, voice_id=found.voice["id"],
         voice_name=found.voice["name"],
@@ -123,9 +152,12 @@ def samples_for(session: Session, blobs: BlobStore, catalogue: Catalogue, tmp_di
         created_at=row.created_at.isoformat().replace("+00:00", "Z"))]
 
 
-def sample_file(session: Session, blobs: BlobStore, sample_id: str) -> Path:
+def sample_file(session: Session, blobs: BlobStore, user_id: str, sample_id: str) -> Path:
     row = session.get(AccentSample, sample_id)
     if row is None or row.blob_key is None or not blobs.exists(row.blob_key):
+        raise not_found("Accent sample")
+    private = session.get(PrivateVoice, row.voice_id)
+    if private is not None and private.owner_id != user_id:
         raise not_found("Accent sample")
     path = blobs.path(row.blob_key)
     assert path is not None

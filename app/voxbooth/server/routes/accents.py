@@ -21,13 +21,13 @@ def list_accent_samples(accent_id: uuid.UUID, request: Request, user: CurrentUse
     """Playable samples of an accent. The first request makes the sample (a few seconds);
     later ones serve the same audio from the cache."""
     return accents.samples_for(session, blobs, request.app.state.catalogue, settings.tmp_dir,
-                               str(accent_id), str(request.base_url))
+                               user.id, str(accent_id), str(request.base_url))
 
 
 @router.get("/api/v2/accents/samples/{sample_id}/file", response_class=FileResponse,
             responses={200: {"content": {"audio/wav": {}}}})
 def get_accent_sample_file(sample_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                            blobs: BlobsDep) -> FileResponse:
-    path = accents.sample_file(session, blobs, str(sample_id))
+    path = accents.sample_file(session, blobs, user.id, str(sample_id))
     return FileResponse(path, media_type="audio/wav", filename=f"accent-{sample_id}.wav",
                         headers={"Cache-Control": "private, max-age=86400"})
