@@ -47,13 +47,15 @@ class Player:
     """Owner thread: `load`, `play`, `select`, `stop`; poll `position_s` from any thread."""
 
     def __init__(self, device: DeviceRef | str | None = None, rate_hz: int | None = 48000,
-                 channels: int = 1, blocksize: int = 512) -> None:
+                 channels: int = 1, blocksize: int = 512,
+                 latency: float | str = "high") -> None:
         resolved = resolve_device(device, "output")
         self.device: AudioDevice = resolved.device
         self.device_fell_back = resolved.fell_back
         self.rate_hz = choose_rate_hz(self.device, "output", rate_hz, channels)
         self.channels = channels
         self.blocksize = blocksize
+        self.latency = latency
         self._sources: list[Audio] = []
         self._gains: list[float] = []
         self._active = 0
@@ -163,8 +165,8 @@ class Player:
         self.finished = False
         self._stream = sd.OutputStream(
             device=self.device.index, samplerate=self.rate_hz, channels=self.channels,
-            dtype="float32", blocksize=self.blocksize, callback=self._callback,
-            finished_callback=self._finished,
+            dtype="float32", blocksize=self.blocksize, latency=self.latency,
+            callback=self._callback, finished_callback=self._finished,
         )
         self._stream.start()
 
