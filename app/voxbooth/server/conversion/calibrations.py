@@ -38,8 +38,7 @@ def to_public(cal: Calibration) -> CalibrationPublic:
     return CalibrationPublic(
         id=cal.id, name=cal.name, user_id=cal.user_id, f0=cal.f0, algorithm=cal.algorithm,
         bucket=cal.bucket, key=cal.key, state=cal.state, error=cal.error,
-        created_at=cal.created_at, calibrated_at=cal.calibrated_at, enabled=cal.enabled,
-        duration=cal.duration)
+        created_at=cal.created_at, calibrated_at=cal.calibrated_at, enabled=cal.enabled)
 
 
 def own_calibration(session: Session, user_id: str, calibration_id: str) -> Calibration:

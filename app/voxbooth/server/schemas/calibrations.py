@@ -21,8 +21,6 @@ class CalibrationPublic(BaseModel):
     created_at: datetime
     calibrated_at: datetime | None
     enabled: bool
-    # beyond the seed: how long the reading is, in seconds
-    duration: float
 
 
 class CalibrationMode(BaseModel):
