@@ -155,7 +155,7 @@ def test_bad_samples_are_refused_and_leave_nothing(live_server: LiveServer, http
     assert ok(http.get(f"{VOICES}/{voice['id']}"))["status"] == "uploaded"
 
 
-def test_sample_without_speech_fails_with_the_reason(http: httpx.Client,
+def test_sample_without_speech_fails_with_the_reason(live_server: LiveServer, http: httpx.Client,
                                                      speech_path: Path, tmp_path: Path) -> None:
     voice = ok(http.post(VOICES, json={"name": "Silent"}), 201)
     buffer = io.BytesIO()
@@ -170,7 +170,12 @@ def test_sample_without_speech_fails_with_the_reason(http: httpx.Client,
     ready = wait_voice(http, voice["id"])
     assert ready["status"] == "ready"
     assert sorted(s["status"] for s in ready["samples"]) == ["failed", "ready"]
+    listed = ok(http.get("/api/v2/voices", params={"visibility": "private"}))["list"]
+    accent_id = next(v for v in listed if v["id"] == voice["id"])["accents"][0]["id"]
+    sample = ok(http.get("/api/v2/accents/samples", params={"accent_id": accent_id}))[0]
     ok(http.delete(f"{VOICES}/{voice['id']}"))
     assert http.get(f"{VOICES}/{voice['id']}").status_code == 404
+    assert http.get(sample["url"]).status_code == 404  # its cached accent sample went too
+    assert not (live_server.data_dir / "blobs" / sample["key"]).exists()
     private = ok(http.get("/api/v2/voices", params={"visibility": "private"}))["list"]
     assert voice["id"] not in {v["id"] for v in private}

@@ -22,7 +22,7 @@ from voxbooth.server.blobs import BlobStore
 from voxbooth.server.db import utcnow
 from voxbooth.server.errors import not_found
 from voxbooth.server.media import check_duration, probe, read_audio
-from voxbooth.server.models import Job, PrivateVoice, VoiceSample
+from voxbooth.server.models import AccentSample, Job, PrivateVoice, VoiceSample
 from voxbooth.server.schemas.voice_samples import (
     PrivateVoiceCreate,
     PrivateVoicePublic,
@@ -130,6 +130,9 @@ def delete_voice(session: Session, user_id: str, voice_id: str) -> list[str]:
     """Deletes the voice and its samples; returns the blob keys to delete after the commit."""
     voice = own_voice(session, user_id, voice_id)
     keys = [s.blob_key for s in samples_of(session, voice.id) if s.blob_key]
+    for cached in session.scalars(select(AccentSample).where(AccentSample.voice_id == voice.id)):
+        keys += [cached.blob_key] if cached.blob_key else []
+        session.delete(cached)
     jobs.cancel_subject(session, voice.id)
     session.delete(voice)
     session.flush()
