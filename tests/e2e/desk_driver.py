@@ -115,6 +115,7 @@ class Driver:
     def start(self) -> None:
         w = self.window
         w.show()
+        w.resize(1600, 1000)  # the artist gives the studio the whole screen
         QTimer.singleShot(0, w.context.connection.start)
         self.wait_until("the embedded service", lambda: w.requests.backend is not None, 120)
         embedded = w.context.connection.embedded

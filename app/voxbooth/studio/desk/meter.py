@@ -33,7 +33,9 @@ class LevelMeterWidget(QWidget):
     def text(self) -> str:
         r = self.reading
         clip = "  CLIP" if r.clipped else ""
-        return f"peak {max(r.peak_hold_db, -99):.1f} dBFS{clip}"
+        if r.peak_hold_db <= FLOOR_DB - 30:
+            return f"silent{clip}"
+        return f"peak {r.peak_hold_db:.1f} dBFS{clip}"
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.reset_requested.emit()

@@ -69,6 +69,7 @@ class Workflow:
         if take.folder_id in (None, w.library.folder_id):
             w.takes.upsert(take)
         self.window.tell(f"Take “{take.label}” uploaded")
+        self.show_target(self.library_panel.current_voice())  # the session's pitch grew
 
     # -- selections -----------------------------------------------------------------------------
     def on_takes_selected(self, *_args: object) -> None:
@@ -86,8 +87,11 @@ class Workflow:
             view.set_speaker_f0(self.speaker_f0_hz)
             return
         accent = voice.default_accent()
-        view.set_target(PitchTarget(voice.name, voice.pitch_hz, self.speaker_f0_hz,
-                                    "calibration",
+        speaker_hz, source = self.speaker_f0_hz, "calibration"
+        analysis = self.desk.analysis
+        if speaker_hz is None and analysis is not None:
+            speaker_hz, source = analysis.session_f0_hz(), "heard this session"
+        view.set_target(PitchTarget(voice.name, voice.pitch_hz, speaker_hz, source,
                                     accent.semitones_correction if accent else 0.0))
 
     def set_speaker_f0(self, f0_hz: float | None) -> None:
@@ -182,10 +186,12 @@ def attach_workflow(window: MainWindow, dark: bool = False,
     desk_dock = _dock(window, "deskDock", "Recording desk", desk_panel)
     window.add_panel(desk_dock, Qt.DockWidgetArea.TopDockWidgetArea)
     right = QSplitter(Qt.Orientation.Vertical)
+    right.setObjectName("voicesSplitter")
     right.addWidget(library_panel)
+    right.addWidget(library_panel.detail)  # the detail of the current voice, under the list
     right.addWidget(order_panel)
-    right.setStretchFactor(0, 3)
-    right.setStretchFactor(1, 1)
+    right.setSizes([420, 220, 220])
+    right.setChildrenCollapsible(False)
     voices_dock = _dock(window, "voicesDock", "Voices and orders", right)
     window.add_panel(voices_dock, Qt.DockWidgetArea.RightDockWidgetArea)
     window.resizeDocks([desk_dock], [300], Qt.Orientation.Vertical)

@@ -78,8 +78,7 @@ class VoiceLibraryPanel(QWidget):
         layout.addWidget(self.search)
         layout.addLayout(filters)
         layout.addLayout(row)
-        layout.addWidget(self.view, 3)
-        layout.addWidget(self.detail)
+        layout.addWidget(self.view, 1)
         layout.addWidget(self.new_voice)
 
     def _connect(self) -> None:
