@@ -32,3 +32,23 @@ def test_record_prints_duration_overflows_and_pitch(vmic: VirtualMic, tmp_path: 
     assert pitch is not None, done.stdout
     assert abs(float(pitch[1]) - 196.0) < 0.5 and pitch[2] == "G3" and int(pitch[4]) > 90
     assert abs(sf.info(out).duration - float(duration[1])) < 0.01
+
+
+def test_a_missing_device_falls_back_and_sigterm_ends_the_take_cleanly(vmic: VirtualMic,
+                                                                      tmp_path: Path) -> None:
+    out = tmp_path / "take.wav"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voxbooth", "record", str(out), "--device", "No Such Mic"],
+        env={**vmic.env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, text=True,
+    )
+    assert proc.stdout is not None
+    assert "'No Such Mic' not found: using default" in proc.stdout.readline()
+    assert proc.stdout.readline().startswith("recording")
+    time.sleep(1.0)
+    proc.terminate()  # what a session logout or the studio's shutdown sends
+    rest = proc.stdout.read()
+    assert proc.wait(timeout=30) == 0
+    assert "duration" in rest
+    assert sf.info(out).frames > 0
+    assert not (tmp_path / "take.wav.recording").exists()  # closed, nothing to recover
