@@ -87,7 +87,8 @@ class InputCapture:
         return float(self._stream.latency) if self._stream is not None else 0.0
 
     def health(self) -> str | None:
-        """None while audio flows; else why the device is lost. Poll it from one thread."""
+        """None while audio flows; else why the device is lost. Poll it from one thread only
+        (a running take's writer thread polls it; the desk polls it between takes)."""
         if self._closing:
             return None
         if self._stream_finished:

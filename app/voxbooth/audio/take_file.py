@@ -102,7 +102,8 @@ class TakeFile:
             self.frames_written += block.shape[0]
 
     def flush(self, sync: bool = False) -> None:
-        """Push buffered data to the OS; with `sync`, to the disk itself (fsync)."""
+        """With `sync`, force what was written onto the disk itself (fsync). Without it there
+        is nothing to do: libsndfile keeps no buffer of its own for WAV or FLAC frames."""
         if sync:
             self._file.flush()
 
