@@ -74,6 +74,8 @@ def test_narration_styles_shape_the_prosody_of_a_tts_original() -> None:
         f0 = praat_f0_hz(out, rate_hz)
         spread[style] = float(np.subtract(*np.percentile(12 * np.log2(f0), [90, 10])))
         lengths[style] = out.shape[0] / rate_hz
+        # A style reshapes the melody around the voice's pitch; the pitch contract still holds.
+        assert abs(1200.0 * np.log2(float(np.median(f0)) / profile.pitch_hz)) < 25.0, style
     assert lengths["Neutral"] == pytest.approx(samples.shape[0] / rate_hz, abs=0.01)
     assert lengths["Energetic"] < lengths["Neutral"] * 0.95  # faster, shorter pauses
     assert lengths["Calm"] > lengths["Neutral"] * 1.05

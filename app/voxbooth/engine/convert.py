@@ -12,8 +12,10 @@ polled between chunks (a cancelled conversion raises `ConversionCancelled`).
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -331,11 +333,47 @@ class _InlineExecutor(Executor):
         return future
 
 
-def _pool(chunk_count: int, max_workers: int | None) -> Executor:
-    workers = min(chunk_count, os.cpu_count() or 1, max_workers or chunk_count)
-    if workers <= 1:
-        return _InlineExecutor()
+class _Borrowed(Executor):
+    """The shared pool lent to one conversion: leaving the `with` block does not shut it down."""
+
+    def __init__(self, pool: ProcessPoolExecutor, workers: int) -> None:
+        self._pool = pool
+        self._max_workers = workers
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        pass  # the pool outlives the conversion; its futures were waited for or cancelled
+
+
+_shared_lock = threading.Lock()
+_shared_pool: ProcessPoolExecutor | None = None
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
     # forkserver: the service calls this from a threaded process, where plain fork can deadlock.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["voxbooth.engine.pipeline"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _pool(chunk_count: int, max_workers: int | None) -> Executor:
+    """Where the chunks run: inline for one chunk, else one pool of at most one worker per core.
+
+    The pool is shared by every conversion of the process (starting one costs about 1.4 s, and
+    concurrent conversions then still use no more processes than there are cores); a pool whose
+    worker died is replaced. An explicit `max_workers` gets a pool of its own.
+    """
+    global _shared_pool
+    cores = os.cpu_count() or 1
+    workers = min(chunk_count, cores, max_workers or cores)
+    if workers <= 1:
+        return _InlineExecutor()
+    if max_workers is not None:
+        return _new_pool(workers)
+    with _shared_lock:
+        if _shared_pool is None or getattr(_shared_pool, "_broken", False):
+            _shared_pool = _new_pool(cores)
+            atexit.register(_shared_pool.shutdown, cancel_futures=True)
+        return _Borrowed(_shared_pool, cores)
