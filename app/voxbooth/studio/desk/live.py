@@ -105,8 +105,8 @@ class LiveAnalysis:
         y[1::2] = steps.max(axis=1)
         self.envelope.extend(x, y)
 
-    def session_f0_hz(self, min_frames: int = 200) -> float | None:
-        """Median voiced f0 heard this session (2 s of voicing at least), else None."""
+    def session_f0_hz(self, min_frames: int = 100) -> float | None:
+        """Median voiced f0 heard this session (1 s of voicing at least), else None."""
         if len(self.voiced_f0_hz) < min_frames:
             return None
         return float(np.median(np.fromiter(self.voiced_f0_hz, dtype=np.float64)))

@@ -121,9 +121,9 @@ class LiveView(QWidget):
 
     def set_speaker_f0(self, f0_hz: float | None) -> None:
         if f0_hz:
+            self.speaker_line.show()  # a hidden label ignores new text
             self.speaker_line.setValue(hz_to_midi(f0_hz))
             self.speaker_line.label.setFormat(f"you {f0_hz:.0f} Hz")
-            self.speaker_line.show()
         else:
             self.speaker_line.hide()
 

@@ -190,7 +190,9 @@ def attach_workflow(window: MainWindow, dark: bool = False,
     right.addWidget(library_panel)
     right.addWidget(library_panel.detail)  # the detail of the current voice, under the list
     right.addWidget(order_panel)
-    right.setSizes([420, 220, 220])
+    right.setSizes([330, 150, 210])
+    for index, stretch in enumerate((3, 0, 2)):
+        right.setStretchFactor(index, stretch)
     right.setChildrenCollapsible(False)
     voices_dock = _dock(window, "voicesDock", "Voices and orders", right)
     window.add_panel(voices_dock, Qt.DockWidgetArea.RightDockWidgetArea)

@@ -30,7 +30,7 @@ class VoiceDetail(QWidget):
         self.setObjectName("voiceDetail")
         self.voice: VoiceInfo | None = None
         self.portrait = QLabel()
-        self.portrait.setFixedSize(72, 72)
+        self.portrait.setFixedSize(48, 48)
         self.name_label = QLabel("Pick a voice")
         self.name_label.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.facts = QLabel("")
@@ -72,6 +72,7 @@ class VoiceDetail(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.description)
         layout.addLayout(form)
+        layout.addStretch(1)  # spare height goes below, never between the rows
         self.favorite_button.clicked.connect(self._toggle_favorite)
         self.accent_picker.currentIndexChanged.connect(self._show_accent)
         self.save_semitones.clicked.connect(self._save)
@@ -92,7 +93,7 @@ class VoiceDetail(QWidget):
             self.accent_picker.clear()
             return
         if icon is not None:
-            self.portrait.setPixmap(icon.pixmap(QSize(72, 72)))
+            self.portrait.setPixmap(icon.pixmap(QSize(48, 48)))
         self.name_label.setText(voice.name + ("  (private)" if voice.is_private else ""))
         pitch = f"{voice.pitch_hz:.0f} Hz ({hz_to_note_name(voice.pitch_hz)})" \
             if voice.pitch_hz else ""
