@@ -370,3 +370,25 @@ def test_racing_orders_cannot_overspend(server: LiveServer, speech_path: Path) -
         assert credits(racer) == 1
         listed = ok(racer.get("/api/recordings/conversions", params={"original_id": take["id"]}))
         assert listed["pagination"]["count"] == 2
+
+
+def test_folder_deleted_with_unfinished_conversions_refunds_them(
+        server: LiveServer, http: httpx.Client, speech_path: Path, tmp_path: Path) -> None:
+    doomed = make_folder(http, make_project(http, "Doomed")["id"])
+    take = upload(http, doomed["id"], "twelve", path=repeated_speech_wav(
+        speech_path, 3, tmp_path / "twelve.wav"))
+    before = credits(http)
+    ordered = ok(http.post("/api/v2/orders", json={
+        "original_id": take["id"], "conversions": [{"voice_id": ELENA}] * 6}), 201)
+    ok(http.delete(f"/api/folders/{doomed['id']}"))
+    ids = [c["id"] for c in ordered]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        states = [db_text(server, "SELECT state FROM jobs WHERE subject_id = :id", id=i)
+                  for i in ids]
+        if all(s not in ("queued", "running") for s in states):
+            break
+        time.sleep(0.2)
+    assert set(states) <= {"done", "cancelled"} and "cancelled" in states
+    # what was made before the delete stays paid for; everything else came back
+    assert credits(http) == before - states.count("done")

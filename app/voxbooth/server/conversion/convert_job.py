@@ -126,6 +126,11 @@ def convert_job(ctx: jobs.JobContext) -> None:
     try:
         _convert(ctx, rec, original, out, temporaries)
         _store(ctx, recording_id, out)
+    except Exception as exc:
+        # Deleted mid-way (its original's audio may have gone with it): a cancellation.
+        if not isinstance(exc, jobs.JobCancelled) and _cancel_check(ctx, recording_id)():
+            raise jobs.JobCancelled() from exc
+        raise
     finally:
         for path in temporaries:
             path.unlink(missing_ok=True)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 
 from fastapi import HTTPException
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Delete, event, func, select, true
+from sqlalchemy.orm import ORMExecuteState, Session
 
-from voxbooth.server.models import CreditEntry, Job, Recording, User
+from voxbooth.server.models import CreditEntry, Folder, Job, Project, Recording, User
 from voxbooth.server.services import accounts
 
 CHARGE_REASON = "conversion"
@@ -59,11 +59,8 @@ def refund(session: Session, user_id: str, recording_id: str) -> int:
 
 
 def refund_deleted_unfinished(session: Session, user_id: str) -> int:
-    """Refunds conversions removed with their folder or project before they were made.
-
-    Those deletes cascade in the database and cancel the jobs without any hook running; the
-    cancelled job is what tells a removed unfinished conversion from a removed finished one.
-    """
+    """Safety net: refunds removed conversions whose jobs never finished (a delete that no hook
+    saw); the cancelled job tells a removed unfinished conversion from a finished one."""
     owed = session.execute(
         select(CreditEntry.recording_id)
         .outerjoin(Recording, Recording.id == CreditEntry.recording_id)
@@ -89,6 +86,32 @@ def _refund_on_delete(session: Session, _context: object, _instances: object) ->
                 refund(session, obj.owner_id, obj.id)
 
 
+def _refund_on_bulk_delete(state: ORMExecuteState) -> None:
+    """Folder and project deletes are single statements (their takes go by cascade): the
+    unfinished conversions they remove are refunded in the same transaction, just before."""
+    statement = state.statement
+    if not state.is_delete or not isinstance(statement, Delete):
+        return
+    where = statement.whereclause if statement.whereclause is not None else true()
+    table = getattr(statement.table, "name", "")  # an annotated Table: compare names
+    if table == Recording.__tablename__:
+        removed = Recording.id.in_(select(Recording.id).where(where))
+    elif table == Folder.__tablename__:
+        removed = Recording.parent_folder_id.in_(select(Folder.id).where(where))
+    elif table == Project.__tablename__:
+        removed = Recording.project_id.in_(select(Project.id).where(where))
+    else:
+        return
+    with state.session.no_autoflush:
+        doomed = state.session.execute(select(Recording.id, Recording.owner_id).where(
+            removed, Recording.type == "conversion",
+            Recording.state.in_(("new", "processing")))).all()
+        for recording_id, owner_id in doomed:
+            refund(state.session, owner_id, recording_id)
+
+
 def install_refund_on_delete() -> None:
     if not event.contains(Session, "before_flush", _refund_on_delete):
         event.listen(Session, "before_flush", _refund_on_delete)
+    if not event.contains(Session, "do_orm_execute", _refund_on_bulk_delete):
+        event.listen(Session, "do_orm_execute", _refund_on_bulk_delete)
