@@ -1,10 +1,12 @@
 """A guard against PySide6 6.12.0 on Python 3.11: each call of a Qt method returning nothing
-(`setObjectName`, `update`, `processEvents`, ...) drops one reference to None that it never took.
-None starts with a few thousand references, so a studio drawing at 30 fps dies within a minute
-("Fatal Python error: none_dealloc"). Python 3.12 made None immortal, which hides the bug there.
+(`setObjectName`, `update`, `processEvents`, ...) drops one reference to None that it never took,
+and some bool conversions do the same to True and False (pyqtgraph's `setData` path hits them).
+They start with a few thousand references, so a studio drawing at 30 fps dies within a minute
+("Fatal Python error: none_dealloc" / "bool_dealloc"). Python 3.12 made these singletons
+immortal, which hides the bug there.
 
-Until the pinned PySide6 is fixed, None is given a reference count no session can use up. This
-writes CPython's `ob_refcnt` (the first field of every object) directly, once per process.
+Until the pinned PySide6 is fixed, the singletons are given a reference count no session can use
+up. This writes CPython's `ob_refcnt` (the first field of every object) directly, once per process.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ def keep_none_alive() -> bool:
     global _done
     if _done or not needs_guard():
         return False
-    refcount = ctypes.c_ssize_t.from_address(id(None))
-    refcount.value += _RESERVE
+    for singleton in (None, True, False):
+        refcount = ctypes.c_ssize_t.from_address(id(singleton))
+        refcount.value += _RESERVE
     _done = True
     return True
