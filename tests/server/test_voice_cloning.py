@@ -179,3 +179,15 @@ def test_sample_without_speech_fails_with_the_reason(live_server: LiveServer, ht
     assert not (live_server.data_dir / "blobs" / sample["key"]).exists()
     private = ok(http.get("/api/v2/voices", params={"visibility": "private"}))["list"]
     assert voice["id"] not in {v["id"] for v in private}
+
+
+def test_the_same_steps_under_the_voices_collection(http: httpx.Client,
+                                                    speech_path: Path, tmp_path: Path) -> None:
+    voice = ok(http.post("/api/v2/voices", json={"name": "Alias"}), 201)
+    assert voice["status"] == "uploaded" and voice["visibility"] == "private"
+    reading = repeated_speech_wav(speech_path, 3, tmp_path / "a.wav").read_bytes()
+    reply = http.post(f"/api/v2/voices/{voice['id']}/samples/upload",
+                      files={"file": ("a.wav", reading, "audio/wav")}, data={"name": "A"})
+    assert ok(reply)["voice_sample"]["status"] == "uploaded"
+    assert wait_voice(http, voice["id"])["status"] == "ready"
+    ok(http.delete(f"{VOICES}/{voice['id']}"))

@@ -115,3 +115,16 @@ def delete_voice_sample(voice_id: uuid.UUID, sample_id: uuid.UUID, user: Current
     session.commit()
     delete_blobs(blobs, [sample.blob_key] if sample.blob_key else [])
     return public
+
+
+# The same two steps under the voices collection, for clients that think of a private voice
+# as one more voice (`POST /api/v2/voices`, `.../{voice_id}/samples/upload`).
+router.add_api_route(
+    "/api/v2/voices", create_private_voice, methods=["POST"], status_code=201,
+    name="create_voice", summary="Create a private voice (same as POST /api/v2/private-voices)",
+    response_model=PrivateVoicePublic)
+router.add_api_route(
+    "/api/v2/voices/{voice_id}/samples/upload", upload_voice_sample, methods=["POST"],
+    name="upload_voice_sample_to_voice", openapi_extra=_SAMPLE_UPLOAD, responses=_UPLOAD_ERRORS,
+    summary="Upload a voice sample (same as POST /api/v2/private-voices/{voice_id}/"
+            "voice-samples/upload)", response_model=VoiceSampleUploaded)
