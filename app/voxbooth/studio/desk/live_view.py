@@ -71,7 +71,9 @@ class LiveView(QWidget):
         self.f0_plot.setYRange(*MIDI_RANGE, padding=0)
         self.f0_plot.setMouseEnabled(False, True)
         self.f0_plot.showGrid(x=False, y=True, alpha=0.2)
-        self.f0_plot.setLabel("bottom", "seconds")
+        self.f0_plot.setLabel("bottom", "seconds ago")
+        for plot in (self.wave_plot, self.f0_plot):
+            plot.setXRange(-SHOWN_S, 0.0, padding=0)
         self.plots.ci.layout.setRowStretchFactor(1, 4)
         self.f0_curve = self.f0_plot.plot(pen=pg.mkPen("#e66100", width=2), connect="finite")
         self.band = pg.LinearRegionItem(orientation="horizontal", movable=False,
@@ -98,17 +100,15 @@ class LiveView(QWidget):
         self.last_paint_points = 0
 
     def draw(self, analysis: LiveAnalysis) -> None:
-        """Timer slot: one setData per curve, x scrolled to the newest point."""
+        """Timer slot: one setData per curve. The x axis is fixed ("seconds ago") and the data
+        moves under it, so the axes keep their ticks and are not redrawn at every frame."""
         ex, ey = analysis.envelope.view()
         fx, fy = analysis.f0.view()
-        self.wave_curve.setData(ex, ey)
+        now_s = analysis.frames_analysed / analysis.rate_hz
+        self.wave_curve.setData(ex - now_s, ey)
         with np.errstate(divide="ignore", invalid="ignore"):
             midi = 69.0 + 12.0 * np.log2(fy / 440.0)
-        self.f0_curve.setData(fx, midi, connect="finite")
-        now_s = analysis.frames_analysed / analysis.rate_hz
-        left = max(0.0, now_s - SHOWN_S)
-        self.wave_plot.setXRange(left, left + SHOWN_S, padding=0)
-        self.f0_plot.setXRange(left, left + SHOWN_S, padding=0)
+        self.f0_curve.setData(fx - now_s, midi, connect="finite")
         self.last_paint_points = int(fx.shape[0])
 
     def show_note(self, f0_hz: float) -> None:
