@@ -134,8 +134,9 @@ def place_order(session: Session, catalogue: Catalogue, settings: Settings, user
     cal = None if original.tts else _calibration(session, user_id, body)
     plans = [_plan(session, catalogue, user_id, original, item) for item in body.conversions]
     cost = credits.conversion_cost(original.duration)
+    if credits.refund_deleted_unfinished(session, user_id):
+        session.commit()  # owed whatever becomes of this order
     try:
-        credits.refund_deleted_unfinished(session, user_id)
         rows = [_conversion_row(original, plan, cal, user_id) for plan in plans]
         session.add_all(rows)
         session.flush()
