@@ -85,7 +85,7 @@ def convert_chunk(job: ChunkJob) -> ConvertedChunk:
         features, job.profile, job.speaker, job.plan, start_s=start_s, seed=seed
     )
     out = world.synthesise(converted)
-    out = transform.ring_modulate(out, job.rate_hz, job.profile, start_s)
+    out = transform.ring_modulate(out, job.rate_hz, job.profile, job.plan, start_s)
     wanted = _output_length(samples.shape[0], features.frame_count, job)
     out = _fit(out, wanted)
     out = mastering.master(samples, out, job.rate_hz)

@@ -144,14 +144,19 @@ def _shape_aperiodicity(features: WorldFeatures, profile: VoiceProfile) -> np.nd
 
 
 def ring_modulate(
-    samples: np.ndarray, rate_hz: int, profile: VoiceProfile, start_s: float
+    samples: np.ndarray, rate_hz: int, profile: VoiceProfile, the_plan: Plan, start_s: float
 ) -> np.ndarray:
-    """Metallic ring (robot), mixed under the dry voice so its pitch still reads as the target."""
+    """Metallic ring (robot), mixed under the dry voice.
+
+    The carrier sits on the harmonic of the (monotone) target pitch nearest `ring_hz`: its
+    sidebands then land on harmonics too, so the ring sounds metallic without adding a second,
+    lower periodicity that a listener (or Praat) would hear as the pitch an octave down.
+    """
     effects = profile.effects
     if effects.ring_hz <= 0.0 or effects.ring_mix <= 0.0:
         return samples
+    harmonic = max(round(effects.ring_hz / the_plan.target_f0_hz), 1)
     t = start_s + np.arange(samples.shape[0]) / rate_hz
-    carrier = np.cos(2.0 * np.pi * effects.ring_hz * t)
-    return np.asarray(
-        (1.0 - effects.ring_mix) * samples + effects.ring_mix * samples * carrier * 2.0
-    )
+    carrier = np.cos(2.0 * np.pi * harmonic * the_plan.target_f0_hz * t)
+    wet = samples * carrier * 2.0
+    return np.asarray((1.0 - effects.ring_mix) * samples + effects.ring_mix * wet)

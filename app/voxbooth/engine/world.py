@@ -103,9 +103,35 @@ def analyse(
     # are analysed with the 71 Hz window, which still resolves their envelope.
     envelope = pyworld.cheaptrick(x, f0_hz, times_s, rate_hz, f0_floor=ENVELOPE_F0_FLOOR_HZ)
     fft_size = (envelope.shape[1] - 1) * 2
-    ap16 = pyworld.d4c(x16, f0_hz, times_s, ANALYSIS_RATE_HZ)
+    ap16 = _aperiodicity_every_other_frame(x16, f0_hz, times_s)
     aperiodicity = _extend_aperiodicity(ap16, rate_hz, fft_size)
     return WorldFeatures(f0_hz, envelope, aperiodicity, rate_hz, frame_period_ms)
+
+
+def _aperiodicity_every_other_frame(
+    x16: np.ndarray, f0_hz: np.ndarray, times_s: np.ndarray
+) -> np.ndarray:
+    """d4c on every second frame, the frames between filled in: half the cost of d4c.
+
+    Aperiodicity moves slowly (breath, voicing), so 10 ms steps lose nothing audible. A frame
+    between takes the mean of its neighbours, except at a voicing edge, where it takes the
+    neighbour that shares its voicing: a voiced frame must not inherit an unvoiced one's noise.
+    """
+    half = pyworld.d4c(x16, f0_hz[::2].copy(), times_s[::2].copy(), ANALYSIS_RATE_HZ)
+    full = np.empty((f0_hz.shape[0], half.shape[1]))
+    full[::2] = half
+    odd_count = full[1::2].shape[0]
+    before, after = half[:odd_count], half[1 : odd_count + 1]
+    if after.shape[0] < odd_count:  # an even frame count: the last frame has no right neighbour
+        after = np.concatenate([after, half[-1:]])
+    voiced = f0_hz > 0.0
+    me, left = voiced[1::2], voiced[0::2][:odd_count]
+    right = np.append(voiced[2::2], voiced[-1])[:odd_count]
+    take_left = ((me == left) & (me != right))[:, None]
+    take_right = ((me == right) & (me != left))[:, None]
+    mean = 0.5 * (before + after)
+    full[1::2] = np.where(take_left, before, np.where(take_right, after, mean))
+    return full
 
 
 def _fit_length(track: np.ndarray, count: int) -> np.ndarray:
