@@ -23,7 +23,7 @@ from voxbooth.engine.convert import ConversionCancelled, ConversionError, conver
 from voxbooth.engine.profiles import ProfileError
 from voxbooth.server import jobs
 from voxbooth.server.conversion import credits
-from voxbooth.server.conversion.profiles import voice_profile
+from voxbooth.server.conversion.profiles import is_private, voice_profile
 from voxbooth.server.db import utcnow
 from voxbooth.server.media import transcode
 from voxbooth.server.models import Job, Recording
@@ -75,7 +75,9 @@ def _convert(ctx: jobs.JobContext, rec: Recording, original: Recording, out: Pat
             source, out, profile, source_f0_hz=rec.calibration_value,
             semitones=float(params.get("semitones_correction") or 0.0),
             narration_style=params.get("narration_style"),
-            accent_id=params.get("engine_accent_id"),
+            # a private voice has one accent, its own, which the engine does not list
+            accent_id=None if is_private(ctx.session, profile.voice_id)
+            else params.get("accent_id"),
             progress=lambda fraction, stage: ctx.progress(0.02 + 0.9 * fraction, stage),
             cancelled=_cancel_check(ctx, rec.id))
     except ConversionCancelled as exc:

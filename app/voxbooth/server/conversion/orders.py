@@ -102,7 +102,6 @@ def _plan(session: Session, catalogue: Catalogue, user_id: str, original: Record
 
 def _conversion_row(original: Recording, plan: _Planned, cal: Calibration | None,
                     user_id: str) -> Recording:
-    private = plan.voice.get("visibility") == "private"
     return Recording(
         owner_id=user_id, project_id=original.project_id,
         parent_folder_id=original.parent_folder_id, type="conversion", original_id=original.id,
@@ -112,8 +111,6 @@ def _conversion_row(original: Recording, plan: _Planned, cal: Calibration | None
         calibration_name=cal.name if cal else None, microphone=original.microphone,
         params={
             "voice_id": plan.voice["id"], "accent_id": plan.accent_id,
-            # a private voice has one accent, its own: the engine is told none
-            "engine_accent_id": None if private else plan.accent_id,
             "narration_style_id": plan.style_id, "narration_style": plan.style_name,
             "semitones_correction": plan.semitones,
             "speaker_f0_from": "calibration" if cal else "original",
