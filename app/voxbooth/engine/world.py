@@ -1,22 +1,25 @@
 """WORLD analysis and synthesis (pyworld), tuned for speed on a small machine.
 
-Choice of f0 method, measured here (60 s of CMU ARCTIC speech, one core, see
-`tests/bench/test_engine_speed.py` for the figures printed on each run):
+Choice of f0 method, measured here (60 s of CMU ARCTIC speech, one core, 5 ms frames; the bench
+`tests/bench/test_engine_speed.py` prints these on each run):
 
-| step                      | 16 kHz | 44.1 kHz |
-|---------------------------|--------|----------|
-| dio + stonemask (5 ms)    | 0.6 s  |  ~2 s    |
-| harvest                   | ~10 s  |  ~10 s   |
-| cheaptrick (5 ms)         |        |  1.6 s   |
-| d4c (5 ms)                | 1.1 s  |  4.9 s   |
-| synthesize                |        |  1.6 s   |
+| step                    | 16 kHz | 44.1 kHz |
+|-------------------------|--------|----------|
+| dio + stonemask         | 0.45 s |  ~2 s    |
+| harvest                 | 13 s   |  ~10 s   |
+| cheaptrick (fft 2048)   |        |  1.6 s   |
+| d4c                     | 1.1 s  |  4.9 s   |
+| synthesize (~125 Hz)    |        |  1.6 s   |
 
-Harvest is about 16x slower than dio + stonemask; on speech the median f0 of both agrees with
-Praat within 1 % (bench), and dio's rarer voicing errors do not move a median. So the engine
-tracks f0 with dio + stonemask on a 16 kHz copy of the take (f0 needs no more bandwidth), estimates
-the envelope with cheaptrick at the take's own rate, and aperiodicity with d4c on the 16 kHz copy:
-above 8 kHz the aperiodicity is ramped in dB to fully aperiodic at Nyquist, which is what WORLD's
-own band coding does (`decode_aperiodicity`). That is 5x cheaper than d4c at 44.1 kHz.
+Harvest is ~29x slower than dio + stonemask at 16 kHz, and on the speaker's median f0 it buys
+nothing: against Praat's median (126.3 Hz) harvest is -1.1 %, dio + stonemask over its loud
+voiced frames -1.2 % (over all voiced frames -2.1 %: quiet creaky phrase ends; see
+`speaker_f0_hz`). So the engine tracks f0 with dio + stonemask on a 16 kHz copy (f0 needs no
+more bandwidth), estimates the envelope with cheaptrick at the take's own rate, and aperiodicity
+with d4c on the 16 kHz copy on every other frame: above 8 kHz the aperiodicity is ramped to fully
+aperiodic at Nyquist, as WORLD's own band coding does (`decode_aperiodicity`). Whole engine: about
+4.5 s of CPU per minute of 44.1 kHz audio against 17.7 s for plain harvest + cheaptrick + d4c +
+synthesis (RTF 0.085 with the machine shared; chunks run on both cores when they are free).
 """
 
 from __future__ import annotations
