@@ -129,6 +129,11 @@ def test_r_records_space_stops_and_the_take_uploads(window: MainWindow, qtbot: Q
     assert flow.desk.store.entries == []  # nothing left to upload
     assert take_path.exists()  # the take stays on this computer too
     assert "1 take(s)" in panel.script_panel.position_label.text()
+    panel.script_panel.star_button.click()  # the best take of the line: starred on the service
+    qtbot.waitUntil(lambda: window.takes.takes()[0].starred, timeout=10000)
+    assert "best: take 1" in panel.script_panel.position_label.text()
+    backend = window.requests.backend
+    assert backend is not None and backend.get_take(take.id).starred
 
 
 def test_takes_wait_while_the_service_is_away_and_upload_after_a_restart(

@@ -32,6 +32,7 @@ class TakeUploads(QObject):
     changed = Signal()  # the queue's entries changed (the desk shows a count)
     progress = Signal(str, int, int)  # take file name, bytes sent, total
     uploaded = Signal(object)  # TakeInfo: the take is on the service
+    uploaded_file = Signal(str, str)  # take file path, its id on the service
     message = Signal(str)
 
     def __init__(self, requests: Requests, store: QueueStore,
@@ -103,6 +104,7 @@ class TakeUploads(QObject):
         self.store.remove(path)
         self.changed.emit()
         self.uploaded.emit(take)
+        self.uploaded_file.emit(path, take.id)
         self.try_next()
 
     def _failed(self, path: str, exc: BaseException) -> None:

@@ -57,6 +57,22 @@ class Workflow:
     order_panel: OrderPanel
     orders: OrderController
     speaker_f0_hz: float | None = None
+    take_ids: dict[str, str] | None = None  # take file -> its id on the service
+    starred_files: set[str] | None = None  # best takes starred before they were uploaded
+
+    def remember_upload(self, path: str, take_id: str) -> None:
+        self.take_ids = {**(self.take_ids or {}), path: take_id}
+        if path in (self.starred_files or set()):
+            self.star(path)
+
+    def star(self, path: str) -> None:
+        """The best take of its line: starred on the service (now, or once it is uploaded)."""
+        take_id = (self.take_ids or {}).get(path)
+        if take_id is None:
+            self.starred_files = {*(self.starred_files or set()), path}
+            return
+        self.window.requests.call("update_take", take_id, starred=True, keep=True,
+                                  on_result=self.window.takes.upsert)
 
     # -- service --------------------------------------------------------------------------------
     def on_service_ready(self, _backend: object = None) -> None:
@@ -216,7 +232,9 @@ def _connect(flow: Workflow) -> None:
     for source in (flow.desk.message, flow.uploads.message, flow.library.message,
                    flow.orders.message):
         source.connect(w.tell)
+    flow.uploads.uploaded_file.connect(flow.remember_upload)
     flow.uploads.uploaded.connect(flow.on_uploaded)
+    flow.desk_panel.script_panel.star_requested.connect(flow.star)
     flow.desk_panel.device_chosen.connect(w.context.settings.set_input_device)
     flow.desk_panel.calibrate_requested.connect(flow.open_calibration)
     w.takes_view.selectionModel().selectionChanged.connect(flow.on_takes_selected)
