@@ -6,6 +6,7 @@ harmonics-to-noise) and WORLD's long-term envelope of the output, compared with 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 from dataclasses import dataclass
@@ -156,3 +157,34 @@ def test_non_human_voices_match_their_descriptions(heard: dict[str, Heard]) -> N
     # Dog and goblin are rough: far noisier than a clean human voice.
     for rough in ("rex", "goblin"):
         assert heard[rough].hnr_db < heard["jonas"].hnr_db - 3.0
+
+
+def test_the_alien_shimmers_its_formants(arctic: tuple[np.ndarray, int]) -> None:
+    """Nebula's formants swing at 9 Hz: against the same voice without the shimmer, frame by
+    frame, the warp that best maps one envelope onto the other follows a 9 Hz wave."""
+    import pyworld
+
+    samples, rate_hz = arctic
+    nebula = profile_for_voice("nebula")
+    steady = dataclasses.replace(
+        nebula, effects=dataclasses.replace(nebula.effects, wobble_depth=0.0)
+    )
+    shimmering = convert(samples, rate_hz, nebula).astype(np.float64)
+    plain = convert(samples, rate_hz, steady).astype(np.float64)
+    f0, times = pyworld.dio(plain, rate_hz, f0_floor=60.0, f0_ceil=1100.0)
+    voiced = f0 > 0
+    log_a = np.log(pyworld.cheaptrick(shimmering, f0, times, rate_hz)[voiced])
+    log_b = np.log(pyworld.cheaptrick(plain, f0, times, rate_hz)[voiced])
+    bins = np.arange(log_b.shape[1])
+    band = slice(int(250 / (rate_hz / 2) * bins[-1]), int(4_000 / (rate_hz / 2) * bins[-1]))
+    scales = np.exp(np.linspace(np.log(0.8), np.log(1.25), 61))
+    scores = []
+    for scale in scales:
+        moved = np.array([np.interp(bins / scale, bins, row) for row in log_b])[:, band]
+        a = log_a[:, band] - log_a[:, band].mean(axis=1, keepdims=True)
+        b = moved - moved.mean(axis=1, keepdims=True)
+        scores.append((a * b).sum(axis=1) / np.sqrt((a * a).sum(axis=1) * (b * b).sum(axis=1)))
+    warp = np.log(scales[np.argmax(np.array(scores), axis=0)])
+    expected = np.log(1.0 + nebula.effects.wobble_depth * np.sin(2 * np.pi * 9.0 * times[voiced]))
+    assert float(np.corrcoef(warp, expected)[0, 1]) > 0.7
+    assert np.std(warp) == pytest.approx(np.std(expected), rel=0.3)
