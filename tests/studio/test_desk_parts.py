@@ -88,3 +88,12 @@ def test_f0_histogram_finds_the_speaking_pitch() -> None:
     assert histogram.median_hz == pytest.approx(120.0, rel=0.03)
     assert histogram.usable and histogram.counts.sum() == np.isfinite(f0).sum()
     assert not f0_histogram(np.full(100, np.nan)).usable
+
+
+def test_take_file_names_are_safe_and_readable() -> None:
+    from voxbooth.studio.desk.takes_folder import take_file_name
+
+    assert take_file_name("L03 take 2: When the sun", 0).endswith(" L03 take 2.wav")
+    assert take_file_name("Take 13:43:04", 0).endswith(" Take 13.43.04.wav")
+    assert take_file_name("L01 take 1: x", 0, suffix=" punch-in").endswith(" punch-in.wav")
+    assert "/" not in take_file_name("../../etc/passwd", 0)

@@ -165,3 +165,43 @@ def test_takes_wait_while_the_service_is_away_and_upload_after_a_restart(
     restarted.stop()
     assert uploaded[0].folder_id == folder and uploaded[0].label == "L01 take 1"
     assert QueueStore(take.parent).entries == []
+
+
+def test_punch_in_replaces_a_region_as_a_new_take(window: MainWindow, qtbot: QtBot,
+                                                  mic: VirtualMic) -> None:
+    from voxbooth.dsp.pitch import track_pitch
+
+    flow = window.workflow
+    panel = flow.desk_panel
+    mic.play(tone(220.0, 5.0), RATE_HZ)
+    panel.record()
+
+    def recorded_s() -> float:
+        status = flow.desk.status()
+        return status.duration_s if status is not None else 0.0
+
+    qtbot.waitUntil(lambda: recorded_s() > 4.0, timeout=10000)
+    flow.desk.stop()
+    qtbot.waitUntil(lambda: flow.desk.recorder is None, timeout=5000)
+    original = Path(panel.last_take_path)
+    original_s = sf.info(str(original)).duration
+    mic.stop_players()
+    panel.punch_from.setValue(2.5)
+    panel.punch_to.setValue(3.5)
+    mic.play(tone(330.0, 6.0), RATE_HZ)  # what the artist says this time
+    panel.punch_action.trigger()
+    qtbot.waitUntil(lambda: panel.last_take_path != str(original), timeout=15000)
+    spliced = Path(panel.last_take_path)
+    assert "punch" in spliced.name
+    samples, rate = sf.read(str(spliced), dtype="float32")
+    assert len(samples) / rate == pytest.approx(original_s, abs=0.1)
+
+    def median_f0(start_s: float, end_s: float) -> float:
+        part = samples[int(start_s * rate):int(end_s * rate)]
+        f0 = track_pitch(part, rate).f0_hz
+        return float(np.nanmedian(f0))
+
+    assert median_f0(0.5, 2.3) == pytest.approx(220.0, rel=0.02)  # before: the first take
+    assert median_f0(2.7, 3.3) == pytest.approx(330.0, rel=0.02)  # the punched-in region
+    assert median_f0(3.7, original_s - 0.2) == pytest.approx(220.0, rel=0.02)  # after
+    assert original.exists() and sf.info(str(original)).duration == original_s  # kept

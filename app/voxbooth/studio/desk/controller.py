@@ -21,6 +21,7 @@ from voxbooth.audio.recovery import recover_folder
 from voxbooth.audio.take_file import TakeFormat
 from voxbooth.dsp.quality import QualityReport
 from voxbooth.studio.desk.live import LiveAnalysis, LiveUpdate
+from voxbooth.studio.desk.punch import PunchPlan, splice
 from voxbooth.studio.desk.queue_store import CHECKING, HELD, RECORDING, QueuedTake, QueueStore
 from voxbooth.studio.desk.takes_folder import take_file_name
 from voxbooth.studio.desk.uploads import TakeUploads
@@ -28,7 +29,6 @@ from voxbooth.studio.errors import user_message
 from voxbooth.studio.workers import TaskRunner
 
 FRAME_INTERVAL_MS = 33
-PREROLL_S = 2.0  # punch-in: this much audio from before Record opens the take
 TAKE_FORMAT = TakeFormat("WAV", "PCM_24")  # readable while written; half a float WAV's size
 
 
@@ -39,6 +39,7 @@ class DeskController(QObject):
     take_started = Signal(str)  # label
     take_status = Signal(object)  # RecorderStatus while recording
     take_stopped = Signal(object)  # TakeResult
+    punch_spliced = Signal(str, str)  # the new take's path, its label
     verdict = Signal(str, object)  # take path, QualityReport
     message = Signal(str)
 
@@ -53,6 +54,9 @@ class DeskController(QObject):
         self.analysis: LiveAnalysis | None = None
         self.recorder: TakeRecorder | None = None
         self.take_label = ""
+        self.take_kind = "take"
+        self.punch: PunchPlan | None = None
+        self.stop_after_s = 0.0  # a punch-in stops itself at the end of its region
         self.stopping = False
         self.on_pulled: list[Callable[[LiveUpdate], None]] = []  # extra readers (calibration)
         self.timer = QTimer(self)
@@ -113,7 +117,9 @@ class DeskController(QObject):
         if self.recorder is not None and not self.stopping:
             status = self.recorder.status()
             self.take_status.emit(status)
-            if status.error:
+            if self.stop_after_s and status.duration_s >= self.stop_after_s:
+                self.stop()
+            elif status.error:
                 self.message.emit(f"The take stopped: {status.error}")
                 self.stop()
         else:
@@ -143,8 +149,13 @@ class DeskController(QObject):
         self.take_started.emit(label)
         return path
 
-    def punch_in(self, label: str = "") -> Path | None:
-        return self.record(label, preroll_s=PREROLL_S)
+    def punch_in(self, plan: PunchPlan) -> Path | None:
+        """Records the region again (the caller played the pre-roll); spliced in at the stop."""
+        path = self.record(f"{plan.label} punch", kind="punch")
+        if path is not None:
+            self.punch = plan
+            self.stop_after_s = plan.length_s
+        return path
 
     def stop(self) -> None:
         recorder = self.recorder
@@ -157,9 +168,23 @@ class DeskController(QObject):
     def _stopped(self, result: TakeResult) -> None:
         self.recorder = None
         self.stopping = False
+        self.stop_after_s = 0.0
         self.take_stopped.emit(result)
         if self.take_kind == "take":
             self.check(str(result.path))
+        elif self.take_kind == "punch" and self.punch is not None:
+            plan, self.punch = self.punch, None
+            dest = self.takes_dir / take_file_name(plan.label, suffix=" punch-in")
+            self.runner.run(splice, plan, result.path, dest,
+                            on_result=lambda path: self._spliced(plan, path),
+                            on_error=lambda exc: self.message.emit(
+                                f"The punch-in was kept at {result.path} but could not be "
+                                f"spliced: {user_message(exc)}"))
+
+    def _spliced(self, plan: PunchPlan, path: Path) -> None:
+        self.store.put(QueuedTake(str(path), self.current_folder(), plan.describe(), CHECKING))
+        self.punch_spliced.emit(str(path), plan.describe())
+        self.check(str(path))
 
     def _stop_failed(self, recorder: TakeRecorder, exc: BaseException) -> None:
         self.recorder = None

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -27,6 +28,7 @@ from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.live import LiveUpdate
 from voxbooth.studio.desk.live_view import LiveView
 from voxbooth.studio.desk.meter import LevelMeterWidget
+from voxbooth.studio.desk.punch import PunchPlan
 from voxbooth.studio.desk.pyside_guard import keep_none_alive
 from voxbooth.studio.desk.queue_store import FAILED, HELD
 from voxbooth.studio.desk.script_panel import ScriptPanel
@@ -37,6 +39,7 @@ VERDICT_COLOURS = {"good": "#26a269", "warning": "#c64600", "bad": "#c01c28"}
 class DeskPanel(QWidget):
     device_chosen = Signal(str)  # remembered by whoever owns the settings
     calibrate_requested = Signal()
+    punch_requested = Signal(object)  # PunchPlan over the last take
 
     def __init__(self, controller: DeskController, dark: bool = False,
                  parent: QWidget | None = None) -> None:
@@ -46,6 +49,7 @@ class DeskPanel(QWidget):
         self.controller = controller
         self.last_verdict: QualityReport | None = None
         self.last_take_path = ""
+        self.last_take_label = ""
         self._build(dark)
         self._lay_out()
         self._connect()
@@ -63,8 +67,17 @@ class DeskPanel(QWidget):
         self.record_action.setToolTip("Record a take (R)")
         self.punch_action = QAction("Punch in", self)
         self.punch_action.setShortcut(QKeySequence("Shift+R"))
-        self.punch_action.setToolTip("Record with 2 s of pre-roll from before you pressed "
-                                     "(Shift+R)")
+        self.punch_action.setToolTip("Record the region of the last take again: its 2 s "
+                                     "before play first, then you take over (Shift+R)")
+        self.punch_from = QDoubleSpinBox()
+        self.punch_to = QDoubleSpinBox()
+        for box, tip in ((self.punch_from, "Punch-in region starts (s into the last take)"),
+                         (self.punch_to, "Punch-in region ends (s)")):
+            box.setRange(0.0, 3600.0)
+            box.setDecimals(1)
+            box.setSingleStep(0.5)
+            box.setSuffix(" s")
+            box.setToolTip(tip)
         self.stop_action = QAction("■ Stop", self)
         self.stop_action.setToolTip("Stop the take (Space while recording)")
         self.addActions([self.record_action, self.punch_action, self.stop_action])
@@ -105,8 +118,9 @@ class DeskPanel(QWidget):
         top.addWidget(self.device_picker)
         top.addWidget(self.rate_label)
         top.addWidget(self.meter, 1)
-        for widget in (self.record_button, self.punch_button, self.stop_button, self.take_time,
-                       self.overflow_label, self.calibrate_button):
+        for widget in (self.record_button, self.stop_button, self.punch_button, self.punch_from,
+                       QLabel("–"), self.punch_to, self.take_time, self.overflow_label,
+                       self.calibrate_button):
             top.addWidget(widget)
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -131,7 +145,7 @@ class DeskPanel(QWidget):
     def _connect(self) -> None:
         c = self.controller
         self.record_action.triggered.connect(self.record)
-        self.punch_action.triggered.connect(lambda: self.record(punch=True))
+        self.punch_action.triggered.connect(self.request_punch)
         self.stop_action.triggered.connect(c.stop)
         self.device_picker.activated.connect(self._on_device_picked)
         self.meter.reset_requested.connect(c.reset_clip)
@@ -142,6 +156,7 @@ class DeskPanel(QWidget):
         c.take_started.connect(lambda _label: self._set_recording(True))
         c.take_status.connect(self._on_status)
         c.take_stopped.connect(self._on_stopped)
+        c.punch_spliced.connect(self._on_spliced)
         c.verdict.connect(self.show_verdict)
         c.uploads.changed.connect(self._show_queue)
         c.uploads.progress.connect(self._on_upload_progress)
@@ -200,14 +215,29 @@ class DeskPanel(QWidget):
                                           else "")
 
     # -- takes ----------------------------------------------------------------------------------
-    def record(self, punch: bool = False) -> None:
+    def record(self) -> None:
         label = self.script_panel.next_label()
-        path = self.controller.punch_in(label) if punch else self.controller.record(label)
+        path = self.controller.record(label)
         if path is not None:
             self.last_take_path = str(path)
+            self.last_take_label = self.controller.take_label
             self.verdict_label.setText("Recording…")
             self.verdict_label.setStyleSheet("")
             self.upload_anyway.hide()
+
+    def request_punch(self) -> None:
+        start_s, end_s = self.punch_from.value(), self.punch_to.value()
+        if not self.last_take_path or end_s <= start_s:
+            self.verdict_label.setText("Punch-in: record a take, then set the region to "
+                                       "record again (from – to, in seconds)")
+            return
+        self.punch_requested.emit(PunchPlan(self.last_take_path, self.last_take_label,
+                                            start_s, end_s))
+
+    def _on_spliced(self, path: str, label: str) -> None:
+        self.last_take_path = path
+        self.last_take_label = label
+        self.verdict_label.setText(f"Punched in: {Path(path).name}; checking…")
 
     def _set_recording(self, on: bool) -> None:
         self.record_action.setEnabled(not on)
@@ -222,6 +252,10 @@ class DeskPanel(QWidget):
 
     def _on_stopped(self, result: TakeResult) -> None:
         self._set_recording(False)
+        if self.controller.take_kind == "punch":
+            self.verdict_label.setText("Splicing the punch-in…")
+        if self.controller.take_kind != "take":
+            return
         self.script_panel.add_take(str(result.path))
         self.verdict_label.setText(f"Saved {result.path.name} ({result.duration_s:.1f} s); "
                                    "checking…")

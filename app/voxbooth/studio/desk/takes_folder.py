@@ -26,8 +26,10 @@ def default_takes_dir() -> Path:
     return Path(user_data_dir("VoxBooth", "VoxBooth")) / "takes"
 
 
-def take_file_name(label: str, now_s: float | None = None) -> str:
-    """"20261121-141502 L03 take 2.wav": sorts by time, readable in a file manager."""
+def take_file_name(label: str, now_s: float | None = None, suffix: str = "") -> str:
+    """"20261121-141502 L03 take 2.wav": sorts by time, readable in a file manager. A script
+    label's text after ": " is left out; `suffix` marks derived takes (" punch-in")."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now_s or time.time()))
-    words = re.sub(r"[^\w\- ]+", "", label.split(":")[0]).strip()[:40]
+    head = label.split(": ", 1)[0].replace(":", ".")
+    words = re.sub(r"[^\w\-. ]+", "", head).strip(" .")[:40] + suffix
     return f"{stamp} {words}.wav" if words else f"{stamp}.wav"

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QDockWidget, QSplitter, QWidget
 
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.panel import DeskPanel
+from voxbooth.studio.desk.punch import PREROLL_S, PunchPlan
 from voxbooth.studio.desk.pyside_guard import keep_none_alive
 from voxbooth.studio.desk.queue_store import QueueStore
 from voxbooth.studio.desk.takes_folder import default_takes_dir
@@ -142,6 +143,27 @@ class Workflow:
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.orders.make_tts(*dialog.values())
 
+    def punch_in(self, plan: PunchPlan) -> None:
+        """Plays the take's pre-roll, then records the region again from its start."""
+        player = self.window.context.player
+        preroll_s = min(PREROLL_S, plan.start_s)
+
+        def begin() -> None:
+            player.stop()
+            self.desk.punch_in(plan)
+
+        def loaded(samples: Any) -> None:
+            start = int((plan.start_s - preroll_s) * player.rate_hz)
+            player.load([samples[start:int(plan.start_s * player.rate_hz)]])
+            player.play()
+            QTimer.singleShot(int(preroll_s * 1000), begin)
+
+        if preroll_s <= 0:
+            begin()
+            return
+        self.window.requests.run(read_for_player, plan.take_path, player.rate_hz,
+                                 on_result=loaded)
+
     def play_sample(self, path: str) -> None:
         player = self.window.context.player
 
@@ -237,6 +259,7 @@ def _connect(flow: Workflow) -> None:
     flow.desk_panel.script_panel.star_requested.connect(flow.star)
     flow.desk_panel.device_chosen.connect(w.context.settings.set_input_device)
     flow.desk_panel.calibrate_requested.connect(flow.open_calibration)
+    flow.desk_panel.punch_requested.connect(flow.punch_in)
     w.takes_view.selectionModel().selectionChanged.connect(flow.on_takes_selected)
     w.takes.dataChanged.connect(flow.on_takes_selected)
     w.folder_view.selectionModel().selectionChanged.connect(flow.on_folder_picked)
