@@ -351,11 +351,31 @@ _shared_lock = threading.Lock()
 _shared_pool: ProcessPoolExecutor | None = None
 
 
+def _exit_with(owner_pid: int) -> None:
+    """Worker initializer: end this worker once the process that owns the pool is gone.
+
+    Workers are children of the forkserver, not of their owner, so a SIGKILLed service would
+    otherwise leave them idle forever (runs on a daemon thread of each worker)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(owner_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # the pid now belongs to someone else's process
+                os._exit(0)
+
+    threading.Thread(target=watch, name="owner-watch", daemon=True).start()
+
+
 def _new_pool(workers: int) -> ProcessPoolExecutor:
     # forkserver: the service calls this from a threaded process, where plain fork can deadlock.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["voxbooth.engine.pipeline"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_exit_with, initargs=(os.getpid(),))
 
 
 def _pool(chunk_count: int, max_workers: int | None) -> Executor:
