@@ -205,3 +205,37 @@ def test_stopping_service_requeues_instead_of_cancelling(factory: sessionmaker[S
     with factory() as session:
         job: Any = session.get(Job, job_id)
         assert (job.state, job.attempts) == ("queued", 0)
+
+
+def test_blobs_of_dropped_results_go_and_replaced_blobs_go_only_when_done(
+        factory: sessionmaker[Session], tmp_path: Path) -> None:
+    from voxbooth.server.blobs import FileBlobStore
+
+    blobs = FileBlobStore(tmp_path / "blobs")
+    old_key = blobs.put_bytes(b"old peaks")
+    fail = threading.Event()
+    fail.set()
+    stored: list[str] = []
+
+    def handle(ctx: jobs.JobContext) -> None:
+        stored.append(ctx.store_bytes(f"attempt {ctx.attempt}".encode()))
+        ctx.delete_when_done(old_key)
+        if fail.is_set():
+            raise jobs.PermanentJobError("the results could not be written")
+
+    runner = jobs.JobRunner(factory, workers=1, services={"blobs": blobs},
+                            poll_interval_s=0.05, retry_delay_s=0.1)
+    runner.register("store", handle)
+    runner.start()
+    try:
+        [failed] = enqueue(factory, 1, kind="store")
+        wait_until(lambda: states(factory)[failed] == "failed")
+        # the failed attempt's blob is gone; the blob it meant to replace is still there
+        assert not blobs.exists(stored[0]) and blobs.exists(old_key)
+        fail.clear()
+        [done] = enqueue(factory, 1, kind="store")
+        wait_until(lambda: states(factory)[done] == "done")
+        wait_until(lambda: not blobs.exists(old_key))
+        assert blobs.exists(stored[1])
+    finally:
+        runner.stop()

@@ -11,7 +11,7 @@ Register a handler for a kind before the runner starts (see `app.JOB_HANDLERS` /
     def convert(ctx: jobs.JobContext) -> None:
         rec = ctx.session.get(Recording, ctx.payload["recording_id"])
         ...heavy work, calling ctx.progress(0.4, "synthesis") and checking ctx.cancelled()...
-        rec.blob_key = ctx.blobs.put_file(out_path)   # write results into ctx.session
+        rec.blob_key = ctx.store_file(out_path)   # write results into ctx.session
         rec.state = "done"
 
     runner.register("convert", convert, on_failed=mark_error, on_progress=show_progress)
@@ -24,6 +24,9 @@ The handler interface:
   on SQLite a pending write holds the database lock while the handler runs.
 - `ctx.payload` (dict), `ctx.job_id`, `ctx.kind`, `ctx.attempt` (1-based), `ctx.services`
   (whatever the app passed to the runner: settings, blob store...; `ctx.blobs` shortcut).
+- `ctx.store_file(path)` / `ctx.store_bytes(data)` put a result into the blob store and return
+  its key; the runner deletes those blobs again when the results do not land (failure, cancel).
+  `ctx.delete_when_done(old_key)` deletes a blob being replaced only once they have landed.
 - `ctx.progress(fraction, stage)` records progress in its own short transaction at once (so
   clients see it) and calls the kind's `on_progress(session, job, fraction, stage)` hook in that
   transaction; it never raises.
@@ -47,6 +50,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -94,9 +98,39 @@ class JobContext:
     services: dict[str, Any]
     _runner: JobRunner = field(repr=False)
 
+    # Blobs this attempt wrote, and old blobs it replaces: the runner deletes the first if the
+    # attempt's results are not committed, and the second only once they are.
+    _written: list[str] = field(default_factory=list, repr=False)
+    _replaced: list[str] = field(default_factory=list, repr=False)
+
     @property
     def blobs(self) -> Any:
         return self.services.get("blobs")
+
+    def store_file(self, path: Path) -> str:
+        """Moves `path` into the blob store; the blob goes again unless the job's results land."""
+        key: str = self.blobs.put_file(path)
+        self._written.append(key)
+        return key
+
+    def store_bytes(self, data: bytes) -> str:
+        """`store_file` for bytes in memory."""
+        key: str = self.blobs.put_bytes(data)
+        self._written.append(key)
+        return key
+
+    def delete_when_done(self, key: str | None) -> None:
+        """Deletes blob `key` once the job's results are committed (it is being replaced)."""
+        if key:
+            self._replaced.append(key)
+
+    def _discard(self, keys: list[str]) -> None:
+        for key in keys:
+            try:
+                self.blobs.delete(key)
+            except Exception:  # a leftover blob is better than a job that cannot settle
+                log.exception("could not delete blob %s", key)
+        keys.clear()
 
     def progress(self, fraction: float, stage: str | None = None) -> None:
         self._runner.record_progress(self.job_id, self.kind, fraction, stage)
@@ -264,9 +298,10 @@ class JobRunner:
             kind = self._kinds[job.kind]
             ctx = JobContext(job_id, job.kind, dict(job.payload), job.attempts, session,
                              self._services, self)
+            landed = False
             try:
                 kind.handler(ctx)
-                self._finish(session, job_id)
+                landed = self._finish(session, job_id)
             except JobCancelled:
                 session.rollback()
                 self._settle_cancelled(job_id, kind)
@@ -277,8 +312,11 @@ class JobRunner:
                 session.rollback()
                 log.exception("job %s (%s) failed", job_id, ctx.kind)
                 self._settle_failed(job_id, kind, _describe(exc), retry=True)
+            finally:
+                ctx._discard(ctx._replaced if landed else ctx._written)
 
-    def _finish(self, session: Session, job_id: str) -> None:
+    def _finish(self, session: Session, job_id: str) -> bool:
+        """Commits the handler's results with the `done` state; False if they were dropped."""
         now = utcnow()
         result = session.execute(
             update(Job).where(Job.id == job_id, Job.state == RUNNING)
@@ -286,8 +324,9 @@ class JobRunner:
         )
         if getattr(result, "rowcount", 0) != 1:  # cancelled meanwhile: drop the results
             session.rollback()
-            return
+            return False
         session.commit()
+        return True
 
     def _settle_cancelled(self, job_id: str, kind: JobKind) -> None:
         with self._factory.begin() as session:

@@ -91,24 +91,21 @@ def _store(ctx: jobs.JobContext, recording_id: str, out: Path) -> None:
     ctx.progress(0.95, "waveform")
     peaks = compute_peaks(out).to_bytes()
     info = soundfile.info(str(out))
-    audio_key = ctx.blobs.put_file(out)
-    peaks_key = ctx.blobs.put_bytes(peaks)
-    try:
-        rec = ctx.session.scalar(select(Recording).where(Recording.id == recording_id)
-                                 .execution_options(populate_existing=True))
-        if rec is None or ctx.cancelled():
-            raise jobs.JobCancelled()
-        rec.blob_key, rec.waveform_key = audio_key, peaks_key
-        rec.format, rec.mime, rec.file_name = "wav", "audio/wav", f"{slugify(rec.label)[:80]}.wav"
-        rec.sample_rate, rec.channels, rec.frames = int(info.samplerate), 1, int(info.frames)
-        rec.size, rec.duration = out.stat().st_size, info.frames / info.samplerate
-        rec.state, rec.process_stage, rec.progress, rec.error = "done", "done", 1.0, None
-        rec.converted_at = utcnow()
-        ctx.session.flush()
-    except BaseException:
-        ctx.blobs.delete(audio_key)
-        ctx.blobs.delete(peaks_key)
-        raise
+    size_bytes = out.stat().st_size
+    # The runner deletes these blobs again unless the row below is committed with the job.
+    audio_key = ctx.store_file(out)
+    peaks_key = ctx.store_bytes(peaks)
+    rec = ctx.session.scalar(select(Recording).where(Recording.id == recording_id)
+                             .execution_options(populate_existing=True))
+    if rec is None or ctx.cancelled():
+        raise jobs.JobCancelled()
+    rec.blob_key, rec.waveform_key = audio_key, peaks_key
+    rec.format, rec.mime, rec.file_name = "wav", "audio/wav", f"{slugify(rec.label)[:80]}.wav"
+    rec.sample_rate, rec.channels, rec.frames = int(info.samplerate), 1, int(info.frames)
+    rec.size, rec.duration = size_bytes, info.frames / info.samplerate
+    rec.state, rec.process_stage, rec.progress, rec.error = "done", "done", 1.0, None
+    rec.converted_at = utcnow()
+    ctx.session.flush()
 
 
 def convert_job(ctx: jobs.JobContext) -> None:

@@ -40,16 +40,9 @@ def _waveform_job(ctx: jobs.JobContext) -> None:
     pyramid = compute_peaks(source)
     if ctx.cancelled():
         raise jobs.JobCancelled()
-    key = ctx.blobs.put_bytes(pyramid.to_bytes())
-    old = rec.waveform_key
-    try:
-        rec.waveform_key = key
-        ctx.session.flush()
-    except BaseException:
-        ctx.blobs.delete(key)
-        raise
-    if old:
-        ctx.blobs.delete(old)
+    ctx.delete_when_done(rec.waveform_key)
+    rec.waveform_key = ctx.store_bytes(pyramid.to_bytes())
+    ctx.session.flush()
 
 
 def register_jobs(runner: jobs.JobRunner) -> None:
