@@ -98,3 +98,32 @@ def test_projects_model_upserts_by_id(qtmodeltester) -> None:
     assert model.project_at(0).name == "alpha"  # type: ignore[union-attr]
     model.upsert(ProjectInfo("2", "Alpha book"))
     assert model.rowCount() == 2 and model.index_of("2").data() == "Alpha book"
+
+
+def test_sorting_keeps_conversions_under_their_original(qtmodeltester) -> None:
+    model = TakesModel()
+    model.set_takes(_takes())
+    proxy = TakesFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(0, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(proxy, force_py=True)
+    assert [proxy.index(r, 0).data(ID_ROLE) for r in range(2)] == ["o2", "o1"]
+    under = proxy.index(1, 0)
+    assert [proxy.index(r, 0, under).data() for r in range(2)] == \
+        ["Line one as Bob", "Line one as Ada"]
+    model.upsert(TakeInfo("o0", "Line zero"))  # a new take lands in its sorted place
+    assert [proxy.index(r, 0).data(ID_ROLE) for r in range(3)] == ["o0", "o2", "o1"]
+
+
+def test_a_long_list_arrives_in_chunks_without_losing_a_take(qtbot) -> None:
+    model = TakesModel()
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    takes = [TakeInfo(f"o{i}", f"line {i:04d}") for i in range(1000)]
+    takes.append(TakeInfo("c1", "conv", kind="conversion", original_id="o999"))
+    # generous: a busy event loop (other tests' leftovers, a loaded machine) only delays it
+    with qtbot.waitSignal(model.populated, timeout=60000):
+        model.set_takes(reversed(takes))
+        assert 0 < model.rowCount() < 1000  # the first chunk only, at once
+    assert model.rowCount() == 1000 and len(model.takes()) == 1001
+    assert model.index(999, 0).data() == "line 0999"
+    assert model.conversions_of("o999")[0].id == "c1"

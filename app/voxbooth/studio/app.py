@@ -12,8 +12,10 @@ from pathlib import Path
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from voxbooth.resources import resources_dir
 from voxbooth.studio.context import StudioContext
 from voxbooth.studio.settings import REMOTE, ServerChoice, StudioSettings
 from voxbooth.studio.theme import apply_theme, follow_os_theme
@@ -32,6 +34,9 @@ def make_application(argv: Sequence[str] = ()) -> QApplication:
     app.setApplicationName("Studio")
     app.setApplicationDisplayName("VoxBooth Studio")
     app.setDesktopFileName("voxbooth")
+    icon = resources_dir() / "icons" / "voxbooth.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 

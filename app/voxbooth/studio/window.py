@@ -52,6 +52,7 @@ from voxbooth.studio.widgets.views import FolderView, TakesView
 from voxbooth.studio.widgets.waveform import WaveformView
 
 PLAYHEAD_INTERVAL_MS = 33
+FILTER_DELAY_MS = 200
 
 
 class MainWindow(QMainWindow):
@@ -124,6 +125,9 @@ class MainWindow(QMainWindow):
         self.audition = AuditionController(self.requests, ctx.player, ctx.cache_dir, self)
         self.commands = Commands(self, self.library, self.uploads, self.requests,
                                  self.folder_view, self.takes_view)
+        self.filter_delay = QTimer(self)  # filter once typing pauses, not on every key
+        self.filter_delay.setSingleShot(True)
+        self.filter_delay.setInterval(FILTER_DELAY_MS)
         self.playhead_timer = QTimer(self)
         self.playhead_timer.setInterval(PLAYHEAD_INTERVAL_MS)
 
@@ -220,7 +224,9 @@ class MainWindow(QMainWindow):
             lambda t: self.tell(f"Conversion ready: “{t.label}” in {t.voice_name or 'a voice'}"))
         self.watcher.failed.connect(
             lambda t: self.tell(f"Conversion failed: “{t.label}”: {t.error or 'no reason'}"))
-        self.filter_edit.textChanged.connect(self.takes_proxy.set_text)
+        self.filter_edit.textChanged.connect(lambda _text: self.filter_delay.start())
+        self.filter_delay.timeout.connect(
+            lambda: self.takes_proxy.set_text(self.filter_edit.text()))
         self.starred_only.toggled.connect(self.takes_proxy.set_starred_only)
         self.state_filter.currentIndexChanged.connect(
             lambda _i: self.takes_proxy.set_state(str(self.state_filter.currentData())))

@@ -40,6 +40,7 @@ class LibraryController(QObject):
         self._delete_timer.setSingleShot(True)
         self._delete_timer.timeout.connect(self.commit_deletes)
         folders.takes_dropped.connect(self.move_takes)
+        takes.populated.connect(self.takes_loaded)
         folders.folder_dropped.connect(self.move_folder)
 
     # -- loading --------------------------------------------------------------------------------
@@ -83,8 +84,7 @@ class LibraryController(QObject):
         if generation != self._takes_generation:
             return
         hidden = {t.id for t in self._deleted}
-        self.takes.set_takes(t for t in takes if t.id not in hidden)
-        self.takes_loaded.emit()
+        self.takes.set_takes(t for t in takes if t.id not in hidden)  # then `populated`
 
     # -- projects and folders ---------------------------------------------------------------------
     def create_project(self, name: str) -> None:

@@ -9,10 +9,11 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
+    Qt,
 )
 
 from voxbooth.studio.entities import TakeInfo
-from voxbooth.studio.models.roles import ENTITY_ROLE, SORT_ROLE
+from voxbooth.studio.models.roles import SORT_ROLE
 
 
 class TakesFilterProxy(QSortFilterProxyModel):
@@ -48,10 +49,18 @@ class TakesFilterProxy(QSortFilterProxyModel):
         """'' for all, else one of new/processing/done/error."""
         self._refilter(lambda: setattr(self, "_state", state))
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is the source model's (one key per take); this proxy keeps its order."""
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
+
     def filterAcceptsRow(self, source_row: int,
                          source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        model = self.sourceModel()
-        take = model.index(source_row, 0, source_parent).data(ENTITY_ROLE)
+        if not (self._text or self._starred_only or self._state):
+            return True  # nothing to filter: no per-row Python work for thousands of takes
+        node = self.sourceModel().index(source_row, 0, source_parent).internalPointer()
+        take = getattr(node, "take", None)  # the node itself: no data() round trip per row
         if not isinstance(take, TakeInfo):
             return False
         if self._starred_only and not take.starred:

@@ -12,6 +12,8 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
+    Signal,
 )
 
 from voxbooth.studio.entities import TakeInfo
@@ -23,10 +25,21 @@ from voxbooth.studio.models.roles import (
     TAKE_IDS_MIME,
 )
 
+CHUNK_ROWS = 250  # originals taken in per turn of the event loop (about 10 ms of view work)
 COLUMNS = ("Label", "Voice", "Duration", "State", "★", "Note", "Date")
 COL_LABEL, COL_VOICE, COL_DURATION, COL_STATE, COL_STAR, COL_NOTE, COL_DATE = range(7)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+# Flags computed once: Qt asks for them for every visible cell, and combining enum members in
+# Python on each call costs more than the rest of the model.
+_CELL = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_FLAGS = {
+    (False, False): _CELL,  # a conversion, read-only column
+    (False, True): _CELL | Qt.ItemFlag.ItemIsEditable,
+    (True, False): _CELL | Qt.ItemFlag.ItemIsDragEnabled,  # originals move between folders
+    (True, True): _CELL | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsEditable,
+}
 
 
 class _Node:
@@ -58,10 +71,18 @@ def state_text(take: TakeInfo) -> str:
 class TakesModel(QAbstractItemModel):
     """Originals at the top level, their conversions as children. Ids are unique per model."""
 
+    populated = Signal()  # every take of the last `set_takes` is in the model
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._root = _Node(None, None)
         self._by_id: dict[str, _Node] = {}
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._pending: list[_Node] = []  # originals of a long list not yet taken in
+        self._chunk_timer = QTimer(self)  # one turn of the event loop between chunks
+        self._chunk_timer.setSingleShot(True)
+        self._chunk_timer.setInterval(0)
+        self._chunk_timer.timeout.connect(self._load_next_chunk)
 
     # -- reading ---------------------------------------------------------------------------
     def _node(self, index: AnyIndex) -> _Node:
@@ -72,9 +93,13 @@ class TakesModel(QAbstractItemModel):
         return self._root
 
     def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
+        # hasIndex() would call back into rowCount/columnCount: checked here directly instead
+        if row < 0 or not 0 <= column < len(COLUMNS) or (parent.isValid() and parent.column()):
             return QModelIndex()
-        return self.createIndex(row, column, self._node(parent).children[row])
+        children = self._node(parent).children
+        if row >= len(children):
+            return QModelIndex()
+        return self.createIndex(row, column, children[row])
 
     def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
         if not index.isValid():
@@ -152,13 +177,9 @@ class TakesModel(QAbstractItemModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        take = self._node(index).take
-        if take is not None and not take.is_conversion:
-            flags |= Qt.ItemFlag.ItemIsDragEnabled  # originals move between folders
-        if index.column() in (COL_LABEL, COL_NOTE):
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        node = index.internalPointer()
+        is_original = node.take is not None and node.take.kind == "original"
+        return _FLAGS[is_original, index.column() in (COL_LABEL, COL_NOTE)]
 
     def mimeTypes(self) -> list[str]:
         return [TAKE_IDS_MIME]
@@ -184,7 +205,12 @@ class TakesModel(QAbstractItemModel):
         return self.createIndex(node.row(), column, node)
 
     def takes(self) -> list[TakeInfo]:
-        return [n.take for n in self._by_id.values() if n.take is not None]
+        """Every take, including those of a long list not taken in yet."""
+        nodes = list(self._by_id.values())
+        for node in self._pending:
+            nodes.append(node)
+            nodes.extend(node.children)
+        return [n.take for n in nodes if n.take is not None]
 
     def conversions_of(self, original_id: str) -> list[TakeInfo]:
         node = self._by_id.get(original_id)
@@ -193,22 +219,108 @@ class TakesModel(QAbstractItemModel):
     def busy_ids(self) -> list[str]:
         return [t.id for t in self.takes() if t.is_busy]
 
+    # -- sorting ---------------------------------------------------------------------------
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorts originals, and conversions under each, with one key per take: with thousands
+        of takes this costs milliseconds, where a proxy's pairwise comparisons in Python would
+        hold the GUI thread for a noticeable time."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        if len(self._root.children) + len(self._pending) > 2 * CHUNK_ROWS:
+            # a long list is sorted and taken in again in chunks: re-laying out thousands of
+            # rows at once would hold the GUI thread (the selection is not kept)
+            self._sort = (column, order)
+            self.set_takes(self.takes())
+            return
+        self.finish_loading()
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        nodes = [(self._node(i), i.column()) for i in persistent]
+        self._sort_children(self._root)
+        self.changePersistentIndexList(
+            persistent, [self.createIndex(n.row(), c, n) for n, c in nodes])
+        self.layoutChanged.emit()
+
+    def _sort_children(self, parent: _Node) -> None:
+        if self._sort is None:
+            return
+        column, order = self._sort
+        parent.children.sort(key=lambda n: self._sort_key(n.take, column),  # type: ignore[arg-type]
+                             reverse=order == Qt.SortOrder.DescendingOrder)
+        for child in parent.children:
+            if child.children:
+                self._sort_children(child)
+
     # -- writing ---------------------------------------------------------------------------
     def set_takes(self, takes: Iterable[TakeInfo]) -> None:
-        """Replaces everything: originals first, conversions under their original."""
+        """Replaces everything: originals, with their conversions under them.
+
+        A long list arrives in chunks, one per turn of the event loop, so the GUI thread is
+        never held for long by the views and proxies taking in thousands of rows at once.
+        """
         self.beginResetModel()
         self._root = _Node(None, None)
         self._by_id = {}
+        originals: dict[str, _Node] = {}
         all_takes = list(takes)
         for take in all_takes:
             if not take.is_conversion:
-                self._attach(take, self._root)
+                originals[take.id] = _Node(take, self._root)
         for take in all_takes:
-            if take.is_conversion:
-                parent = self._by_id.get(take.original_id or "")
-                if parent is not None and parent.parent is self._root:
-                    self._attach(take, parent)
+            parent = originals.get(take.original_id or "") if take.is_conversion else None
+            if parent is not None:
+                parent.children.append(_Node(take, parent))
+        pending = _Node(None, None)
+        pending.children = list(originals.values())
+        self._sort_children(pending)
+        self._pending = pending.children
+        self._adopt(self._take_chunk())
         self.endResetModel()
+        if self._pending:
+            self._chunk_timer.start()
+        else:
+            self.populated.emit()
+
+    def _take_chunk(self) -> list[_Node]:
+        chunk, self._pending = self._pending[:CHUNK_ROWS], self._pending[CHUNK_ROWS:]
+        return chunk
+
+    def _adopt(self, nodes: list[_Node]) -> None:
+        for node in nodes:
+            node.parent = self._root
+            self._root.children.append(node)
+            self._by_id[node.take.id] = node  # type: ignore[union-attr]
+            for child in node.children:
+                self._by_id[child.take.id] = child  # type: ignore[union-attr]
+
+    def _load_next_chunk(self) -> None:
+        """Takes in the next chunk, or says the list is complete (a newer `set_takes` simply
+        replaces `_pending`, so a late tick continues with the newer list)."""
+        if not self._pending:
+            self.populated.emit()
+            return
+        chunk = self._take_chunk()
+        start = len(self._root.children)
+        self.beginInsertRows(QModelIndex(), start, start + len(chunk) - 1)
+        self._adopt(chunk)
+        self.endInsertRows()
+        self._chunk_timer.start()
+
+    @property
+    def loading(self) -> bool:
+        return bool(self._pending)
+
+    def finish_loading(self) -> None:
+        """Takes in the rest of a long list at once (before a sort or an insertion)."""
+        if self._pending:
+            rest, self._pending = self._pending, []
+            start = len(self._root.children)
+            self.beginInsertRows(QModelIndex(), start, start + len(rest) - 1)
+            self._adopt(rest)
+            self.endInsertRows()
+            self._chunk_timer.stop()
+            self.populated.emit()
 
     def _attach(self, take: TakeInfo, parent: _Node) -> _Node:
         node = _Node(take, parent)
@@ -218,6 +330,7 @@ class TakesModel(QAbstractItemModel):
 
     def upsert(self, take: TakeInfo) -> None:
         """Adds a take, or updates it in place (a conversion's progress, a rename, a star)."""
+        self.finish_loading()
         node = self._by_id.get(take.id)
         if node is not None:
             node.take = take
@@ -236,6 +349,8 @@ class TakesModel(QAbstractItemModel):
         self.beginInsertRows(parent_index, row, row)
         self._attach(take, parent)
         self.endInsertRows()
+        if self._sort is not None:
+            self.sort(*self._sort)
 
     def remove(self, take_id: str) -> TakeInfo | None:
         node = self._by_id.get(take_id)
