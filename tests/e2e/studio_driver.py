@@ -149,6 +149,8 @@ class Driver:
             self.wait_until("the conversion done",
                             lambda: w.takes.take(conversions[0].id).state == "done", 240)
             w.takes_view.expandAll()
+            self.step("converted")
+            self.shot("converted")
             index = w.takes_proxy.mapFromSource(w.takes.index_of(conversions[0].id))
             w.takes_view.setCurrentIndex(index)
         except Exception as exc:  # orders not served yet: compare two uploaded takes

@@ -47,7 +47,7 @@ def _output_folder(name: str) -> Path:
 def test_studio_end_to_end(tmp_path: Path, speech_path: Path) -> None:
     shots = _output_folder("test_studio_end_to_end")
     env_extra: dict[str, str] = {}
-    with xvfb_display() as display:
+    with xvfb_display(1920, 1080) as display:
         env = display.env()
         env["VOXBOOTH_STUDIO_SETTINGS_DIR"] = str(tmp_path / "settings")
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
@@ -72,12 +72,15 @@ def test_studio_end_to_end(tmp_path: Path, speech_path: Path) -> None:
     assert done.returncode == 0, result.get("error") or done.stdout[-3000:]
     assert result["folder_name"] == "Chapter 1"
     assert result["drop_accepted"]
-    assert [row[0] for row in result["takes"]] == ["arctic_a0007", "second reading"]
+    assert sorted(row[0] for row in result["takes"]) == ["arctic_a0007", "second reading"]
     assert all(row[3] == "done" for row in result["takes"])
     assert result["waveform_duration_s"] == pytest.approx(4.0, abs=0.05)
     assert not result["banner_visible"]
     switch = result["switch"]
     assert switch["track"] == 1 and switch["after_s"] >= switch["before_s"] > 0.3
+    # orders are served: B is a real conversion of the dropped take into the first voice
+    assert result["audition_mode"] == "conversion", result["audition_mode"]
+    assert switch["labels"][0] == "A: original" and switch["labels"][1].startswith("B: ")
     assert "1/1" in result["abx_score"] or "0/1" in result["abx_score"]
     for path in result["screenshots"]:
         assert Path(path).stat().st_size > 10_000

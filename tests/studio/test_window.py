@@ -159,6 +159,7 @@ def test_shortcut_list_under_help_names_the_transport_keys(qtbot) -> None:
     assert rows["Delete take"] in ("Del", "Delete")
 
 
+@pytest.mark.slow
 def test_unreachable_service_shows_a_banner_and_keeps_changes(qtbot, tmp_path: Path,
                                                               speech_path: Path) -> None:
     server = LiveServer(data_dir=tmp_path / "svc").start()

@@ -7,7 +7,7 @@ free for the recording and conversion workflow; `add_panel` puts a dock there.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self._lay_out()
         self._build_menus()
         self._connect()
-        self._restore_layout()
+        self._layout_restored = False  # done at the first show, when every panel is docked
         # the recording desk (top) and the voice library with orders (right): issue 7's part
         from voxbooth.studio.desk.workflow import attach_workflow
         self.workflow = attach_workflow(self, dark)
@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self.banner = ServiceBanner()
         self.upload_panel = UploadPanel()
         self.waveform = WaveformView(dark)
+        self.waveform.setMinimumHeight(200)  # readable waveform and f0, whatever else is docked
         self.transport = TransportBar(self.actions_by_key)
         self.toast = Toast(self, anchor=self.takes_view)
 
@@ -157,9 +158,8 @@ class MainWindow(QMainWindow):
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.addWidget(self.waveform, 1)
         bottom_layout.addWidget(self.transport)
-        waveform_dock = self._dock("waveformDock", "Waveform and audition", bottom)
-        self.add_panel(waveform_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.resizeDocks([waveform_dock], [320], Qt.Orientation.Vertical)
+        self.waveform_dock = self._dock("waveformDock", "Waveform and audition", bottom)
+        self.add_panel(self.waveform_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.resize(1200, 780)
 
@@ -221,7 +221,8 @@ class MainWindow(QMainWindow):
         self.uploads.uploaded.connect(self._on_uploaded)
         self.upload_panel.cancel_requested.connect(self.uploads.cancel)
         self.watcher.finished.connect(
-            lambda t: self.tell(f"Conversion ready: “{t.label}” in {t.voice_name or 'a voice'}"))
+            lambda t: self.tell(f"Conversion ready: “{t.label}”"
+                                + ("" if t.voice_name in t.label else f" ({t.voice_name})")))
         self.watcher.failed.connect(
             lambda t: self.tell(f"Conversion failed: “{t.label}”: {t.error or 'no reason'}"))
         self.filter_edit.textChanged.connect(lambda _text: self.filter_delay.start())
@@ -399,12 +400,26 @@ class MainWindow(QMainWindow):
                           "VoxBooth Studio: record, organise and audition voice conversions.")
 
     # -- layout persistence -----------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._layout_restored:
+            self._layout_restored = True
+            self._restore_layout()
+        super().showEvent(event)
+
     def _restore_layout(self) -> None:
+        """The last session's layout, else one that fits the screen with room for the
+        waveform (panels docked after construction, such as the desk, are included)."""
         geometry, state = self.context.settings.window_state()
-        if geometry is not None:
+        if geometry is not None and state is not None:
             self.restoreGeometry(geometry)
-        if state is not None:
             self.restoreState(state)
+            return
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None:
+            self.resize(int(screen.width() * 0.92), int(screen.height() * 0.92))
+        # once the window has its size: the docks are sized against it
+        QTimer.singleShot(0, lambda: self.resizeDocks(
+            [self.waveform_dock], [max(260, int(self.height() * 0.3))], Qt.Orientation.Vertical))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
