@@ -3,10 +3,13 @@ confirmation, a file to save to). Kept out of the window class, which only wires
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from voxbooth.studio.backend import StudioBackend
+from voxbooth.studio.context import StudioContext
 from voxbooth.studio.controllers.library import LibraryController
 from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.controllers.uploads import UploadController
@@ -105,6 +108,34 @@ class Commands:
         if take is not None:
             original = take.original_id if take.is_conversion else take.id
             self._export("export_original", original or take.id, f"{take.label or 'take'}.zip")
+
+    # -- dialogs --------------------------------------------------------------------------------
+    def open_settings(self, context: StudioContext, on_server_changed: Callable[[], None]) -> None:
+        from voxbooth.studio.dialogs.settings import SettingsDialog
+
+        dialog = SettingsDialog(context.settings, context.runner, self.parent)
+        if dialog.exec() and dialog.save():
+            self.library.message.emit("Server settings saved; connecting again")
+            on_server_changed()
+
+    def open_stats(self) -> None:
+        from voxbooth.studio.dialogs.stats import StatsDialog
+
+        def fetch(backend: StudioBackend) -> tuple[object, object]:
+            return backend.stats(), backend.credits()
+
+        if self.requests.backend is not None:
+            self.requests.run(fetch, self.requests.backend,
+                              on_result=lambda sc: StatsDialog(sc[0], sc[1], self.parent).exec())
+
+    def open_shortcuts(self) -> None:
+        from voxbooth.studio.dialogs.shortcuts import ShortcutsDialog
+
+        ShortcutsDialog(self.parent).exec()
+
+    def open_about(self) -> None:
+        QMessageBox.about(self.parent, "About VoxBooth",
+                          "VoxBooth Studio: record, organise and audition voice conversions.")
 
     def _export(self, method: str, entity_id: str, suggested: str) -> None:
         dest, _ = QFileDialog.getSaveFileName(self.parent, "Export to zip",

@@ -139,6 +139,22 @@ class ServiceConnection(QObject):
                                   "Nothing you did is lost.")
         self.check_now()
 
+    def reconnect(self) -> None:
+        """Applies changed server settings; the old connection is closed in a worker (stopping
+        an embedded service waits for it to exit)."""
+        self._timer.stop()
+        old_backend, old_embedded = self.backend, self.embedded
+        self.backend, self.embedded, self._down = None, None, False
+
+        def close_old() -> None:
+            if old_backend is not None:
+                old_backend.close()
+            if old_embedded is not None:
+                old_embedded.stop()
+
+        self.runner.run(close_old)
+        self.start()
+
     def stop(self) -> None:
         """On exit: stops the health checks and the embedded child (by its PID)."""
         self._timer.stop()

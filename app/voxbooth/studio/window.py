@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -250,7 +249,8 @@ class MainWindow(QMainWindow):
             "new_project": c.new_project, "rename_project": c.rename_project,
             "delete_project": c.delete_project, "import_files": c.import_files,
             "export_project": c.export_project, "export_original": c.export_original,
-            "settings": self.open_settings, "quit": self.close,
+            "settings": lambda: c.open_settings(self.context, self._on_server_changed),
+            "quit": self.close,
             "new_folder": c.new_folder, "new_subfolder": lambda: c.new_folder(inside=True),
             "rename_folder": c.rename_folder, "delete_folder": c.delete_folder,
             "rename_take": c.rename_take, "note_take": c.note_take,
@@ -263,8 +263,8 @@ class MainWindow(QMainWindow):
             "abx_says_a": lambda: aud.answer_abx(False),
             "abx_says_b": lambda: aud.answer_abx(True),
             "zoom_in": lambda: self.waveform.zoom(0.5), "zoom_out": lambda: self.waveform.zoom(2.0),
-            "zoom_fit": self.waveform.zoom_fit, "stats": self.open_stats,
-            "shortcuts": self.open_shortcuts, "about": self.open_about,
+            "zoom_fit": self.waveform.zoom_fit, "stats": c.open_stats,
+            "shortcuts": c.open_shortcuts, "about": c.open_about,
         }
         for key, slot in slots.items():
             a[key].triggered.connect(lambda _checked=False, s=slot: s())
@@ -373,31 +373,12 @@ class MainWindow(QMainWindow):
         self.transport.set_abx_visible(on)
         self.audition.set_abx_mode(on)
 
-    def open_settings(self) -> None:
-        from voxbooth.studio.dialogs.settings import SettingsDialog
-
-        dialog = SettingsDialog(self.context.settings, self.context.runner, self)
-        if dialog.exec() and dialog.save():
-            self.tell("Server settings saved; they take effect when the studio restarts")
-
-    def open_stats(self) -> None:
-        from voxbooth.studio.dialogs.stats import StatsDialog
-
-        def fetch(backend: object) -> tuple[object, object]:
-            return backend.stats(), backend.credits()  # type: ignore[attr-defined]
-
-        if self.requests.backend is not None:
-            self.requests.run(fetch, self.requests.backend,
-                              on_result=lambda sc: StatsDialog(sc[0], sc[1], self).exec())
-
-    def open_shortcuts(self) -> None:
-        from voxbooth.studio.dialogs.shortcuts import ShortcutsDialog
-
-        ShortcutsDialog(self).exec()
-
-    def open_about(self) -> None:
-        QMessageBox.about(self, "About VoxBooth",
-                          "VoxBooth Studio: record, organise and audition voice conversions.")
+    def _on_server_changed(self) -> None:
+        """New server settings: forget the old service's objects and connect again."""
+        self.requests.set_backend(None)
+        self.projects.set_projects([])
+        self.library.select_project("")
+        self.context.connection.reconnect()
 
     # -- layout persistence -----------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
