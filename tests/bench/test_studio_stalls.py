@@ -172,6 +172,7 @@ def _fill_folder(server: LiveServer, folder_id: str, count: int) -> float:
     return time.perf_counter() - started
 
 
+@pytest.mark.timeout(1800)
 def test_gui_stall_while_listing_5000_takes(qtbot, tmp_path: Path, keyring_file: None) -> None:
     server = LiveServer(data_dir=tmp_path / "service").start()
     try:

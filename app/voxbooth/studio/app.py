@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
@@ -17,9 +18,12 @@ from PySide6.QtWidgets import QApplication
 
 from voxbooth.resources import resources_dir
 from voxbooth.studio.context import StudioContext
-from voxbooth.studio.settings import REMOTE, ServerChoice, StudioSettings
+from voxbooth.studio.embedded import EmbeddedService
+from voxbooth.studio.settings import EMBEDDED, REMOTE, ServerChoice, StudioSettings
 from voxbooth.studio.theme import apply_theme, follow_os_theme
-from voxbooth.studio.window import MainWindow
+
+if TYPE_CHECKING:
+    from voxbooth.studio.window import MainWindow
 
 SETTINGS_DIR_ENV = "VOXBOOTH_STUDIO_SETTINGS_DIR"  # tests and benchmarks keep settings apart
 TIMING_ENV = "VOXBOOTH_STUDIO_TIMING"  # prints start-up milestones for the benchmarks
@@ -68,25 +72,54 @@ class _Milestones(QObject):
         return False
 
 
-def build_studio(app: QApplication, *, data_dir: Path | None = None, server_url: str = "",
-                 settings: StudioSettings | None = None) -> MainWindow:
-    """The window with its context; call `window.context.connection.start()` once shown."""
-    settings = settings or make_settings()
+def studio_settings(data_dir: Path | None = None, server_url: str = "") -> StudioSettings:
+    """The saved settings with the command line's choices applied (and remembered)."""
+    settings = make_settings()
     if data_dir is not None or server_url:
         choice = settings.server()
         settings.set_server(ServerChoice(
-            mode=REMOTE if server_url else choice.mode if data_dir is None else "embedded",
+            mode=REMOTE if server_url else choice.mode if data_dir is None else EMBEDDED,
             remote_url=server_url or choice.remote_url, email=choice.email,
             data_dir=data_dir or choice.data_dir))
+    return settings
+
+
+def build_studio(app: QApplication, *, data_dir: Path | None = None, server_url: str = "",
+                 settings: StudioSettings | None = None,
+                 embedded: EmbeddedService | None = None) -> MainWindow:
+    """The window with its context; call `window.context.connection.start()` once shown.
+    `embedded`: a service child already launched, which the studio then uses."""
+    from voxbooth.studio.window import MainWindow  # pyqtgraph and the panels: after the launch
+
+    settings = settings or studio_settings(data_dir, server_url)
     dark = apply_theme(app)
     follow_os_theme(app)
-    return MainWindow(StudioContext.create(settings), dark)
+    context = StudioContext.create(settings)
+    context.connection.embedded = embedded
+    return MainWindow(context, dark)
+
+
+def launch_embedded_early(settings: StudioSettings) -> EmbeddedService | None:
+    """Launches the embedded service before Qt and the window load, so the two start side by
+    side (the wait for it to answer happens later, in a worker)."""
+    if settings.server().mode == REMOTE and settings.server().remote_url:
+        return None
+    service = EmbeddedService(settings.embedded_data_dir())
+    service.start()
+    return service
 
 
 def run(argv: Sequence[str] = (), *, data_dir: Path | None = None, server_url: str = "") -> int:
     started_s = time.perf_counter()
-    app = make_application(argv)
-    window = build_studio(app, data_dir=data_dir, server_url=server_url)
+    settings = studio_settings(data_dir, server_url)
+    embedded = launch_embedded_early(settings)
+    try:
+        app = make_application(argv)
+        window = build_studio(app, settings=settings, embedded=embedded)
+    except BaseException:
+        if embedded is not None:
+            embedded.stop()  # never leave the child behind
+        raise
     if os.environ.get(TIMING_ENV):
         _Milestones(window, started_s)
     window.show()

@@ -54,7 +54,8 @@ class ServiceConnection(QObject):
             self.runner.run(self._open_remote, self.base_url, key,
                             on_result=self._on_ready, on_error=self._on_start_failed)
         else:
-            self.embedded = EmbeddedService(self.settings.embedded_data_dir())
+            if self.embedded is None:  # else: launched early, before the window was built
+                self.embedded = EmbeddedService(self.settings.embedded_data_dir())
             self.status.emit("Starting the VoxBooth service…")
             self.runner.run(self._open_embedded, self.embedded,
                             on_result=self._on_ready, on_error=self._on_start_failed)
