@@ -192,3 +192,32 @@ def test_take_ids_in_the_takes_view_match_the_model(window: MainWindow, speech_p
     window.takes_view.selectAll()
     ids = set(window.takes_view.selected_ids())
     assert ids == {window.takes_proxy.index(r, 0).data(ID_ROLE) for r in range(2)}
+
+
+def test_project_export_is_a_zip_with_its_manifest(window: MainWindow, speech_path: Path,
+                                                   tmp_path: Path) -> None:
+    import zipfile
+
+    _project_with_folder(window, "Export me")
+    window.uploads.add([speech_path], window.library.folder_id)
+    saved: list[Path] = []
+    window.requests.call("export_project", window.library.project_id, tmp_path / "book.zip",
+                         on_result=saved.append)
+    assert saved, "the export did not finish"
+    with zipfile.ZipFile(saved[0]) as archive:
+        names = archive.namelist()
+    assert any(n.endswith("manifest.json") for n in names)
+    assert any(n.endswith((".wav", ".flac")) for n in names)
+
+
+def test_stats_view_draws_a_bar_per_month_and_voice(qtbot, window: MainWindow) -> None:
+    from voxbooth.studio.dialogs.stats import StatsDialog, month_minutes
+
+    backend = window.requests.backend
+    assert backend is not None
+    stats, credits = backend.stats(), backend.credits()
+    dialog = StatsDialog(stats, credits, window)
+    qtbot.addWidget(dialog)
+    assert dialog.summary.text().startswith("Converted ")
+    assert dialog.credits.text().startswith("Credits: ")
+    assert month_minutes(stats)[-1][0] == "this month"
