@@ -221,3 +221,17 @@ def test_stats_view_draws_a_bar_per_month_and_voice(qtbot, window: MainWindow) -
     assert dialog.summary.text().startswith("Converted ")
     assert dialog.credits.text().startswith("Credits: ")
     assert month_minutes(stats)[-1][0] == "this month"
+
+
+def test_a_first_start_has_a_folder_ready_for_drops(qtbot, tmp_path: Path) -> None:
+    server = LiveServer(data_dir=tmp_path / "fresh").start()  # no project yet
+    w = inline_window(tmp_path / "studio", server.url, server.api_key)
+    qtbot.addWidget(w)
+    try:
+        w.show()
+        w.context.connection.start()
+        assert w.project_picker.currentText() == "My project"
+        assert w.folder_view.currentIndex().data() == "Takes" and w.library.folder_id
+    finally:
+        w.context.connection.stop()
+        server.stop()

@@ -14,6 +14,8 @@ from voxbooth.studio.models.folders import FolderTreeModel
 from voxbooth.studio.models.projects import ProjectsModel
 from voxbooth.studio.models.takes import TakesModel
 
+FIRST_PROJECT_NAME = "My project"  # made on a first start, so files can be dropped at once
+FIRST_FOLDER_NAME = "Takes"
 UNDO_DELETE_MS = 8000  # a deleted take can be brought back this long, then it is gone
 
 
@@ -36,6 +38,7 @@ class LibraryController(QObject):
         self.folder_id = ""
         self._takes_generation = 0  # drops answers for a folder no longer selected
         self._deleted: list[TakeInfo] = []
+        self._first_folder_pending = False
         self._delete_timer = QTimer(self)
         self._delete_timer.setSingleShot(True)
         self._delete_timer.timeout.connect(self.commit_deletes)
@@ -50,6 +53,10 @@ class LibraryController(QObject):
     def _on_projects(self, projects: list[ProjectInfo]) -> None:
         self.projects.set_projects(projects)
         self.projects_loaded.emit()
+        if not projects:
+            # a first start: somewhere to drop files at once, no manual needed
+            self._first_folder_pending = True
+            self.create_project(FIRST_PROJECT_NAME)
 
     def select_project(self, project_id: str) -> None:
         if project_id == self.project_id and self.folders.rowCount():
@@ -66,6 +73,10 @@ class LibraryController(QObject):
         if project_id == self.project_id:
             self.folders.set_folders(folders)
             self.folders_loaded.emit()
+            if self._first_folder_pending and not folders:
+                # after the (empty) list came back, so the list cannot hide the new folder
+                self._first_folder_pending = False
+                self.create_folder(FIRST_FOLDER_NAME)
 
     def select_folder(self, folder_id: str) -> None:
         self.folder_id = folder_id
