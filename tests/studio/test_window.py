@@ -235,3 +235,12 @@ def test_a_first_start_has_a_folder_ready_for_drops(qtbot, tmp_path: Path) -> No
     finally:
         w.context.connection.stop()
         server.stop()
+
+
+def test_space_in_the_takes_list_plays_and_stops(qtbot, window: MainWindow) -> None:
+    triggered: list[bool] = []
+    window.actions_by_key["play_stop"].triggered.connect(lambda: triggered.append(True))
+    window.activateWindow()
+    window.takes_view.setFocus()
+    qtbot.keyClick(window.takes_view, Qt.Key.Key_Space)
+    assert triggered == [True]
