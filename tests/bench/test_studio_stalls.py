@@ -190,12 +190,16 @@ def test_gui_stall_while_listing_5000_takes(qtbot, tmp_path: Path, keyring_file:
         took_s = time.perf_counter() - started
         beat.start()
         window.takes_view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
-        window.filter_edit.setText("line 04")
-        qtbot.wait(300)
+        qtbot.wait(1000)
         sort_ms = beat.stop()
+        beat.start()
+        window.filter_edit.setText("line 04")
+        qtbot.wait(600)
+        filter_ms = beat.stop()
     finally:
         server.stop()
     print(f"\n{TAKE_COUNT} takes uploaded for the setup in {fill_s:.1f} s")
     print(f"listing {TAKE_COUNT} takes: {took_s:.2f} s from request to a painted list")
-    print(f"worst GUI stall while listing: {list_ms:.1f} ms; while sorting and filtering: "
-          f"{sort_ms:.1f} ms (idle reference {idle_ms:.1f} ms; target {TARGET_STALL_MS:.0f} ms)")
+    print(f"worst GUI stall while listing: {list_ms:.1f} ms; sorting: {sort_ms:.1f} ms; "
+          f"filtering: {filter_ms:.1f} ms (idle reference {idle_ms:.1f} ms; "
+          f"target {TARGET_STALL_MS:.0f} ms)")

@@ -56,7 +56,8 @@ class UploadPanel(QWidget):
         row.bar.setValue(1000 if ok else row.bar.value())
         row.bar.setFormat("done" if ok else message[:60])
         row.setToolTip(message)
-        QTimer.singleShot(DONE_ROW_LINGER_MS if ok else 3 * DONE_ROW_LINGER_MS,
+        # the panel as context: the timer dies with it (a closed window drops nothing)
+        QTimer.singleShot(DONE_ROW_LINGER_MS if ok else 3 * DONE_ROW_LINGER_MS, self,
                           lambda: self._drop(job))
 
     def _drop(self, job: int) -> None:
