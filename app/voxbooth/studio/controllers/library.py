@@ -8,6 +8,7 @@ from functools import partial
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from voxbooth.studio.backend import StudioBackend
 from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.entities import FolderInfo, ProjectInfo, TakeInfo
 from voxbooth.studio.models.folders import FolderTreeModel
@@ -17,6 +18,12 @@ from voxbooth.studio.models.takes import TakesModel
 FIRST_PROJECT_NAME = "My project"  # made on a first start, so files can be dropped at once
 FIRST_FOLDER_NAME = "Takes"
 UNDO_DELETE_MS = 8000  # a deleted take can be brought back this long, then it is gone
+
+
+def make_first_project(backend: StudioBackend) -> tuple[ProjectInfo, FolderInfo]:
+    """Worker thread: the project and folder a first start offers for dropping files."""
+    project = backend.create_project(FIRST_PROJECT_NAME)
+    return project, backend.create_folder(project.id, FIRST_FOLDER_NAME, None)
 
 
 class LibraryController(QObject):
@@ -38,7 +45,6 @@ class LibraryController(QObject):
         self.folder_id = ""
         self._takes_generation = 0  # drops answers for a folder no longer selected
         self._deleted: list[TakeInfo] = []
-        self._first_folder_pending = False
         self._delete_timer = QTimer(self)
         self._delete_timer.setSingleShot(True)
         self._delete_timer.timeout.connect(self.commit_deletes)
@@ -53,10 +59,16 @@ class LibraryController(QObject):
     def _on_projects(self, projects: list[ProjectInfo]) -> None:
         self.projects.set_projects(projects)
         self.projects_loaded.emit()
-        if not projects:
+        if not projects and self.requests.backend is not None:
             # a first start: somewhere to drop files at once, no manual needed
-            self._first_folder_pending = True
-            self.create_project(FIRST_PROJECT_NAME)
+            self.requests.run(make_first_project, self.requests.backend,
+                              on_result=self._on_first_project)
+
+    def _on_first_project(self, made: tuple[ProjectInfo, FolderInfo]) -> None:
+        project, _folder = made
+        self.projects.upsert(project)
+        if not self.project_id:  # unless the user has picked or made another meanwhile
+            self.project_created.emit(project.id)
 
     def select_project(self, project_id: str) -> None:
         if project_id == self.project_id and self.folders.rowCount():
@@ -73,10 +85,6 @@ class LibraryController(QObject):
         if project_id == self.project_id:
             self.folders.set_folders(folders)
             self.folders_loaded.emit()
-            if self._first_folder_pending and not folders:
-                # after the (empty) list came back, so the list cannot hide the new folder
-                self._first_folder_pending = False
-                self.create_folder(FIRST_FOLDER_NAME)
 
     def select_folder(self, folder_id: str) -> None:
         self.folder_id = folder_id
