@@ -29,7 +29,7 @@ lint: $(STAMP)
 
 # pytest exits 5 when it collected no test: make treats that as failure like any non-zero code.
 test: lint
-	$(PY) -m pytest -p no:cacheprovider tests
+	$(PY) -m pytest -p no:cacheprovider --durations=15 tests
 
 bench: $(STAMP)
 	$(PY) -m pytest -p no:cacheprovider -s tests/bench --override-ini addopts=

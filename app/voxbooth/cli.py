@@ -44,13 +44,19 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     return parser
 
 
+def with_command(argv: Sequence[str]) -> list[str]:
+    """`argv` with the studio named when no command comes first (`voxbooth --data-dir D`)."""
+    args = list(argv)
+    if args and not args[0].startswith("-"):
+        return args
+    if any(a in ("-h", "--help") for a in args):
+        return args
+    return ["studio", *args]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    command = next((a for a in args_list if not a.startswith("-")), None)
-    if command is None and not any(a in ("-h", "--help") for a in args_list):
-        args_list = ["studio", *args_list]
-        command = "studio"
-    parser = build_parser(command)
+    args_list = with_command(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(args_list[0] if args_list and args_list[0] in _COMMANDS else None)
     args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
         parser.print_help()
