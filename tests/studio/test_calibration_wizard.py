@@ -42,6 +42,7 @@ def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer, mic: VirtualMi
     yield w
     mic.stop_players()
     w.close()
+    w.context.connection.stop()  # its health checks would poll a stopped service
 
 
 def test_wizard_measures_saves_and_enables(window: MainWindow, qtbot: QtBot, mic: VirtualMic,

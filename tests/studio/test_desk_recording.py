@@ -52,6 +52,7 @@ def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer, mic: VirtualMi
     yield w
     mic.stop_players()
     w.close()
+    w.context.connection.stop()  # its health checks would poll a stopped service
 
 
 def make_folder(window: MainWindow, qtbot: QtBot, name: str) -> str:

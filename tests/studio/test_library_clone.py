@@ -27,6 +27,7 @@ def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer,
     qtbot.waitUntil(lambda: w.workflow.voices.rowCount() > 0, timeout=20000)
     yield w
     w.close()
+    w.context.connection.stop()  # its health checks would poll a stopped service
 
 
 def test_an_accent_sample_downloads_as_audio(window: MainWindow, qtbot: QtBot) -> None:

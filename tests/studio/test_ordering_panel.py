@@ -26,6 +26,7 @@ def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer,
     qtbot.waitUntil(lambda: w.workflow.voices.rowCount() > 0, timeout=20000)
     yield w
     w.close()
+    w.context.connection.stop()  # its health checks would poll a stopped service
 
 
 def open_folder_with(window: MainWindow, qtbot: QtBot, speech_path: Path | None) -> str:
