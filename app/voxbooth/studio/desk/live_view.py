@@ -55,10 +55,10 @@ class LiveView(QWidget):
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setObjectName("deskLivePlots")
         self.plots.setBackground("#1e1f22" if dark else "w")
-        self.plots.setMinimumHeight(200)  # room for the f0 trace with readable note names
+        self.plots.setMinimumHeight(160)  # room for the f0 trace with readable note names
         pen_colour = "#8ab4f8" if dark else "#1a5fb4"
         self.wave_plot = self.plots.addPlot(row=0, col=0)
-        self.wave_plot.setMaximumHeight(70)
+        self.wave_plot.setMaximumHeight(55)
         self.wave_plot.setYRange(-1.0, 1.0, padding=0)
         self.wave_plot.hideAxis("bottom")
         self.wave_plot.setMouseEnabled(False, False)

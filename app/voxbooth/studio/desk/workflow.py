@@ -231,15 +231,20 @@ def attach_workflow(window: MainWindow, dark: bool = False,
     right.setSizes([330, 150, 210])
     for index, stretch in enumerate((3, 0, 2)):
         right.setStretchFactor(index, stretch)
-    right.setChildrenCollapsible(False)
     voices_dock = _dock(window, "voicesDock", "Voices and orders", right)
     window.add_panel(voices_dock, Qt.DockWidgetArea.RightDockWidgetArea)
-    window.resizeDocks([desk_dock], [300], Qt.Orientation.Vertical)
-    window.resizeDocks([voices_dock], [380], Qt.Orientation.Horizontal)
+    # the voices run the full height beside the takes and the waveform: a 1000 px screen fits
+    window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
     _connect(flow)
     _geometry, state = settings.window_state()
     if state is not None:
         window.restoreState(state)  # the window restored before these docks existed
+    else:  # first start: sizes apply once the window is laid out
+        def first_sizes() -> None:
+            window.resizeDocks([desk_dock], [280], Qt.Orientation.Vertical)
+            window.resizeDocks([voices_dock], [380], Qt.Orientation.Horizontal)
+
+        QTimer.singleShot(0, first_sizes)
     window.installEventFilter(_CloseWatcher(flow))
     QTimer.singleShot(0, lambda: desk_panel.fill_devices(settings.input_device()))
     desk.recover()
