@@ -98,3 +98,60 @@ def test_a_region_plays_alone_and_stop_is_immediate(vmic: VirtualMic, speech_pat
     tail_loud = np.flatnonzero(np.abs(tail) > 0.01)
     assert loud[0] >= lag - RATE_HZ // 100
     assert tail_loud.size and (tail_loud[-1] - tail_loud[0]) / RATE_HZ < stopped_at + 0.15
+
+
+def _ncc(part: np.ndarray, expected: np.ndarray) -> float:
+    return float(np.dot(part, expected) / np.sqrt(np.dot(part, part) * np.dot(expected, expected)))
+
+
+def test_seek_while_playing_jumps_and_skips_what_lies_between(vmic: VirtualMic,
+                                                              speech_path: Path,
+                                                              tmp_path: Path) -> None:
+    speech = speech_at(speech_path)
+    player = Player(latency=0.2)
+    player.load([speech.astype(np.float32)])  # a bare array is at the player's rate
+    monitor = _monitor(vmic, tmp_path / "seek.wav")
+    player.play()
+    time.sleep(0.5)
+    assert player.playing
+    player.seek(2.8)
+    assert player.wait(timeout_s=10)
+    _stop_monitor(monitor)
+    assert player.position_s == player.duration_s
+
+    heard, _ = sf.read(tmp_path / "seek.wav", dtype="float64")
+    opening, _ = align(heard, speech[: RATE_HZ // 4])
+    after_seek = speech[int(2.85 * RATE_HZ): int(3.5 * RATE_HZ)]
+    landed, ncc_after = align(heard, after_seek)
+    skipped = speech[int(1.8 * RATE_HZ): int(2.6 * RATE_HZ)]
+    _, ncc_skipped = align(heard, skipped)
+    assert ncc_after > 0.99  # the jump target was heard...
+    assert ncc_skipped < 0.5  # ...and what lay between the playhead and it was not
+    # Heard straight after what had been handed out: well under the 2.8 s it jumped over.
+    assert (landed - opening) / RATE_HZ < 2.0
+
+
+def test_a_loop_repeats_its_region_without_a_gap(vmic: VirtualMic, speech_path: Path,
+                                                 tmp_path: Path) -> None:
+    speech = speech_at(speech_path)
+    player = Player(latency=0.2)
+    player.load([(speech.astype(np.float32), RATE_HZ)])
+    player.seek(1.0)
+    player.set_loop(1.0, 1.5)
+    monitor = _monitor(vmic, tmp_path / "loop.wav")
+    player.resume()  # play from here: the seek's position
+    time.sleep(2.6)
+    assert player.playing  # a loop never runs out
+    assert 1.0 <= player.position_s < 1.5
+    player.stop()
+    _stop_monitor(monitor)
+
+    heard, _ = sf.read(tmp_path / "loop.wav", dtype="float64")
+    region = speech[RATE_HZ: int(1.5 * RATE_HZ)]
+    # Three passes back to back: a gap or a lost frame at a seam would misalign the later ones.
+    lag, ncc = align(heard, np.tile(region, 3))
+    assert ncc > 0.99
+    assert _ncc(heard[lag:lag + region.size], region) > 0.99
+    before_loop = speech[int(0.5 * RATE_HZ): RATE_HZ]
+    after_loop = speech[int(1.5 * RATE_HZ): int(2.0 * RATE_HZ)]
+    assert align(heard, before_loop)[1] < 0.5 and align(heard, after_loop)[1] < 0.5
