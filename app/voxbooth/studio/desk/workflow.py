@@ -40,7 +40,7 @@ def read_for_player(path: str, rate_hz: int) -> np.ndarray:
     """Worker: a sample file as mono float at the player's rate."""
     import soundfile as sf
 
-    from voxbooth.studio.playback import resample
+    from voxbooth.audio.playback import resample
 
     data, file_rate = sf.read(path, dtype="float32", always_2d=True)
     return resample(data.mean(axis=1), int(file_rate), rate_hz)
