@@ -237,9 +237,7 @@ def attach_workflow(window: MainWindow, dark: bool = False,
     window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
     _connect(flow)
     _geometry, state = settings.window_state()
-    if state is not None:
-        window.restoreState(state)  # the window restored before these docks existed
-    else:  # first start: sizes apply once the window is laid out
+    if state is None:  # first start (the window restores a saved layout at its first show)
         def first_sizes() -> None:
             window.resizeDocks([desk_dock], [280], Qt.Orientation.Vertical)
             window.resizeDocks([voices_dock], [380], Qt.Orientation.Horizontal)
