@@ -25,9 +25,9 @@ from PySide6.QtCore import QObject, Qt, QTimer
 
 from tests.studio.helpers import remote_settings
 from tests.support.server import LiveServer
+from voxbooth.audio.playback import Player
 from voxbooth.studio.connection import ServiceConnection
 from voxbooth.studio.context import StudioContext
-from voxbooth.studio.playback import AuditionPlayer
 from voxbooth.studio.window import MainWindow
 from voxbooth.studio.workers import TaskRunner
 
@@ -91,7 +91,7 @@ def _window(qtbot, tmp_path: Path, server: LiveServer) -> MainWindow:
     settings = remote_settings(tmp_path, server.url, server.api_key)
     runner = TaskRunner()  # the real thread pool, as the studio runs
     context = StudioContext(settings, runner, ServiceConnection(runner, settings),
-                            AuditionPlayer(), cache_dir=tmp_path / "cache")
+                            Player(defer_device=True), cache_dir=tmp_path / "cache")
     context.cache_dir.mkdir()
     window = MainWindow(context)
     qtbot.addWidget(window)

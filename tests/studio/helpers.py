@@ -6,9 +6,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from voxbooth.audio.playback import Player
 from voxbooth.studio.connection import ServiceConnection
 from voxbooth.studio.context import StudioContext
-from voxbooth.studio.playback import AuditionPlayer
 from voxbooth.studio.settings import REMOTE, ServerChoice, StudioSettings, store_api_key
 from voxbooth.studio.window import MainWindow
 from voxbooth.studio.workers import InlineThreadPool, TaskRunner
@@ -26,7 +26,7 @@ def inline_window(folder: Path, url: str, api_key: str) -> MainWindow:
     settings = remote_settings(folder, url, api_key)
     runner = TaskRunner(InlineThreadPool())
     context = StudioContext(settings, runner, ServiceConnection(runner, settings),
-                            AuditionPlayer(), cache_dir=folder / "cache",
+                            Player(defer_device=True), cache_dir=folder / "cache",
                             upload_pool=InlineThreadPool())
     context.cache_dir.mkdir(parents=True, exist_ok=True)
     return MainWindow(context)

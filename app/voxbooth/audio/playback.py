@@ -281,7 +281,8 @@ class Player:
         self._active = index
 
     @property
-    def active_source(self) -> int:
+    def current(self) -> int:
+        """The source playing (or about to): what `select` last chose."""
         return self._active
 
     def seek(self, seconds: float) -> None:

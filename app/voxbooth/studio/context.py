@@ -7,8 +7,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from voxbooth.audio.playback import Player
 from voxbooth.studio.connection import ServiceConnection
-from voxbooth.studio.playback import AuditionPlayer
 from voxbooth.studio.settings import StudioSettings
 from voxbooth.studio.workers import Pool, TaskRunner
 
@@ -18,7 +18,7 @@ class StudioContext:
     settings: StudioSettings
     runner: TaskRunner
     connection: ServiceConnection
-    player: AuditionPlayer
+    player: Player
     cache_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="voxbooth-")))
     upload_pool: Pool | None = None  # None: a pool of its own, three uploads at a time
 
@@ -29,4 +29,5 @@ class StudioContext:
         runner = runner or TaskRunner()
         connection = ServiceConnection(runner, settings)
         device = settings.output_device() or None
-        return cls(settings, runner, connection, AuditionPlayer(device=device))
+        # the device is opened at the first play: a window opens without one
+        return cls(settings, runner, connection, Player(device=device, defer_device=True))

@@ -14,13 +14,13 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from voxbooth.audio.playback import Player, matched_gains, resample
 from voxbooth.studio.abx import AbxSession
 from voxbooth.studio.analysis import TakeAudio, analyse_take
 from voxbooth.studio.backend import StudioBackend
 from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.entities import TakeInfo
 from voxbooth.studio.errors import user_message
-from voxbooth.studio.playback import AuditionPlayer, matched_gains, resample
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class AuditionController(QObject):
     abx_score = Signal(str)
     message = Signal(str)
 
-    def __init__(self, requests: Requests, player: AuditionPlayer, cache_dir: Path,
+    def __init__(self, requests: Requests, player: Player, cache_dir: Path,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.requests = requests
