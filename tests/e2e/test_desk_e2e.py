@@ -47,9 +47,10 @@ def praat_f0_track(samples: np.ndarray, rate_hz: int) -> np.ndarray:
 
 
 def compare_tracks(live_hz: np.ndarray, praat_hz: np.ndarray) -> dict[str, float]:
-    """Aligns the live trace on Praat's (the microphone path delays it) and measures the gap in
-    semitones over frames both call voiced."""
-    best: dict[str, float] = {"median_st": np.inf}
+    """Aligns the live trace on Praat's (the playback starts a moment after the recording) where
+    the two agree on the most frames, and measures the gap in semitones over frames both call
+    voiced."""
+    best: dict[str, float] = {"agreeing": -1.0}
     for lag in range(-50, 300):  # live frame k is Praat frame k - lag
         ours = live_hz[max(lag, 0):]
         ref = praat_hz[max(-lag, 0):]
@@ -58,16 +59,20 @@ def compare_tracks(live_hz: np.ndarray, praat_hz: np.ndarray) -> dict[str, float
         if both.sum() < 100:
             continue
         gap = np.abs(12 * np.log2(ours[:n][both] / ref[:n][both]))
-        if np.median(gap) < best["median_st"]:
+        agreeing = float(np.sum(gap < 1.0))
+        if agreeing > best["agreeing"]:
             best = {"lag_s": lag * HOP_S, "median_st": float(np.median(gap)),
-                    "within_1st": float(np.mean(gap < 1.0)), "frames": float(both.sum())}
+                    "within_1st": agreeing / gap.size, "frames": float(gap.size),
+                    "agreeing": agreeing}
     return best
 
 
-def _output_folder(name: str) -> Path:
+def _publish(work: Path, name: str) -> Path:
+    """Copies the run's screenshots and results under test-output/ (a run works in its own
+    temp dir, so two runs at once never mix their files)."""
     folder = ROOT / "test-output" / "e2e" / name
     shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    shutil.copytree(work, folder, ignore=shutil.ignore_patterns("service-data"))
     return folder
 
 
@@ -110,16 +115,20 @@ def _run_session(out: Path, speech: Path, env: dict[str, str]) -> None:
 
 
 def test_desk_end_to_end(tmp_path: Path, speech_path: Path) -> None:
-    out = _output_folder("test_desk_end_to_end")
-    with xvfb_display(1600, 1000) as display, virtual_mic() as mic:
-        env = display.env()
-        env.update({k: v for k, v in mic.env.items() if k.startswith("PULSE")})
-        env["VOXBOOTH_STUDIO_SETTINGS_DIR"] = str(tmp_path / "settings")
-        env["VOXBOOTH_TAKES_DIR"] = str(tmp_path / "takes")
-        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-        _run_session(out, speech_path, env)
-        restart = _driver("restart", out, speech_path, env)
-        output, _ = restart.communicate(timeout=400)
+    out = tmp_path / "out"
+    out.mkdir()
+    try:
+        with xvfb_display(1600, 1000) as display, virtual_mic() as mic:
+            env = display.env()
+            env.update({k: v for k, v in mic.env.items() if k.startswith("PULSE")})
+            env["VOXBOOTH_STUDIO_SETTINGS_DIR"] = str(tmp_path / "settings")
+            env["VOXBOOTH_TAKES_DIR"] = str(tmp_path / "takes")
+            env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+            _run_session(out, speech_path, env)
+            restart = _driver("restart", out, speech_path, env)
+            output, _ = restart.communicate(timeout=400)
+    finally:
+        print("screenshots:", _publish(out, "test_desk_end_to_end"))
     session: dict[str, Any] = json.loads((out / "result-session.json").read_text())
     after: dict[str, Any] = json.loads((out / "result-restart.json").read_text())
     print(json.dumps({"session": session, "restart": after}, indent=2))
