@@ -51,9 +51,11 @@ def loudness_lufs(samples: npt.ArrayLike, rate_hz: int) -> float:
     import pyloudnorm
 
     data = np.asarray(samples, dtype=np.float64)
-    if data.shape[0] < int(0.5 * rate_hz):
-        return 20.0 * float(np.log10(np.sqrt(np.mean(data**2)) + 1e-9))
-    return float(pyloudnorm.Meter(rate_hz).integrated_loudness(data))
+    if data.shape[0] >= int(0.5 * rate_hz):
+        gated = float(pyloudnorm.Meter(rate_hz).integrated_loudness(data))
+        if np.isfinite(gated):  # all-silent takes gate to -inf: fall back to RMS below
+            return gated
+    return 20.0 * float(np.log10(np.sqrt(np.mean(data**2)) + 1e-9)) if data.size else -180.0
 
 
 def matched_gains(loudness_db: Sequence[float]) -> list[float]:

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-F0_FRAME_PERIOD_S = 0.01
-F0_FLOOR_HZ = 60.0
-F0_CEIL_HZ = 800.0
+from voxbooth.audio.playback import loudness_lufs
+from voxbooth.dsp.pitch import track_pitch
+
 PEAK_BUCKETS = 8000  # min/max pairs kept for display; pyqtgraph peak-downsamples further
 
 
@@ -60,48 +60,15 @@ def min_max_peaks(samples: np.ndarray, rate_hz: int,
 
 
 def f0_track(samples: np.ndarray, rate_hz: int) -> tuple[np.ndarray, np.ndarray]:
-    """f0 in Hz, NaN where unvoiced: the dsp layer's tracker (the one the recording desk uses),
-    else WORLD's DIO + StoneMask every 10 ms."""
+    """f0 in Hz every 10 ms, NaN where unvoiced: the tracker the recording desk uses too."""
     if len(samples) < rate_hz * 0.05:
         return np.zeros(0), np.zeros(0)
-    try:
-        from voxbooth.dsp.pitch import track_pitch
-    except ImportError:
-        return _world_f0(samples, rate_hz)
     frames = track_pitch(samples, rate_hz)
     return np.asarray(frames.times_s, dtype=float), np.asarray(frames.f0_hz, dtype=float)
-
-
-def _world_f0(samples: np.ndarray, rate_hz: int) -> tuple[np.ndarray, np.ndarray]:
-    import pyworld
-
-    x = samples.astype(np.float64)
-    period_ms = F0_FRAME_PERIOD_S * 1000
-    f0, times = pyworld.dio(x, rate_hz, f0_floor=F0_FLOOR_HZ, f0_ceil=F0_CEIL_HZ,
-                            frame_period=period_ms)
-    f0 = pyworld.stonemask(x, f0, times, rate_hz)
-    f0 = np.where(f0 > 0, f0, np.nan)
-    return times, f0
-
-
-def loudness_db(samples: np.ndarray, rate_hz: int) -> float:
-    """Integrated loudness (LUFS, BS.1770) or RMS dBFS for takes too short to gate."""
-    if len(samples) == 0:
-        return -120.0
-    try:
-        import pyloudnorm
-
-        value = float(pyloudnorm.Meter(rate_hz).integrated_loudness(samples.astype(np.float64)))
-        if np.isfinite(value):
-            return value
-    except (ValueError, ImportError):
-        pass
-    rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
-    return 20.0 * np.log10(max(rms, 1e-6))
 
 
 def analyse_take(path: Path) -> TakeAudio:
     samples, rate_hz = read_mono(path)
     peak_t, peak_v = min_max_peaks(samples, rate_hz)
     f0_t, f0 = f0_track(samples, rate_hz)
-    return TakeAudio(samples, rate_hz, peak_t, peak_v, f0_t, f0, loudness_db(samples, rate_hz))
+    return TakeAudio(samples, rate_hz, peak_t, peak_v, f0_t, f0, loudness_lufs(samples, rate_hz))

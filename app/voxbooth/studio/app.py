@@ -30,9 +30,6 @@ TIMING_ENV = "VOXBOOTH_STUDIO_TIMING"  # prints start-up milestones for the benc
 
 
 def make_application(argv: Sequence[str] = ()) -> QApplication:
-    from voxbooth.studio.desk.pyside_guard import keep_none_alive
-
-    keep_none_alive()  # PySide6 6.12.0 on Python 3.11 leaks None references: see pyside_guard
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing

@@ -29,7 +29,6 @@ from voxbooth.studio.desk.live import LiveUpdate
 from voxbooth.studio.desk.live_view import LiveView
 from voxbooth.studio.desk.meter import LevelMeterWidget
 from voxbooth.studio.desk.punch import PunchPlan
-from voxbooth.studio.desk.pyside_guard import keep_none_alive
 from voxbooth.studio.desk.queue_store import FAILED, HELD
 from voxbooth.studio.desk.script_panel import ScriptPanel
 
@@ -43,7 +42,6 @@ class DeskPanel(QWidget):
 
     def __init__(self, controller: DeskController, dark: bool = False,
                  parent: QWidget | None = None) -> None:
-        keep_none_alive()  # PySide6 6.12.0 on Python 3.11: see pyside_guard
         super().__init__(parent)
         self.setObjectName("recordingDesk")
         self.controller = controller

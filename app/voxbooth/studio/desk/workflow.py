@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QDialog, QDockWidget, QSplitter, QWidget
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.panel import DeskPanel
 from voxbooth.studio.desk.punch import PREROLL_S, PunchPlan
-from voxbooth.studio.desk.pyside_guard import keep_none_alive
 from voxbooth.studio.desk.queue_store import QueueStore
 from voxbooth.studio.desk.takes_folder import default_takes_dir
 from voxbooth.studio.desk.targets import PitchTarget
@@ -206,7 +205,6 @@ def _dock(window: MainWindow, name: str, title: str, widget: QWidget) -> QDockWi
 
 def attach_workflow(window: MainWindow, dark: bool = False,
                     takes_dir: Path | None = None) -> Workflow:
-    keep_none_alive()  # PySide6 6.12.0 on Python 3.11: see pyside_guard
     settings = window.context.settings
     folder = takes_dir or Path(str(settings.value("desk/takes_dir", "") or default_takes_dir()))
     store = QueueStore(folder)
