@@ -33,24 +33,27 @@ def _fade(n: int) -> np.ndarray:
 
 
 def splice(plan: PunchPlan, insert_path: Path, dest: Path) -> Path:
-    """Writes take[:start] + insert + take[end:] to `dest`, crossfaded at the seams."""
+    """Writes the take with [start, end) replaced by the punch-in, crossfaded inside the region.
+
+    The take keeps its length: a stop that comes late (a busy machine) is trimmed to the region,
+    and a punch stopped early keeps the original for the rest of the region."""
     take, rate = sf.read(plan.take_path, dtype="float32", always_2d=True)
     insert, insert_rate = sf.read(str(insert_path), dtype="float32", always_2d=True)
     if insert_rate != rate:
         raise ValueError(f"the punch-in was recorded at {insert_rate} Hz, the take at {rate} Hz")
     start = min(int(plan.start_s * rate), take.shape[0])
     end = min(max(int(plan.end_s * rate), start), take.shape[0])
-    head, tail = take[:start].copy(), take[end:].copy()
-    insert = insert.copy()
-    fade = min(int(FADE_S * rate), head.shape[0], tail.shape[0], insert.shape[0] // 2)
-    if fade > 0:
+    insert = insert[: end - start, : take.shape[1]]
+    n = insert.shape[0]
+    region = take[start:end].copy()
+    region[:n] = insert
+    fade = min(int(FADE_S * rate), n // 2)
+    if fade > 0:  # the old material fades out while the new fades in, and back at the end
         ramp = _fade(fade)
-        # overlap the seams: the old material fades out while the new fades in
-        head[-fade:] = head[-fade:] * (1 - ramp) + insert[:fade] * ramp
-        insert = insert[fade:]
-        tail[:fade] = insert[-fade:] * (1 - ramp) + tail[:fade] * ramp
-        insert = insert[:-fade]
-    joined = np.concatenate([head, insert, tail])
+        region[:fade] = take[start:start + fade] * (1 - ramp) + insert[:fade] * ramp
+        region[n - fade:n] = (insert[n - fade:] * (1 - ramp)
+                              + take[start + n - fade:start + n] * ramp)
+    joined = np.concatenate([take[:start], region, take[end:]])
     dest.parent.mkdir(parents=True, exist_ok=True)
     sf.write(str(dest), joined, rate, subtype="PCM_24")
     return dest
