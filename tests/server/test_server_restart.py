@@ -3,6 +3,7 @@ is what the models say, built by the shipped migrations."""
 
 from __future__ import annotations
 
+import subprocess
 import time
 from pathlib import Path
 
@@ -63,3 +64,17 @@ def test_migrations_build_exactly_the_models(tmp_path: Path) -> None:
             "recordings", "notes", "voice_settings", "calibrations", "private_voices",
             "voice_samples", "accent_samples", "jobs"} <= tables
     engine.dispose()
+
+
+def test_an_embedded_service_stops_once_its_studio_is_gone(tmp_path: Path) -> None:
+    """A studio killed without stopping its service (SIGKILL, a crash) leaves no service behind."""
+    studio = subprocess.Popen(["sleep", "300"])  # stands in for the studio's process
+    server = LiveServer(data_dir=tmp_path / "data",
+                        extra_env={"VOXBOOTH_EXIT_WITH_PID": str(studio.pid)}).start()
+    try:
+        studio.kill()
+        studio.wait()
+        assert server.proc is not None
+        server.proc.wait(timeout=30)  # raises if the service outlives its studio
+    finally:
+        server.stop()

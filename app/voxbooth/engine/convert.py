@@ -28,6 +28,7 @@ import soundfile
 
 from voxbooth.engine import chunking, mastering, pipeline, prosody, transform, world
 from voxbooth.engine.profiles import VoiceProfile, check_accent, narration_style_name
+from voxbooth.lifeline import exit_when_gone
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
@@ -353,21 +354,9 @@ _shared_pool: ProcessPoolExecutor | None = None
 
 def _exit_with(owner_pid: int) -> None:
     """Worker initializer: end this worker once the process that owns the pool is gone.
-
     Workers are children of the forkserver, not of their owner, so a SIGKILLed service would
-    otherwise leave them idle forever (runs on a daemon thread of each worker)."""
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            try:
-                os.kill(owner_pid, 0)
-            except ProcessLookupError:
-                os._exit(0)
-            except PermissionError:  # the pid now belongs to someone else's process
-                os._exit(0)
-
-    threading.Thread(target=watch, name="owner-watch", daemon=True).start()
+    otherwise leave them idle forever."""
+    exit_when_gone(owner_pid, lambda: os._exit(0))
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:

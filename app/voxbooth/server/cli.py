@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
 
 from fastapi import HTTPException
 
+from voxbooth.lifeline import exit_when_gone
 from voxbooth.server import migrate
 from voxbooth.server.db import make_engine, make_session_factory, session_scope
 from voxbooth.server.services import accounts
@@ -34,6 +37,9 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     print(f"VoxBooth service on http://{settings.host}:{settings.port}  (API docs: /docs)")
     print(f"Data in {settings.data_dir}", flush=True)
+    if settings.exit_with_pid:
+        # A studio that died without stopping us: shut down as on Ctrl+C (jobs are requeued).
+        exit_when_gone(settings.exit_with_pid, lambda: os.kill(os.getpid(), signal.SIGTERM))
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
                 log_level="info", access_log=False)
     return 0

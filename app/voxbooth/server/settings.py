@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     port: int = 8765
     # When set, a local user owning this key is ensured at start-up (embedded studio, tests).
     local_api_key: str = ""
+    # When set, the service stops itself once this process is gone (the embedded studio's pid).
+    exit_with_pid: int = 0
     local_user_email: str = "local@voxbooth.localhost"
     # Generous: the embedded studio must never stop an artist for lack of credits.
     local_user_credits: int = 100_000

@@ -68,6 +68,7 @@ class EmbeddedService:
             return
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, VOXBOOTH_LOCAL_API_KEY=self.api_key,
+                   VOXBOOTH_EXIT_WITH_PID=str(os.getpid()),
                    VOXBOOTH_DATA_DIR=str(self.data_dir), PYTHONUNBUFFERED="1")
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
