@@ -117,3 +117,27 @@ def test_upload_50mb_take(server: LiveServer, big_wav: Path, tmp_path: Path) -> 
     # It must stream: holding the body in memory would grow RSS by the file size or more.
     assert upload_rss.growth_mb < 0.5 * size_mb
     assert download_rss.growth_mb < 0.5 * size_mb
+
+
+def test_refuse_51mb_without_reading_it_into_memory(server: LiveServer) -> None:
+    """A streamed (no Content-Length) 51 MB body is refused with 413 as the count passes 50 MB."""
+    boundary = "BenchB0undary"
+    too_big = 51 * MEGABYTE
+
+    def body() -> Iterator[bytes]:
+        yield (f'--{boundary}\r\nContent-Disposition: form-data; name="data"; '
+               'filename="x.wav"\r\n\r\n').encode()
+        for _ in range(too_big // MEGABYTE):
+            yield bytes(MEGABYTE)
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    assert server.proc is not None
+    with server.client() as http, PeakRss(server.proc.pid) as rss:
+        started = time.perf_counter()
+        refused = http.post("/api/recordings", content=body(),
+                            headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+        refuse_s = time.perf_counter() - started
+    assert refused.status_code == 413
+    print(f"\n51 MB streamed refusal: {refuse_s:.2f} s, service RSS +{rss.growth_mb:.1f} MB "
+          f"({rss.growth_mb / (too_big / MEGABYTE):.3f} of the body)")
+    assert rss.growth_mb < 0.5 * too_big / MEGABYTE
