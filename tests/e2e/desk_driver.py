@@ -161,6 +161,9 @@ class Driver:
         w.activateWindow()
         self.spin(0.3)
         QTest.keyClick(w.takes_view, Qt.Key.Key_R)
+        # the take's file is created in a worker: "recording" once the recorder runs
+        self.wait_until("the take started", lambda: flow.desk.recording or not flow.desk.starting,
+                        10)
         self.result["recording_after_r"] = flow.desk.recording
         assert flow.desk.analysis is not None
         flow.desk.analysis.start_collecting()

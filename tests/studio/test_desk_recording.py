@@ -4,20 +4,24 @@ take recorded while the service is away waits in the queue and uploads after a r
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool, QTimer
 from pytestqt.qtbot import QtBot
 
 from tests.studio.helpers import inline_window
 from tests.support.pulse import VirtualMic, pulseaudio_missing_reason, virtual_mic
 from tests.support.server import LiveServer, free_port
+from voxbooth.audio.capture import InputCapture
 from voxbooth.studio.backend import StudioBackend
 from voxbooth.studio.controllers.requests import Requests
+from voxbooth.studio.desk.controller import DeskController, open_capture
+from voxbooth.studio.desk.panel import DeskPanel
 from voxbooth.studio.desk.queue_store import WAITING, QueuedTake, QueueStore
 from voxbooth.studio.desk.uploads import TakeUploads
 from voxbooth.studio.window import MainWindow
@@ -206,3 +210,54 @@ def test_punch_in_replaces_a_region_as_a_new_take(window: MainWindow, qtbot: QtB
     assert median_f0(2.7, 3.3) == pytest.approx(330.0, rel=0.02)  # the punched-in region
     assert median_f0(3.7, original_s - 0.2) == pytest.approx(220.0, rel=0.02)  # after
     assert original.exists() and sf.info(str(original)).duration == original_s  # kept
+
+
+def test_the_window_stays_responsive_while_the_microphone_opens_and_the_take_starts(
+        qtbot: QtBot, tmp_path: Path, mic: VirtualMic) -> None:
+    """Real worker threads: a microphone slow to open and R then Space at once. The GUI thread
+    keeps ticking meanwhile, Space while the take starts stops it once it runs, nothing lost."""
+    opening_s = 0.6
+
+    def slow_open(name: str | None) -> InputCapture:
+        time.sleep(opening_s)  # as a USB interface waking up
+        return open_capture(name)
+
+    runner = TaskRunner(QThreadPool())
+    store = QueueStore(tmp_path / "takes")
+    uploads = TakeUploads(Requests(runner), store, lambda: "")
+    desk = DeskController(runner, store, uploads, lambda: "", opener=slow_open)
+    panel = DeskPanel(desk)
+    qtbot.addWidget(panel)
+    panel.show()
+    beats: list[float] = []
+    heartbeat = QTimer()
+    heartbeat.setInterval(20)
+    heartbeat.timeout.connect(lambda: beats.append(time.monotonic()))
+    heartbeat.start()
+    opened: list[str] = []
+    desk.device_opened.connect(lambda name, _rate: opened.append(name))
+    assert desk.open_device(None)
+    assert panel.rate_label.text() == "opening…"
+    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
+    assert len(beats) >= 5  # ~30 expected: the GUI thread was free while the device opened
+    assert panel.rate_label.text() == "48 kHz"
+    mic.play(tone(220.0, 3.0), RATE_HZ)
+    qtbot.wait(300)
+    stopped: list[object] = []
+    desk.take_stopped.connect(stopped.append)
+    panel.activateWindow()
+    panel.setFocus()
+    qtbot.keyClick(panel, Qt.Key.Key_R)
+    # the file is created in a worker: not "recording" yet, and a second R does nothing
+    assert desk.starting and not desk.recording
+    assert panel.stop_button.isEnabled() is False
+    qtbot.keyClick(panel, Qt.Key.Key_R)
+    qtbot.keyClick(panel, Qt.Key.Key_Space)  # stopped as soon as it runs
+    qtbot.waitUntil(lambda: bool(stopped), timeout=10000)
+    heartbeat.stop()
+    assert desk.recorder is None and not desk.starting
+    assert len(stopped) == 1 and len(list((tmp_path / "takes").glob("*.wav"))) == 1
+    take = Path(panel.last_take_path)
+    assert sf.info(str(take)).samplerate == 48000  # a complete, readable take file
+    assert not panel.stop_button.isEnabled() and panel.record_button.isEnabled()
+    desk.close_device()

@@ -202,6 +202,6 @@ class CalibrationWizard(QDialog):
     def done(self, result: int) -> None:  # closing by any means
         if self._on_live in self.desk.on_pulled:
             self.desk.on_pulled.remove(self._on_live)
-        if self.desk.recording and self.started_s:
+        if (self.desk.recording or self.desk.starting) and self.started_s:
             self.stop()
         super().done(result)

@@ -1,8 +1,10 @@
 """The desk's controller: the open microphone, the live pull, takes to disk, check, upload.
 
 Runs on the GUI thread. The audio callback only fills the capture's ring (voxbooth.audio); one
-QTimer pulls from it ~30 times a second (STYLE.md habit 2). Stopping a take (joining its writer)
-and the quality check read the disk, so they run in workers.
+QTimer pulls from it ~30 times a second (STYLE.md habit 2). Opening the device, starting a take
+(creating its file, writing its queue entry), stopping it (joining its writer) and the quality
+check wait on a device or the disk, so they run in workers (STYLE.md habit 3); their results come
+back by signal on the GUI thread.
 """
 
 from __future__ import annotations
@@ -31,12 +33,39 @@ from voxbooth.studio.workers import TaskRunner
 FRAME_INTERVAL_MS = 33
 TAKE_FORMAT = TakeFormat("WAV", "PCM_24")  # readable while written; half a float WAV's size
 
+CaptureOpener = Callable[[str | None], InputCapture]
+
+
+def open_capture(name: str | None) -> InputCapture:
+    """Worker: opens the input (the remembered device, else the default) at 48 kHz."""
+    return InputCapture(name or None, 48000, live_seconds=30.0).start()
+
+
+def reopen_capture(old: InputCapture | None, name: str | None,
+                   opener: CaptureOpener) -> InputCapture:
+    """Worker: releases the previous input, then opens the chosen one."""
+    if old is not None:
+        old.close()
+    return opener(name)
+
+
+def start_take(capture: InputCapture, path: Path, preroll_s: float,
+               save_queue: Callable[[], None] | None) -> TakeRecorder:
+    """Worker: the queue entry reaches the disk, then the take file, before the first block."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if save_queue is not None:
+        save_queue()
+    return TakeRecorder(capture, path, take_format=TAKE_FORMAT, preroll_s=preroll_s).start()
+
 
 class DeskController(QObject):
     live = Signal(object)  # LiveUpdate, after each pull
     device_opened = Signal(str, int)  # device name, rate in use (Hz)
+    device_opening = Signal(str)  # the device asked for ("" for the default)
     device_failed = Signal(str)
-    take_started = Signal(str)  # label
+    take_starting = Signal(str, str)  # the take's path, its label: its file is being created
+    take_started = Signal(str)  # label: the recorder runs
+    take_failed = Signal(str)  # why the take could not start
     take_status = Signal(object)  # RecorderStatus while recording
     take_stopped = Signal(object)  # TakeResult
     punch_spliced = Signal(str, str)  # the new take's path, its label
@@ -44,8 +73,10 @@ class DeskController(QObject):
     message = Signal(str)
 
     def __init__(self, runner: TaskRunner, store: QueueStore, uploads: TakeUploads,
-                 current_folder: Callable[[], str], parent: QObject | None = None) -> None:
+                 current_folder: Callable[[], str], parent: QObject | None = None,
+                 opener: CaptureOpener = open_capture) -> None:
         super().__init__(parent)
+        self.opener = opener
         self.runner = runner
         self.store = store
         self.uploads = uploads
@@ -58,6 +89,9 @@ class DeskController(QObject):
         self.punch: PunchPlan | None = None
         self.stop_after_s = 0.0  # a punch-in stops itself at the end of its region
         self.stopping = False
+        self.starting = False  # the take's file is being created in a worker
+        self.stop_when_started = False  # Space came while it was
+        self.opening = 0  # which device request is current (later ones win)
         self.on_pulled: list[Callable[[LiveUpdate], None]] = []  # extra readers (calibration)
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_INTERVAL_MS)
@@ -71,31 +105,51 @@ class DeskController(QObject):
     def recording(self) -> bool:
         return self.recorder is not None and not self.stopping
 
+    @property
+    def take_busy(self) -> bool:
+        """A take is starting or recording: Space stops it, the device stays as it is."""
+        return self.starting or self.recorder is not None
+
     # -- the device -----------------------------------------------------------------------------
     @staticmethod
     def devices() -> list[AudioDevice]:
         return list_devices("input")
 
     def open_device(self, name: str | None) -> bool:
-        """Opens (or re-opens) the input; the live view starts at once."""
-        if self.recorder is not None:
+        """Re-opens the input in a worker; the live view starts again once it is open."""
+        if self.take_busy:
             self.message.emit("Stop the take before changing the microphone")
             return False
-        self.close_device()
-        try:
-            capture = InputCapture(name or None, 48000, live_seconds=30.0).start()
-        except Exception as exc:  # PortAudio reports a missing or busy device as a generic error
-            self.device_failed.emit(f"Could not open the microphone: {user_message(exc)}")
-            return False
+        self.opening += 1
+        request = self.opening
+        old = self.capture
+        self.timer.stop()
+        self.capture = None
+        self.analysis = None
+        self.device_opening.emit(name or "")
+        self.runner.run(reopen_capture, old, name, self.opener,
+                        on_result=lambda capture: self._device_ready(request, name, capture),
+                        on_error=lambda exc: self._device_failed(request, exc))
+        return True
+
+    def _device_ready(self, request: int, name: str | None, capture: InputCapture) -> None:
+        if request != self.opening:  # another device was picked meanwhile
+            self.runner.run(capture.close)
+            return
         self.capture = capture
         self.analysis = LiveAnalysis(capture.ring, capture.rate_hz)
         self.timer.start()
         if capture.device_fell_back and name:
             self.message.emit(f"{name} is not connected; using {capture.device.name}")
         self.device_opened.emit(capture.device.name, capture.rate_hz)
-        return True
+
+    def _device_failed(self, request: int, exc: BaseException) -> None:
+        # PortAudio reports a missing or busy device as a generic error
+        if request == self.opening:
+            self.device_failed.emit(f"Could not open the microphone: {user_message(exc)}")
 
     def close_device(self) -> None:
+        self.opening += 1  # a device still opening is closed when it arrives
         self.timer.stop()
         if self.capture is not None:
             self.capture.close()
@@ -114,6 +168,8 @@ class DeskController(QObject):
         self.live.emit(update)
         for reader in list(self.on_pulled):
             reader(update)
+        if self.starting:
+            return  # the take's writer is about to poll the device's health itself
         if self.recorder is not None and not self.stopping:
             status = self.recorder.status()
             self.take_status.emit(status)
@@ -130,34 +186,65 @@ class DeskController(QObject):
 
     # -- takes ----------------------------------------------------------------------------------
     def record(self, label: str = "", *, preroll_s: float = 0.0, kind: str = "take") -> Path | None:
-        """Starts a take (file and its queue entry are written before the first block)."""
+        """Starts a take in a worker (its file and queue entry are written before the first
+        block); `take_started` says it runs. The take's path, or None if none was started."""
         if self.capture is None:
             self.message.emit("Pick a microphone first")
             return None
-        if self.recorder is not None:
+        if self.take_busy:
             return None
         label = label or time.strftime("Take %H:%M:%S")
         path = self.takes_dir / take_file_name(label)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        save_queue = None
         if kind == "take":
-            self.store.put(QueuedTake(str(path), self.current_folder(), label, RECORDING))
-        self.recorder = TakeRecorder(self.capture, path, take_format=TAKE_FORMAT,
-                                     preroll_s=preroll_s).start()
+            self.store.put(QueuedTake(str(path), self.current_folder(), label, RECORDING),
+                           save=False)
+            save_queue = self.store.save
         self.take_label = label
         self.take_kind = kind
         self.stopping = False
-        self.take_started.emit(label)
+        self.starting = True
+        self.stop_when_started = False
+        self.take_starting.emit(str(path), label)
+        self.runner.run(start_take, self.capture, path, preroll_s, save_queue,
+                        on_result=self._take_started,
+                        on_error=lambda exc: self._take_failed(path, exc))
         return path
+
+    def _take_started(self, recorder: TakeRecorder) -> None:
+        self.starting = False
+        self.recorder = recorder
+        self.take_started.emit(self.take_label)
+        if self.stop_when_started:  # Space while the file was being created
+            self.stop_when_started = False
+            self.stop()
+
+    def _take_failed(self, path: Path, exc: BaseException) -> None:
+        self.starting = False
+        self.stop_when_started = False
+        self.punch = None
+        self.stop_after_s = 0.0
+        if self.store.get(str(path)) is not None:
+            self.store.remove(str(path), save=False)
+            self.runner.run(self.store.save)
+        text = f"The take could not be started: {user_message(exc)}"
+        self.take_failed.emit(text)
+        self.message.emit(text)
 
     def punch_in(self, plan: PunchPlan) -> Path | None:
         """Records the region again (the caller played the pre-roll); spliced in at the stop."""
+        self.punch = plan  # set first: with an inline pool the take may start (or fail) at once
+        self.stop_after_s = plan.length_s
         path = self.record(f"{plan.label} punch", kind="punch")
-        if path is not None:
-            self.punch = plan
-            self.stop_after_s = plan.length_s
+        if path is None:
+            self.punch = None
+            self.stop_after_s = 0.0
         return path
 
     def stop(self) -> None:
+        if self.starting:
+            self.stop_when_started = True
+            return
         recorder = self.recorder
         if recorder is None or self.stopping:
             return

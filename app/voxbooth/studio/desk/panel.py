@@ -48,6 +48,7 @@ class DeskPanel(QWidget):
         self.last_verdict: QualityReport | None = None
         self.last_take_path = ""
         self.last_take_label = ""
+        self.picked_device: str | None = None  # remembered once it opens
         self._build(dark)
         self._lay_out()
         self._connect()
@@ -149,9 +150,12 @@ class DeskPanel(QWidget):
         self.meter.reset_requested.connect(c.reset_clip)
         self.calibrate_button.clicked.connect(self.calibrate_requested)
         c.live.connect(self._on_live)
+        c.device_opening.connect(self._on_device_opening)
         c.device_opened.connect(self._on_device_opened)
         c.device_failed.connect(self._on_device_failed)
-        c.take_started.connect(lambda _label: self._set_recording(True))
+        c.take_starting.connect(self._on_take_starting)
+        c.take_started.connect(self._on_take_started)
+        c.take_failed.connect(self.verdict_label.setText)
         c.take_status.connect(self._on_status)
         c.take_stopped.connect(self._on_stopped)
         c.punch_spliced.connect(self._on_spliced)
@@ -181,16 +185,24 @@ class DeskPanel(QWidget):
 
     def _on_device_picked(self, index: int) -> None:
         name = str(self.device_picker.itemData(index) or "")
-        if self.controller.open_device(name):
-            self.device_chosen.emit(name)
+        self.picked_device = name
+        if not self.controller.open_device(name):
+            self.picked_device = None
+
+    def _on_device_opening(self, _name: str) -> None:
+        self.rate_label.setText("opening…")
 
     def _on_device_opened(self, name: str, rate_hz: int) -> None:
+        if self.picked_device is not None:
+            self.device_chosen.emit(self.picked_device)
+            self.picked_device = None
         self.rate_label.setText(f"{rate_hz / 1000:g} kHz")
         index = self.device_picker.findData(name)
         if index >= 0:
             self.device_picker.setCurrentIndex(index)
 
     def _on_device_failed(self, text: str) -> None:
+        self.picked_device = None
         self.rate_label.setText("no input")
         self.verdict_label.setText(text)
 
@@ -214,14 +226,21 @@ class DeskPanel(QWidget):
 
     # -- takes ----------------------------------------------------------------------------------
     def record(self) -> None:
-        label = self.script_panel.next_label()
-        path = self.controller.record(label)
-        if path is not None:
-            self.last_take_path = str(path)
-            self.last_take_label = self.controller.take_label
+        self.controller.record(self.script_panel.next_label())
+
+    def _on_take_starting(self, path: str, label: str) -> None:
+        if self.controller.take_kind != "take":
+            return
+        self.last_take_path = path
+        self.last_take_label = label
+        self.verdict_label.setText("Starting the take…")
+        self.verdict_label.setStyleSheet("")
+        self.upload_anyway.hide()
+
+    def _on_take_started(self, _label: str) -> None:
+        self._set_recording(True)
+        if self.controller.take_kind == "take":
             self.verdict_label.setText("Recording…")
-            self.verdict_label.setStyleSheet("")
-            self.upload_anyway.hide()
 
     def request_punch(self) -> None:
         start_s, end_s = self.punch_from.value(), self.punch_to.value()
@@ -293,7 +312,8 @@ class DeskPanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and \
-                self.controller.recording and isinstance(event, QKeyEvent) and \
+                (self.controller.recording or self.controller.starting) and \
+                isinstance(event, QKeyEvent) and \
                 event.key() == Qt.Key.Key_Space and not event.modifiers():
             if kind == QEvent.Type.KeyPress:
                 self.controller.stop()

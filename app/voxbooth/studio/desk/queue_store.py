@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -40,12 +41,14 @@ class QueuedTake:
 
 
 class QueueStore:
-    """Not thread-safe: the desk's GUI thread owns it (its writes are small and rare)."""
+    """The desk's GUI thread owns the entries; `save` may also run in a worker (a take's start):
+    it writes the entries as they are when it gets the file, one writer at a time."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.path = self.folder / QUEUE_FILE
         self.entries: list[QueuedTake] = self._load()
+        self._save_lock = threading.Lock()
 
     def _load(self) -> list[QueuedTake]:
         try:
@@ -61,20 +64,26 @@ class QueueStore:
                 for item in raw.get("takes", []) if isinstance(item, dict) and "path" in item]
 
     def save(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        with tmp.open("w") as out:
-            json.dump({"version": 1, "takes": [asdict(e) for e in self.entries]}, out, indent=1)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, self.path)
+        with self._save_lock:
+            # entries is replaced, never changed in place: this is a consistent snapshot, and the
+            # newest one taken under the lock is the last written
+            entries = self.entries
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            with tmp.open("w") as out:
+                json.dump({"version": 1, "takes": [asdict(e) for e in entries]}, out, indent=1)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.path)
 
     def get(self, path: str) -> QueuedTake | None:
         return next((e for e in self.entries if e.path == path), None)
 
-    def put(self, entry: QueuedTake) -> QueuedTake:
+    def put(self, entry: QueuedTake, *, save: bool = True) -> QueuedTake:
+        """Adds or replaces an entry; `save=False` leaves writing it to the caller's worker."""
         self.entries = [e for e in self.entries if e.path != entry.path] + [entry]
-        self.save()
+        if save:
+            self.save()
         return entry
 
     def update(self, path: str, **changes: Any) -> QueuedTake | None:
@@ -86,9 +95,10 @@ class QueueStore:
         self.save()
         return fresh
 
-    def remove(self, path: str) -> None:
+    def remove(self, path: str, *, save: bool = True) -> None:
         self.entries = [e for e in self.entries if e.path != path]
-        self.save()
+        if save:
+            self.save()
 
     def in_state(self, *states: str) -> list[QueuedTake]:
         return [e for e in self.entries if e.state in states]

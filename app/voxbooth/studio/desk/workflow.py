@@ -175,6 +175,8 @@ class Workflow:
 
     def shutdown(self) -> None:
         """The window closes: a running take is closed (never lost), the device released."""
+        if self.desk.starting:  # it stops once it runs (if the loop still does)
+            self.desk.stop()
         recorder = self.desk.recorder
         if recorder is not None:
             self.desk.recorder = None
