@@ -22,6 +22,9 @@ class ActionSpec:
     checkable: bool = False
 
 
+LISTEN_KEYS = tuple(f"listen_{n}" for n in range(1, 10))  # one per number key
+PAIR_TIP = "A and B: the original and the conversion heard last, unless picked as “A is”, “B is”"
+
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("new_project", "New project…", "File", "Ctrl+Shift+N"),
     ActionSpec("rename_project", "Rename project…", "File"),
@@ -45,12 +48,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("refresh", "Refresh", "Take", "F5"),
     ActionSpec("play_stop", "Play / stop", "Playback", "Space"),
     ActionSpec("loop", "Loop the selected region", "Playback", "L", checkable=True),
-    ActionSpec("audition_a", "Listen to A (original)", "Playback", "1"),
-    ActionSpec("audition_b", "Listen to B (conversion)", "Playback", "2"),
-    ActionSpec("audition_x", "Listen to X (blind)", "Playback", "3"),
+    # the take's original is 1, its finished conversions 2, 3...; the window names each one
+    *(ActionSpec(key, f"Listen to take {n}", "Playback", str(n), checkable=True)
+      for n, key in enumerate(LISTEN_KEYS, start=1)),
+    ActionSpec("audition_a", "Listen to A", "Playback", "A", PAIR_TIP),
+    ActionSpec("audition_b", "Listen to B", "Playback", "B", PAIR_TIP),
+    ActionSpec("audition_x", "Listen to X (blind)", "Playback", "X"),
     ActionSpec("abx_mode", "Blind ABX test", "Playback", "Ctrl+Shift+X", checkable=True),
-    ActionSpec("abx_says_a", "ABX: X is A", "Playback", "Ctrl+1"),
-    ActionSpec("abx_says_b", "ABX: X is B", "Playback", "Ctrl+2"),
+    ActionSpec("abx_says_a", "ABX: X is A", "Playback", "Shift+A"),
+    ActionSpec("abx_says_b", "ABX: X is B", "Playback", "Shift+B"),
     ActionSpec("zoom_in", "Zoom in", "View", "Ctrl+="),
     ActionSpec("zoom_out", "Zoom out", "View", "Ctrl+-"),
     ActionSpec("zoom_fit", "Show the whole take", "View", "Ctrl+0"),
@@ -80,7 +86,16 @@ def create_actions(parent: QObject) -> dict[str, QAction]:
 
 
 def shortcut_rows() -> list[tuple[str, str, str]]:
-    """(group, command, shortcut in the platform's notation) for the Help list."""
-    return [(spec.group, spec.text.rstrip("…"),
-             QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText))
-            for spec in ACTIONS if spec.shortcut]
+    """(group, command, shortcut in the platform's notation) for the Help list; the nine
+    number keys make one row."""
+    rows = []
+    for spec in ACTIONS:
+        if not spec.shortcut or spec.key in LISTEN_KEYS[1:]:
+            continue
+        if spec.key == LISTEN_KEYS[0]:
+            rows.append((spec.group, "Listen to take 1…9 (1: the original, then its "
+                         "conversions), at the same position", "1 … 9"))
+            continue
+        rows.append((spec.group, spec.text.rstrip("…"),
+                     QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)))
+    return rows

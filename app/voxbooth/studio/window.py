@@ -6,7 +6,7 @@ free for the recording and conversion workflow; `add_panel` puts a dock there.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from voxbooth.studio.actions import ACTIONS, MENU_ORDER, create_actions
+from voxbooth.studio.audition_tracks import SoundCache
 from voxbooth.studio.commands import Commands
 from voxbooth.studio.context import StudioContext
-from voxbooth.studio.controllers.audition import AuditionController, AuditionTracks
+from voxbooth.studio.controllers.audition import AuditionController
 from voxbooth.studio.controllers.conversions import ConversionWatcher
 from voxbooth.studio.controllers.library import LibraryController
 from voxbooth.studio.controllers.requests import Requests
@@ -33,7 +34,7 @@ from voxbooth.studio.entities import TakeInfo
 from voxbooth.studio.models.filters import TakesFilterProxy
 from voxbooth.studio.models.folders import FolderTreeModel
 from voxbooth.studio.models.projects import ProjectsModel
-from voxbooth.studio.models.roles import ENTITY_ROLE, ID_ROLE
+from voxbooth.studio.models.roles import ID_ROLE
 from voxbooth.studio.models.takes import (
     COL_DATE,
     COL_DURATION,
@@ -45,12 +46,10 @@ from voxbooth.studio.models.takes import (
     TakesModel,
 )
 from voxbooth.studio.widgets.notices import ServiceBanner, Toast
-from voxbooth.studio.widgets.transport import TransportBar
+from voxbooth.studio.widgets.playback import PlaybackPanel
 from voxbooth.studio.widgets.uploads import UploadPanel
 from voxbooth.studio.widgets.views import FolderView, TakesView
-from voxbooth.studio.widgets.waveform import WaveformView
 
-PLAYHEAD_INTERVAL_MS = 33
 FILTER_DELAY_MS = 200
 
 
@@ -110,9 +109,8 @@ class MainWindow(QMainWindow):
             self.state_filter.addItem(text, state)
         self.banner = ServiceBanner()
         self.upload_panel = UploadPanel()
-        self.waveform = WaveformView(dark)
-        self.waveform.setMinimumHeight(200)  # readable waveform and f0, whatever else is docked
-        self.transport = TransportBar(self.actions_by_key)
+        self.playback = PlaybackPanel(self.actions_by_key, self.context.player, dark)
+        self.waveform, self.transport = self.playback.waveform, self.playback.transport
         self.toast = Toast(self, anchor=self.takes_view)
 
     def _build_controllers(self) -> None:
@@ -122,14 +120,13 @@ class MainWindow(QMainWindow):
                                          self.takes, self)
         self.uploads = UploadController(self.requests, ctx.runner, ctx.upload_pool, self)
         self.watcher = ConversionWatcher(self.requests, self.takes, self)
-        self.audition = AuditionController(self.requests, ctx.player, ctx.cache_dir, self)
+        self.audition = AuditionController(self.requests, ctx.player,
+                                           SoundCache(ctx.cache_dir), self)
         self.commands = Commands(self, self.library, self.uploads, self.requests,
                                  self.folder_view, self.takes_view)
         self.filter_delay = QTimer(self)  # filter once typing pauses, not on every key
         self.filter_delay.setSingleShot(True)
         self.filter_delay.setInterval(FILTER_DELAY_MS)
-        self.playhead_timer = QTimer(self)
-        self.playhead_timer.setInterval(PLAYHEAD_INTERVAL_MS)
 
     def _lay_out(self) -> None:
         left = QWidget()
@@ -152,12 +149,7 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.takes_view, 1)
         centre_layout.addWidget(self.upload_panel)
         self.setCentralWidget(centre)
-        bottom = QWidget()
-        bottom_layout = QVBoxLayout(bottom)
-        bottom_layout.setContentsMargins(0, 0, 0, 0)
-        bottom_layout.addWidget(self.waveform, 1)
-        bottom_layout.addWidget(self.transport)
-        self.waveform_dock = self._dock("waveformDock", "Waveform and audition", bottom)
+        self.waveform_dock = self._dock("waveformDock", "Waveform and audition", self.playback)
         self.add_panel(self.waveform_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.resize(1200, 780)
@@ -232,19 +224,13 @@ class MainWindow(QMainWindow):
             lambda _i: self.takes_proxy.set_state(str(self.state_filter.currentData())))
 
     def _connect_playback(self) -> None:
-        self.takes_view.selectionModel().currentRowChanged.connect(self._on_take_picked)
-        self.takes_view.selectionModel().selectionChanged.connect(self._on_takes_selected)
-        self.audition.loaded.connect(self._on_audio_loaded)
-        self.audition.track_changed.connect(
-            lambda _i, label: self.transport.set_now_playing(label))
-        self.audition.abx_score.connect(self.transport.score_label.setText)
+        self.audition.follow(self.takes_view, self.takes)
         self.audition.message.connect(self.tell)
-        self.waveform.seek_requested.connect(self.context.player.seek)
-        self.waveform.loop_changed.connect(self._apply_loop)
-        self.playhead_timer.timeout.connect(self._pull_playhead)
+        self.watcher.finished.connect(self.audition.refresh)
+        self.playback.attach(self.audition)
 
     def _connect_actions(self) -> None:
-        a, c, lib, aud = self.actions_by_key, self.commands, self.library, self.audition
+        a, c, lib = self.actions_by_key, self.commands, self.library
         slots = {
             "new_project": c.new_project, "rename_project": c.rename_project,
             "delete_project": c.delete_project, "import_files": c.import_files,
@@ -258,18 +244,11 @@ class MainWindow(QMainWindow):
             "delete_take": lambda: lib.delete_takes(self.takes_view.selected_ids()),
             "undo_delete": lib.undo_delete, "refresh": lib.reload_takes,
             "retry_take": lambda: lib.retry_all(self.takes_view.selected_ids()),
-            "play_stop": self.play_stop, "audition_a": lambda: aud.select(0),
-            "audition_b": lambda: aud.select(1), "audition_x": aud.select_x,
-            "abx_says_a": lambda: aud.answer_abx(False),
-            "abx_says_b": lambda: aud.answer_abx(True),
-            "zoom_in": lambda: self.waveform.zoom(0.5), "zoom_out": lambda: self.waveform.zoom(2.0),
-            "zoom_fit": self.waveform.zoom_fit, "stats": c.open_stats,
+            "stats": c.open_stats,
             "shortcuts": c.open_shortcuts, "about": c.open_about,
         }
         for key, slot in slots.items():
             a[key].triggered.connect(lambda _checked=False, s=slot: s())
-        a["loop"].toggled.connect(self._on_loop_toggled)
-        a["abx_mode"].toggled.connect(self._on_abx_toggled)
 
     # -- slots (thin) ---------------------------------------------------------------------------
     def tell(self, text: str) -> None:
@@ -329,50 +308,6 @@ class MainWindow(QMainWindow):
         if take.folder_id in (None, self.library.folder_id):
             self.takes.upsert(take)
 
-    def _on_take_picked(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        take = current.siblingAtColumn(COL_LABEL).data(ENTITY_ROLE) if current.isValid() else None
-        self.audition.show(take, self.takes.conversions_of, self.takes.take)
-
-    def _on_takes_selected(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        """Two takes selected: compare them A/B (two readings of a line, two voices)."""
-        takes = [self.takes.take(i) for i in self.takes_view.selected_ids()]
-        if len(takes) == 2 and takes[0] is not None and takes[1] is not None:
-            self.audition.compare(takes[0], takes[1])
-
-    def _on_audio_loaded(self, tracks: AuditionTracks) -> None:
-        self.waveform.show_audio(tracks.shown)
-        self.transport.set_time(self.context.player.position_s, self.context.player.duration_s)
-
-    def play_stop(self) -> None:
-        self.audition.play_stop()
-        playing = self.context.player.playing
-        self.transport.set_playing(playing)
-        if playing:
-            self.playhead_timer.start()
-
-    def _pull_playhead(self) -> None:
-        """The display pulls the position; the audio callback never signals (habit 2)."""
-        player = self.context.player
-        self.waveform.set_playhead(player.position_s)
-        self.transport.set_time(player.position_s, player.duration_s)
-        if not player.playing:
-            player.stop()
-            self.playhead_timer.stop()
-            self.transport.set_playing(False)
-
-    def _on_loop_toggled(self, on: bool) -> None:
-        self.waveform.set_loop_visible(on)
-        if not on:
-            self.context.player.set_loop(None, None)
-
-    def _apply_loop(self, start_s: float, end_s: float) -> None:
-        if self.actions_by_key["loop"].isChecked():
-            self.context.player.set_loop(start_s, end_s)
-
-    def _on_abx_toggled(self, on: bool) -> None:
-        self.transport.set_abx_visible(on)
-        self.audition.set_abx_mode(on)
-
     def _on_server_changed(self) -> None:
         """New server settings: forget the old service's objects and connect again."""
         self.requests.set_backend(None)
@@ -412,7 +347,6 @@ class MainWindow(QMainWindow):
         self.context.settings.sync()
         self.library.commit_deletes()
         self.watcher.stop()
-        self.playhead_timer.stop()
-        self.context.player.stop()
+        self.playback.stop()
         self.uploads.cancel_all()
         super().closeEvent(event)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from voxbooth.studio.actions import LISTEN_KEYS
+from voxbooth.studio.widgets.tracks import PairPicker, TrackStrip
+
 
 def _button(action: QAction, text: str, name: str) -> QToolButton:
     button = QToolButton()
@@ -26,9 +29,12 @@ class TransportBar(QWidget):
         rows.addLayout(abx_row)
         self.play_button = _button(actions["play_stop"], "▶ Play", "playButton")
         self.loop_button = _button(actions["loop"], "⟲ Loop", "loopButton")
+        self.track_strip = TrackStrip([actions[key] for key in LISTEN_KEYS])
         self.a_button = _button(actions["audition_a"], "A", "auditionA")
         self.b_button = _button(actions["audition_b"], "B", "auditionB")
         self.x_button = _button(actions["audition_x"], "X", "auditionX")
+        self.pair = PairPicker()
+        self.pair_chosen = self.pair.pair_chosen
         self.abx_button = _button(actions["abx_mode"], "Blind ABX", "abxMode")
         self.says_a = _button(actions["abx_says_a"], "X is A", "abxSaysA")
         self.says_b = _button(actions["abx_says_b"], "X is B", "abxSaysB")
@@ -36,15 +42,17 @@ class TransportBar(QWidget):
         self.time_label.setObjectName("timeLabel")
         self.now_label = QLabel("")
         self.now_label.setObjectName("nowPlaying")
-        self.now_label.setMinimumWidth(220)
+        self.now_label.setMinimumWidth(180)
         self.score_label = QLabel("")
         self.score_label.setObjectName("abxScore")
-        for widget in (self.play_button, self.loop_button, self.time_label, self.a_button,
-                       self.b_button, self.x_button, self.now_label, self.abx_button):
+        for widget in (self.play_button, self.loop_button, self.time_label, self.track_strip):
             layout.addWidget(widget)
         layout.addStretch(1)
-        # the blind test's answers and score get their own row, so the bar never widens the window
-        for widget in (self.says_a, self.says_b, self.score_label):
+        layout.addWidget(self.now_label)
+        # comparing (A, B, the pair, the blind test and its score) gets its own row, so the bar
+        # never widens the window
+        for widget in (self.a_button, self.b_button, self.x_button, self.pair, self.abx_button,
+                       self.says_a, self.says_b, self.score_label):
             abx_row.addWidget(widget)
         abx_row.addStretch(1)
         self.set_abx_visible(False)
@@ -58,6 +66,18 @@ class TransportBar(QWidget):
 
     def set_time(self, position_s: float, duration_s: float) -> None:
         self.time_label.setText(f"{_clock(position_s)} / {_clock(duration_s)}")
+
+    def set_tracks(self, labels: list[str]) -> None:
+        self.track_strip.set_tracks(labels)
+        self.pair.set_tracks(labels)
+
+    def show_heard(self, index: int, text: str) -> None:
+        """Lights the take heard (none for the blind X) and names it."""
+        self.track_strip.show_heard(index)
+        self.set_now_playing(text)
+
+    def show_pair(self, a: int, b: int) -> None:
+        self.pair.set_pair(a, b)
 
     def set_now_playing(self, label: str) -> None:
         self.now_label.setText(f"Listening to {label}" if label else "")
