@@ -32,21 +32,21 @@ COL_LABEL, COL_VOICE, COL_DURATION, COL_STATE, COL_STAR, COL_NOTE, COL_DATE = ra
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
+_SERVED_ROLES = frozenset(int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
+    ID_ROLE, ENTITY_ROLE, PROGRESS_ROLE, SORT_ROLE))
+
 # Flags computed once: Qt asks for them for every visible cell, and combining enum members in
 # Python on each call costs more than the rest of the model.
 _CELL = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _LEAF = Qt.ItemFlag.ItemNeverHasChildren  # lets a view skip asking for children, row by row
 _DRAG = Qt.ItemFlag.ItemIsDragEnabled  # originals move between folders
 _EDIT = Qt.ItemFlag.ItemIsEditable
-# (is an original, has conversions, editable column) -> flags
-_FLAGS = {
-    (False, False, False): _CELL | _LEAF,
-    (False, False, True): _CELL | _LEAF | _EDIT,
-    (True, False, False): _CELL | _DRAG | _LEAF,
-    (True, False, True): _CELL | _DRAG | _LEAF | _EDIT,
-    (True, True, False): _CELL | _DRAG,
-    (True, True, True): _CELL | _DRAG | _EDIT,
-}
+# flags per column for a conversion, an original alone, an original with conversions
+_CONVERSION_FLAGS = tuple(_CELL | _LEAF | _EDIT if col in (COL_LABEL, COL_NOTE) else _CELL | _LEAF
+                          for col in range(len(COLUMNS)))
+_ORIGINAL_FLAGS = tuple(f | _DRAG for f in _CONVERSION_FLAGS)
+_PARENT_FLAGS = tuple((f | _DRAG) & ~_LEAF for f in _CONVERSION_FLAGS)
 
 
 class _Node:
@@ -136,10 +136,12 @@ class TakesModel(QAbstractItemModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # a view painting asks about ten roles per visible cell (font, colours, alignment...)
+        # and this model serves few: answering the rest before any other work keeps painting
+        # a screenful of takes well under a frame (it held the GUI thread ~20 ms before)
+        if role not in _SERVED_ROLES or not index.isValid():
             return None
-        take = self._node(index).take
-        assert take is not None
+        take = index.internalPointer().take
         col = index.column()
         if role == ID_ROLE:
             return take.id
@@ -186,12 +188,17 @@ class TakesModel(QAbstractItemModel):
         return TakesModel._display(take, col).casefold()
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        # a tree view asks this twice per row on every layout of thousands of takes: one
+        # tuple lookup, no per-call combining
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         node = index.internalPointer()
-        is_original = node.take is not None and node.take.kind == "original"
-        return _FLAGS[is_original, is_original and bool(node.children),
-                      index.column() in (COL_LABEL, COL_NOTE)]
+        take = node.take
+        if take is None or take.kind != "original":
+            return _CONVERSION_FLAGS[index.column()]
+        if node.children:
+            return _PARENT_FLAGS[index.column()]
+        return _ORIGINAL_FLAGS[index.column()]
 
     def mimeTypes(self) -> list[str]:
         return [TAKE_IDS_MIME]
