@@ -81,7 +81,7 @@ def test_tts_original_made_in_the_current_folder(window: MainWindow, qtbot: QtBo
     qtbot.waitUntil(lambda: window.takes.rowCount() == 1, timeout=60000)
     take = window.takes.takes()[0]
     assert take.label == "fox line" and take.folder_id == folder_id
-    assert take.id in window.workflow.order_panel.tts_ids
+    assert take.tts
 
 
 def test_tts_original_is_ordered_with_a_narration_style(qtbot: QtBot) -> None:
@@ -95,7 +95,7 @@ def test_tts_original_is_ordered_with_a_narration_style(qtbot: QtBot) -> None:
     panel.set_voices([voice])
     panel.set_takes([TakeInfo(id="o1", label="spoken", duration_s=30.0)])
     assert panel.conversions() == [{"voice_id": "v1"}]  # speech to speech: no style
-    panel.tts_ids.add("o1")
+    panel.set_takes([TakeInfo(id="o1", label="spoken", duration_s=30.0, tts=True)])
     assert panel.conversions() == [{"voice_id": "v1", "narration_style_id": "news"}]
     failed = TakeInfo(id="c1", label="x", kind="conversion", original_id="o1", state="error")
     panel.set_takes([failed])

@@ -80,6 +80,7 @@ class TakeInfo:
     created_at: datetime | None = None
     error: str = ""
     size_bytes: int = 0
+    tts: bool = False  # made from text: converting it needs a narration style
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -113,4 +114,5 @@ class TakeInfo:
             created_at=_time(_get(obj, "created_at")),
             error=_text(_get(obj, "error")),
             size_bytes=int(_get(obj, "size") or 0),
+            tts=bool(_get(obj, "tts") or False),
         )

@@ -76,7 +76,6 @@ class OrderController(QObject):
                           on_result=self._tts_made)
 
     def _tts_made(self, take: TakeInfo) -> None:
-        self.panel.tts_ids.add(take.id)
         if take.folder_id in (None, self.current_folder()):
             self.takes.upsert(take)
         self.message.emit(f"Text to speech original “{take.label}” made; order it into voices")

@@ -36,7 +36,6 @@ class OrderPanel(QWidget):
         self.failed: list[TakeInfo] = []
         self.voices: list[VoiceInfo] = []
         self.balance: float | None = None
-        self.tts_ids: set[str] = set()
         self.originals_label = QLabel("")
         self.originals_label.setWordWrap(True)
         self.table = QTableWidget(0, 4)
@@ -117,7 +116,9 @@ class OrderPanel(QWidget):
     # -- output ---------------------------------------------------------------------------------
     def conversions(self) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
-        needs_style = any(t.id in self.tts_ids for t in self.originals)
+        # the service's own flag, so an original made from text in an earlier session or by
+        # another client is still ordered with a narration style
+        needs_style = any(t.tts for t in self.originals)
         for row, voice in enumerate(self.voices):
             accent = self.table.cellWidget(row, COL_ACCENT)
             semitones = self.table.cellWidget(row, COL_SEMITONES)
