@@ -41,6 +41,10 @@ class Orders(Resource):
     ) -> list[Recording]:
         """Orders one conversion per item (a voice id, or a `ConversionRequest`).
 
+        A `calibration_id` is used when `use_calibration` is true, which is what naming one
+        implies unless `use_calibration=False` is passed; otherwise the account's enabled
+        calibration applies (seed 002).
+
         Returns the new conversion recordings (state `new`); wait for them with
         `client.recordings.wait_for_conversion`. Never retried: a repeat would convert twice.
         """
@@ -48,6 +52,8 @@ class Orders(Resource):
                                 "conversions": [_as_request(c) for c in conversions]}
         if calibration_id is not None:
             body["calibration_id"] = calibration_id
+            if use_calibration is None:
+                use_calibration = True
         if use_calibration is not None:
             body["use_calibration"] = use_calibration
         data = self._core.request_json("POST", "/api/v2/orders", json=body)

@@ -49,14 +49,20 @@ def _original(session: Session, user_id: str, original_id: str) -> Recording:
 
 
 def _calibration(session: Session, user_id: str, body: OrderCreate) -> Calibration | None:
+    """The calibration an order starts from, as seed 002 says: the one named in
+    `calibration_id` when `use_calibration` is true, else the account's enabled one (None: auto,
+    the speaker's pitch is estimated from the original)."""
+    named = None
     if body.calibration_id is not None:
-        cal = calibrations.own_calibration(session, user_id, str(body.calibration_id))
-        if cal.state != calibrations.CALIBRATED:
-            raise conflict(f"Calibration {cal.name!r} cannot be used (state: {cal.state})")
-        return cal
-    if body.use_calibration:
+        # an id that names nothing is a mistake worth a 404 even where it would not be used
+        named = calibrations.own_calibration(session, user_id, str(body.calibration_id))
+    if not body.use_calibration:
+        return calibrations.enabled_calibration(session, user_id)
+    if named is None:
         raise unprocessable("use_calibration is true but no calibration_id was given")
-    return calibrations.enabled_calibration(session, user_id)
+    if named.state != calibrations.CALIBRATED:
+        raise conflict(f"Calibration {named.name!r} cannot be used (state: {named.state})")
+    return named
 
 
 def _voice(session: Session, catalogue: Catalogue, user_id: str,
