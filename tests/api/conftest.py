@@ -6,7 +6,6 @@ import wave
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import numpy as np
 import pytest
 import soundfile as sf
@@ -24,19 +23,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="package")
-def served_routes(live_server: LiveServer) -> set[tuple[str, str]]:
-    """(METHOD, path) of every route the running service offers, from its OpenAPI document."""
-    spec = httpx.get(f"{live_server.url}/openapi.json", timeout=10).json()
-    return {(method.upper(), path) for path, ops in spec["paths"].items() for method in ops}
-
-
-def require_route(served: set[tuple[str, str]], method: str, path: str) -> None:
-    """Skips the test while the service does not serve this route yet (written in parallel)."""
-    if (method, path) not in served:
-        pytest.skip(f"route not served yet: {method} {path}")
 
 
 @pytest.fixture(scope="package")

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
-from tests.api.conftest import require_route
 from tests.support.server import LiveServer
 from voxbooth.api import VoxBoothClient
 from voxbooth.api.models import Folder
@@ -77,10 +76,8 @@ def test_errors_are_told_in_words(folder: Folder, env: dict[str, str], tmp_path:
     assert not (tmp_path / "x.wav").exists()
 
 
-def test_order_into_a_voice_and_wait(client: VoxBoothClient, served_routes: set[tuple[str, str]],
-                                     folder: Folder, speech_path: Path, env: dict[str, str],
-                                     tmp_path: Path) -> None:
-    require_route(served_routes, "POST", "/api/v2/orders")
+def test_order_into_a_voice_and_wait(client: VoxBoothClient, folder: Folder, speech_path: Path,
+                                     env: dict[str, str], tmp_path: Path) -> None:
     take = client.recordings.upload(speech_path, folder_id=folder.id)
     done = voxbooth("order", take.id, "--voice", "Rosa", "--semitones", "-1", "--wait",
                     env=env, cwd=tmp_path)
@@ -91,10 +88,8 @@ def test_order_into_a_voice_and_wait(client: VoxBoothClient, served_routes: set[
     assert conversion.params and conversion.params.get("semitones_correction") == -1
 
 
-def test_order_a_tts_original_by_voice_id(client: VoxBoothClient,
-                                          served_routes: set[tuple[str, str]], folder: Folder,
+def test_order_a_tts_original_by_voice_id(client: VoxBoothClient, folder: Folder,
                                           env: dict[str, str], tmp_path: Path) -> None:
-    require_route(served_routes, "POST", "/api/v2/recordings/tts")
     original = client.tts.create(folder.id, "Good evening.", text_language="en")
     client.wait_for_conversion(original.id, timeout_s=60, poll_s=0.5)
     greta = client.voices.find("Greta")

@@ -2,7 +2,7 @@
 
 Other packages plug in by module name, so adding a resource never means editing the wiring of
 another: a module in `ROUTER_MODULES` exposes `router`; a module in `JOB_MODULES` exposes
-`register_jobs(runner: JobRunner) -> None`. Names marked optional are skipped while absent.
+`register_jobs(runner: JobRunner) -> None`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from types import ModuleType
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -25,38 +24,28 @@ from voxbooth.server.settings import Settings
 
 log = logging.getLogger("voxbooth.server")
 
-# (module, required)
-ROUTER_MODULES: list[tuple[str, bool]] = [
-    ("voxbooth.server.routes.health", True),
-    ("voxbooth.server.routes.auth", True),
-    ("voxbooth.server.routes.credits", True),
-    ("voxbooth.server.routes.projects", True),
-    ("voxbooth.server.routes.folders", True),
-    ("voxbooth.server.routes.recordings", True),
-    ("voxbooth.server.routes.notes", True),
-    ("voxbooth.server.routes.stats", True),
-    ("voxbooth.server.routes.voices", True),
+ROUTER_MODULES: list[str] = [
+    "voxbooth.server.routes.health",
+    "voxbooth.server.routes.auth",
+    "voxbooth.server.routes.credits",
+    "voxbooth.server.routes.projects",
+    "voxbooth.server.routes.folders",
+    "voxbooth.server.routes.recordings",
+    "voxbooth.server.routes.notes",
+    "voxbooth.server.routes.stats",
+    "voxbooth.server.routes.voices",
     # the conversion engine's resources (issue 4)
-    ("voxbooth.server.routes.calibrations", False),
-    ("voxbooth.server.routes.orders", False),
-    ("voxbooth.server.routes.tts", False),
-    ("voxbooth.server.routes.accents", False),
-    ("voxbooth.server.routes.voice_samples", False),
+    "voxbooth.server.routes.calibrations",
+    "voxbooth.server.routes.orders",
+    "voxbooth.server.routes.tts",
+    "voxbooth.server.routes.accents",
+    "voxbooth.server.routes.voice_samples",
 ]
 
-JOB_MODULES: list[tuple[str, bool]] = [
-    ("voxbooth.server.services.waveforms", True),
-    ("voxbooth.server.conversion", False),
+JOB_MODULES: list[str] = [
+    "voxbooth.server.services.waveforms",
+    "voxbooth.server.conversion",
 ]
-
-
-def _import(name: str, required: bool) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if required or exc.name != name:
-            raise
-        return None
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -82,10 +71,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         factory, workers=settings.job_workers,
         services={"settings": settings, "blobs": blobs, "session_factory": factory},
     )
-    for name, required in JOB_MODULES:
-        module = _import(name, required)
-        if module is not None:
-            module.register_jobs(runner)
+    for name in JOB_MODULES:
+        importlib.import_module(name).register_jobs(runner)
     requeued = runner.recover()
     if requeued:
         log.info("resuming %d job(s) interrupted by a stop", requeued)
@@ -111,8 +98,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.catalogue = load_catalogue()
     errors.install_handlers(app)
-    for name, required in ROUTER_MODULES:
-        module = _import(name, required)
-        if module is not None:
-            app.include_router(module.router)
+    for name in ROUTER_MODULES:
+        app.include_router(importlib.import_module(name).router)
     return app
