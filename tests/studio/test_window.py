@@ -211,16 +211,37 @@ def test_project_export_is_a_zip_with_its_manifest(window: MainWindow, speech_pa
 
 
 def test_stats_view_draws_a_bar_per_month_and_voice(qtbot, window: MainWindow) -> None:
-    from voxbooth.studio.dialogs.stats import StatsDialog, month_minutes
+    import pyqtgraph as pg
 
+    from voxbooth.studio.dialogs.stats import StatsDialog
+
+    def bars(plot: pg.PlotWidget) -> tuple[list[float], list[str]]:
+        (item,) = [i for i in plot.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
+        ticks = plot.getAxis("bottom")._tickLevels[0]
+        return [float(h) for h in item.opts["height"]], [label for _x, label in ticks]
+
+    # the seed's shape for GET /api/stats, as a server with some history answers it
+    stats = {"time_converted": {"total": 1500, "current_month": 300, "previous_monthes": [
+                 {"month": "2026-10-01", "duration": 900}, {"month": "2026-09-01",
+                                                            "duration": 300}]},
+             "conversions": {"total": 9, "completed": 7, "in_progress": 1, "failed": 1},
+             "models": [{"id": "a", "name": "Elena", "conversions_count": 2, "converted_time": 60},
+                        {"id": "b", "name": "Marcus", "conversions_count": 7,
+                         "converted_time": 1440}]}
+    dialog = StatsDialog(stats, {"credits": 41}, window)
+    qtbot.addWidget(dialog)
+    assert dialog.summary.text() == ("Converted 25.0 min in 9 conversions: 7 done, 1 running, "
+                                     "1 failed.")
+    assert dialog.credits.text() == "Credits: 41"
+    assert bars(dialog.months) == ([5.0, 15.0, 5.0], ["2026-09", "2026-10", "this month"])
+    assert bars(dialog.voices) == ([7.0, 2.0], ["Marcus", "Elena"])  # most used first
+    # and what the embedded service says of an account with nothing converted yet
     backend = window.requests.backend
     assert backend is not None
-    stats, credits = backend.stats(), backend.credits()
-    dialog = StatsDialog(stats, credits, window)
-    qtbot.addWidget(dialog)
-    assert dialog.summary.text().startswith("Converted ")
-    assert dialog.credits.text().startswith("Credits: ")
-    assert month_minutes(stats)[-1][0] == "this month"
+    empty = StatsDialog(backend.stats(), backend.credits(), window)
+    qtbot.addWidget(empty)
+    assert empty.summary.text().startswith("Converted 0.0 min in 0 conversions")
+    assert bars(empty.voices) == ([0.0], ["none"])
 
 
 def test_a_first_start_has_a_folder_ready_for_drops(qtbot, tmp_path: Path) -> None:
