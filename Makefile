@@ -31,7 +31,13 @@ lint: $(STAMP)
 test: lint
 	$(PY) -m pytest -p no:cacheprovider --durations=15 tests
 
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.voxbooth-bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(PY) -m pytest -p no:cacheprovider -s tests/bench --override-ini addopts=
 
 clean:
