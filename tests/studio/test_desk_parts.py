@@ -3,14 +3,19 @@ the pitch target shown on the trace, and what an order costs."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from voxbooth.studio.calibration.histogram import f0_histogram
+from voxbooth.studio.desk import queue_writer
 from voxbooth.studio.desk.queue_store import FAILED, RECORDING, WAITING, QueuedTake, QueueStore
 from voxbooth.studio.desk.script import Script
+from voxbooth.studio.desk.script_store import ScriptStore
 from voxbooth.studio.desk.series import ScrollingSeries
 from voxbooth.studio.desk.targets import PitchTarget
 from voxbooth.studio.ordering.cost import describe_cost, order_cost
@@ -30,24 +35,101 @@ def test_series_keeps_the_newest_points_in_order() -> None:
 
 
 def test_queue_survives_a_restart(tmp_path: Path) -> None:
-    store = QueueStore(tmp_path)
+    store = QueueStore.open_blocking(tmp_path)
     store.put(QueuedTake(str(tmp_path / "a.wav"), "folder-1", "L01 take 1"))
     store.put(QueuedTake(str(tmp_path / "b.wav"), "folder-1", "L01 take 2"))
     store.update(str(tmp_path / "a.wav"), state=WAITING)
-    reopened = QueueStore(tmp_path)
+    store.flush()  # what the end of the process waits for (the writer is no daemon)
+    reopened = QueueStore.open_blocking(tmp_path)
     assert [(e.label, e.state) for e in reopened.entries] == [("L01 take 1", WAITING),
                                                              ("L01 take 2", RECORDING)]
     reopened.remove(str(tmp_path / "a.wav"))
-    assert [e.label for e in QueueStore(tmp_path).entries] == ["L01 take 2"]
+    reopened.flush()
+    assert [e.label for e in QueueStore.open_blocking(tmp_path).entries] == ["L01 take 2"]
 
 
 def test_damaged_queue_file_is_kept_aside(tmp_path: Path) -> None:
     (tmp_path / "upload-queue.json").write_text("{ half written")
-    store = QueueStore(tmp_path)
+    store = QueueStore.open_blocking(tmp_path)
     assert store.entries == []
     assert list(tmp_path.glob("upload-queue.damaged-*.json"))
     store.put(QueuedTake(str(tmp_path / "c.wav"), "", "x", FAILED, message="refused"))
-    assert QueueStore(tmp_path).entries[0].message == "refused"
+    store.flush()
+    assert QueueStore.open_blocking(tmp_path).entries[0].message == "refused"
+
+
+class GatedWrites:
+    """Stands in for the queue file's writing: each write says it began (`entered`), waits for
+    `release`, and is recorded with the thread it ran on."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.written: list[tuple[list[str], threading.Thread]] = []
+        real = queue_writer.write_queue
+
+        def write(path: Path, entries: list[QueuedTake]) -> None:
+            self.entered.set()
+            self.release.wait(10)
+            real(path, entries)
+            self.written.append(([e.label for e in entries], threading.current_thread()))
+
+        monkeypatch.setattr(queue_writer, "write_queue", write)
+
+
+def test_queue_writes_stay_in_order_and_the_newest_wins(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    gate = GatedWrites(monkeypatch)
+    store = QueueStore.open_blocking(tmp_path)
+    store.put(QueuedTake(str(tmp_path / "1.wav"), "f", "L01"))
+    assert gate.entered.wait(5)
+    for n in range(2, 5):  # a burst of changes while the first write waits for the disk
+        store.put(QueuedTake(str(tmp_path / f"{n}.wav"), "f", f"L0{n}"))
+    assert gate.written == []  # none of the changes waited for the disk
+    gate.release.set()
+    store.flush()
+    labels = [written for written, _thread in gate.written]
+    # the first write began with one take; the three changes behind it became one write
+    assert labels == [["L01"], ["L01", "L02", "L03", "L04"]]
+    assert all(thread is not threading.main_thread() for _labels, thread in gate.written)
+    assert [e.label for e in QueueStore.open_blocking(tmp_path).entries] == [
+        "L01", "L02", "L03", "L04"]
+
+
+def test_a_take_queued_before_the_file_was_read_keeps_the_older_ones(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    earlier = QueueStore.open_blocking(tmp_path)
+    earlier.put(QueuedTake(str(tmp_path / "old.wav"), "f", "from yesterday", WAITING))
+    earlier.flush()
+    reading = threading.Event()
+    real_read = queue_writer.read_queue
+    monkeypatch.setattr(queue_writer, "read_queue",
+                        lambda path: (reading.wait(10), real_read(path))[1])
+    store = QueueStore(tmp_path)  # its file is still being read: a slow disk
+    store.put(QueuedTake(str(tmp_path / "new.wav"), "f", "started at once"))
+    reading.set()
+    store.flush()
+    assert [e.label for e in QueueStore.open_blocking(tmp_path).entries] == [
+        "from yesterday", "started at once"]
+    store.adopt(store.read())
+    assert [e.label for e in store.entries] == ["from yesterday", "started at once"]
+
+
+def test_a_change_reaches_the_disk_even_when_the_process_ends_at_once(tmp_path: Path) -> None:
+    """The writer thread is no daemon: a studio that quits right after a change (here with a
+    disk that takes its time) still writes it."""
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from voxbooth.studio.desk import queue_writer\n"
+        "from voxbooth.studio.desk.queue_store import QueuedTake, QueueStore\n"
+        "real = queue_writer.write_queue\n"
+        "queue_writer.write_queue = lambda p, e: (time.sleep(0.5), real(p, e))\n"
+        "store = QueueStore(Path(sys.argv[1]))\n"
+        "store.put(QueuedTake(sys.argv[1] + '/a.wav', 'f', 'L01 take 1'))\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True, timeout=60)
+    assert [e.label for e in QueueStore.open_blocking(tmp_path).entries] == ["L01 take 1"]
 
 
 def test_script_lines_takes_and_best() -> None:
@@ -62,6 +144,35 @@ def test_script_lines_takes_and_best() -> None:
     assert script.best_of_current() == "/t/1.wav"
     script.move(5)
     assert script.line == "Third." and script.takes_of_current() == []
+
+
+def test_one_best_take_per_line_and_the_script_kept_on_disk(tmp_path: Path) -> None:
+    script = Script("One.\nTwo.")
+    script.add_take("/t/1.wav")
+    script.add_take("/t/2.wav")
+    script.add_derived("/t/2.wav", "/t/2p.wav")  # a punch-in joins its take's line
+    script.move(1)
+    script.add_take("/t/3.wav", line=0)  # started while line 1 was shown
+    assert script.takes_of_current() == []
+    assert script.star("/t/1.wav") == ""
+    assert script.star("/t/3.wav") == "/t/1.wav"  # the best before, to unstar
+    assert script.star("/t/3.wav") == ""  # already the best
+    script.update_take("/t/3.wav", duration_s=4.2, verdict="good", take_id="abc")
+    store = ScriptStore(tmp_path)
+    store.offer(script.to_dict())
+    store.offer(script.to_dict())  # only the newest is written
+    store.write()
+    loaded = store.load()
+    assert loaded is not None
+    again = Script.from_dict(loaded)
+    assert again.lines == ["One.", "Two."] and again.current == 1
+    first = again.takes[0]
+    assert [t.label for t in first.takes] == ["L01 take 1", "L01 take 2", "L01 take 2 punch-in",
+                                              "L01 take 3"]
+    assert first.best == "/t/3.wav" and again.take("/t/3.wav") == script.take("/t/3.wav")
+    store.path.write_text("{not json")
+    assert ScriptStore(tmp_path).load() is None  # a damaged file is kept aside, desk starts empty
+    assert len(list(tmp_path.glob("script.damaged-*.json"))) == 1
 
 
 def test_pitch_target_shift_and_band() -> None:

@@ -4,6 +4,7 @@ take recorded while the service is away waits in the queue and uploads after a r
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +19,10 @@ from tests.studio.helpers import inline_window
 from tests.support.pulse import VirtualMic, pulseaudio_missing_reason, virtual_mic
 from tests.support.server import LiveServer, free_port
 from voxbooth.audio.capture import InputCapture
+from voxbooth.audio.devices import AudioDevice
 from voxbooth.studio.backend import StudioBackend
 from voxbooth.studio.controllers.requests import Requests
+from voxbooth.studio.desk import queue_writer
 from voxbooth.studio.desk.controller import DeskController, open_capture
 from voxbooth.studio.desk.panel import DeskPanel
 from voxbooth.studio.desk.queue_store import WAITING, QueuedTake, QueueStore
@@ -153,23 +156,139 @@ def test_takes_wait_while_the_service_is_away_and_upload_after_a_restart(
     runner = TaskRunner(InlineThreadPool())
     away = Requests(runner)
     away.set_backend(StudioBackend.connect(f"http://127.0.0.1:{free_port()}", "nobody"))
-    store = QueueStore(take.parent)
+    store = QueueStore.open_blocking(take.parent)
     store.put(QueuedTake(str(take), folder, "L01 take 1"))
     uploads = TakeUploads(away, store, lambda: "")
     uploads.enqueue(str(take))
-    assert [e.state for e in QueueStore(take.parent).entries] == [WAITING]
+    store.flush()  # what the end of the process waits for
+    assert [e.state for e in QueueStore.open_blocking(take.parent).entries] == [WAITING]
     assert "unreachable" in store.entries[0].message
     # the studio restarts (a new store read from disk) and the service is back
     back = Requests(runner)
     back.set_backend(backend)
     uploaded = []
-    restarted = TakeUploads(back, QueueStore(take.parent), lambda: "")
+    reread = QueueStore.open_blocking(take.parent)
+    restarted = TakeUploads(back, reread, lambda: "")
     restarted.uploaded.connect(uploaded.append)
     restarted.start()
     qtbot.waitUntil(lambda: len(uploaded) == 1, timeout=20000)
     restarted.stop()
     assert uploaded[0].folder_id == folder and uploaded[0].label == "L01 take 1"
-    assert QueueStore(take.parent).entries == []
+    reread.flush()
+    assert QueueStore.open_blocking(take.parent).entries == []
+
+
+def inline_desk(takes: Path, folder_id: str = "folder-1") -> DeskController:
+    """A desk whose workers run inline, with no service (its uploads wait) and no microphone."""
+    runner = TaskRunner(InlineThreadPool())
+    store = QueueStore(takes)
+    uploads = TakeUploads(Requests(runner), store, lambda: folder_id)
+    return DeskController(runner, store, uploads, lambda: folder_id)
+
+
+def write_take(takes: Path, speech_path: Path) -> Path:
+    take = takes / "20261121-120000 L01 take 1.wav"
+    take.parent.mkdir(parents=True, exist_ok=True)
+    data, rate = sf.read(speech_path, dtype="float32")
+    sf.write(take, data, rate)
+    return take
+
+
+def test_a_queued_take_survives_a_restart_of_the_desk(qtbot: QtBot, tmp_path: Path,
+                                                      speech_path: Path) -> None:
+    take = write_take(tmp_path / "takes", speech_path)
+    desk = inline_desk(take.parent)
+    desk.recover()  # the (empty) queue is read, nothing to repair
+    desk.store.put(QueuedTake(str(take), "folder-1", "L01 take 1"))  # as `record` does
+    desk.check(str(take))  # the take stopped: checked, then queued (the service is away)
+    assert [e.state for e in desk.uploads.waiting] == [WAITING]
+    desk.uploads.stop()
+    desk.store.flush()  # the process ends: its writer thread finishes first
+    # the studio starts again: a new store, desk and uploads over the same folder
+    again = inline_desk(take.parent)
+    assert again.store.entries == []  # nothing is read on the GUI thread...
+    shown: list[int] = []
+    again.uploads.changed.connect(lambda: shown.append(len(again.uploads.waiting)))
+    again.recover()  # ...a worker reads the queue
+    again.uploads.stop()
+    assert [(e.name, e.state, e.folder_id, e.label) for e in again.uploads.waiting] == [
+        (take.name, WAITING, "folder-1", "L01 take 1")]
+    assert shown and shown[-1] == 1  # the desk shows it waiting
+
+
+def test_the_queue_is_written_off_the_gui_thread(qtbot: QtBot, tmp_path: Path,
+                                                 speech_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disk that stalls on every write: the take's state changes on the GUI thread at once,
+    and the file is written by the queue's own thread once the disk answers."""
+    take = write_take(tmp_path / "takes", speech_path)
+    desk = inline_desk(take.parent)
+    desk.recover()
+    desk.uploads.stop()
+    disk_free = threading.Event()
+    writers: list[threading.Thread] = []
+    real_write = queue_writer.write_queue
+
+    def stalling_write(path: Path, entries: list[QueuedTake]) -> None:
+        writers.append(threading.current_thread())
+        disk_free.wait(10)
+        real_write(path, entries)
+
+    monkeypatch.setattr(queue_writer, "write_queue", stalling_write)
+    started_s = time.monotonic()
+    desk.store.put(QueuedTake(str(take), "folder-1", "L01 take 1"))
+    desk.uploads.enqueue(str(take))  # `waiting`: written again
+    assert time.monotonic() - started_s < 2.0  # far from the 10 s the disk would have taken
+    assert [e.state for e in desk.store.entries] == [WAITING]
+    assert not (take.parent / "upload-queue.json").exists()  # the disk has not answered yet
+    disk_free.set()
+    desk.store.flush()
+    assert writers and threading.main_thread() not in writers
+    assert [e.state for e in QueueStore.open_blocking(take.parent).entries] == [WAITING]
+
+
+def device(index: int, name: str) -> AudioDevice:
+    return AudioDevice(index, name, "ALSA", 1, 0, 48000.0, index == 0, False)
+
+
+def test_microphones_are_listed_in_a_worker_and_looked_for_again(qtbot: QtBot,
+                                                                 tmp_path: Path) -> None:
+    """The list of inputs comes from a worker thread; ⟳ finds one plugged in later and opens
+    the chosen microphone again."""
+    plugged = [device(0, "Built-in"), device(1, "Desk mic")]
+    listed_on: list[threading.Thread] = []
+    rescans: list[threading.Thread] = []
+
+    def lister() -> list[AudioDevice]:
+        listed_on.append(threading.current_thread())
+        return list(plugged)
+
+    def rescanner() -> bool:
+        rescans.append(threading.current_thread())
+        return True
+
+    runner = TaskRunner(QThreadPool())
+    store = QueueStore(tmp_path / "takes")
+    uploads = TakeUploads(Requests(runner), store, lambda: "")
+    desk = DeskController(runner, store, uploads, lambda: "", lister=lister,
+                          rescanner=rescanner)
+    opened: list[str | None] = []
+    desk.open_device = lambda name: opened.append(name) or True  # type: ignore[method-assign]
+    panel = DeskPanel(desk)
+    qtbot.addWidget(panel)
+    panel.fill_devices("Desk mic")
+    qtbot.waitUntil(lambda: panel.device_picker.count() == 2, timeout=5000)
+    assert listed_on and threading.main_thread() not in listed_on
+    assert panel.device_picker.currentText() == "Desk mic" and opened == ["Desk mic"]
+    plugged.append(device(2, "USB microphone"))  # plugged in while the studio runs
+    panel.device_refresh.click()
+    assert not panel.device_picker.isEnabled()  # no device is picked while PortAudio restarts
+    qtbot.waitUntil(lambda: panel.device_picker.count() == 3, timeout=5000)
+    assert rescans and threading.main_thread() not in rescans
+    assert panel.device_picker.findText("USB microphone") >= 0
+    assert panel.device_picker.currentText() == "Desk mic"  # the chosen one stays chosen...
+    assert opened == ["Desk mic", "Desk mic"]  # ...and opens again
+    assert panel.device_picker.isEnabled() and panel.device_refresh.isEnabled()
 
 
 def test_punch_in_replaces_a_region_as_a_new_take(window: MainWindow, qtbot: QtBot,

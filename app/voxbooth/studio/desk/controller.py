@@ -1,10 +1,11 @@
 """The desk's controller: the open microphone, the live pull, takes to disk, check, upload.
 
 Runs on the GUI thread. The audio callback only fills the capture's ring (voxbooth.audio); one
-QTimer pulls from it ~30 times a second (STYLE.md habit 2). Opening the device, starting a take
-(creating its file, writing its queue entry), stopping it (joining its writer) and the quality
-check wait on a device or the disk, so they run in workers (STYLE.md habit 3); their results come
-back by signal on the GUI thread.
+QTimer pulls from it ~30 times a second (STYLE.md habit 2). Listing and opening devices, starting
+a take (creating its file, waiting for its queue entry to be on disk), stopping it (joining its
+writer), reading the queue and the quality check wait on a device or the disk, so they run in
+workers (STYLE.md habit 3); their results come back by signal on the GUI thread. The queue's file
+is written by the store's own thread.
 """
 
 from __future__ import annotations
@@ -16,12 +17,22 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from voxbooth.audio.capture import InputCapture
-from voxbooth.audio.devices import AudioDevice, list_devices
+from voxbooth.audio.devices import AudioDevice
 from voxbooth.audio.files import check_take_file
 from voxbooth.audio.recorder import RecorderStatus, TakeRecorder, TakeResult
 from voxbooth.audio.recovery import recover_folder
 from voxbooth.audio.take_file import TakeFormat
 from voxbooth.dsp.quality import QualityReport
+from voxbooth.studio.desk.inputs import (
+    CaptureOpener,
+    InputLister,
+    Rescanner,
+    list_inputs,
+    open_capture,
+    reopen_capture,
+    rescan_inputs,
+    restart_portaudio,
+)
 from voxbooth.studio.desk.live import LiveAnalysis, LiveUpdate
 from voxbooth.studio.desk.punch import PunchPlan, splice
 from voxbooth.studio.desk.queue_store import CHECKING, HELD, RECORDING, QueuedTake, QueueStore
@@ -33,28 +44,15 @@ from voxbooth.studio.workers import TaskRunner
 FRAME_INTERVAL_MS = 33
 TAKE_FORMAT = TakeFormat("WAV", "PCM_24")  # readable while written; half a float WAV's size
 
-CaptureOpener = Callable[[str | None], InputCapture]
-
-
-def open_capture(name: str | None) -> InputCapture:
-    """Worker: opens the input (the remembered device, else the default) at 48 kHz."""
-    return InputCapture(name or None, 48000, live_seconds=30.0).start()
-
-
-def reopen_capture(old: InputCapture | None, name: str | None,
-                   opener: CaptureOpener) -> InputCapture:
-    """Worker: releases the previous input, then opens the chosen one."""
-    if old is not None:
-        old.close()
-    return opener(name)
+__all__ = ["DeskController", "open_capture", "start_take"]
 
 
 def start_take(capture: InputCapture, path: Path, preroll_s: float,
-               save_queue: Callable[[], None] | None) -> TakeRecorder:
+               queue_on_disk: Callable[[], None] | None) -> TakeRecorder:
     """Worker: the queue entry reaches the disk, then the take file, before the first block."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if save_queue is not None:
-        save_queue()
+    if queue_on_disk is not None:
+        queue_on_disk()
     return TakeRecorder(capture, path, take_format=TAKE_FORMAT, preroll_s=preroll_s).start()
 
 
@@ -63,6 +61,8 @@ class DeskController(QObject):
     device_opened = Signal(str, int)  # device name, rate in use (Hz)
     device_opening = Signal(str)  # the device asked for ("" for the default)
     device_failed = Signal(str)
+    devices_found = Signal(object)  # list[AudioDevice]: the inputs, listed in a worker
+    devices_missing = Signal(str)  # why no input could be listed
     take_starting = Signal(str, str)  # the take's path, its label: its file is being created
     take_started = Signal(str)  # label: the recorder runs
     take_failed = Signal(str)  # why the take could not start
@@ -71,12 +71,16 @@ class DeskController(QObject):
     punch_spliced = Signal(str, str)  # the new take's path, its label
     verdict = Signal(str, object)  # take path, QualityReport
     message = Signal(str)
+    _queue_unwritten = Signal(str)  # from the queue's writer thread, delivered on the GUI thread
 
     def __init__(self, runner: TaskRunner, store: QueueStore, uploads: TakeUploads,
                  current_folder: Callable[[], str], parent: QObject | None = None,
-                 opener: CaptureOpener = open_capture) -> None:
+                 opener: CaptureOpener = open_capture, lister: InputLister = list_inputs,
+                 rescanner: Rescanner = restart_portaudio) -> None:
         super().__init__(parent)
         self.opener = opener
+        self.lister = lister
+        self.rescanner = rescanner
         self.runner = runner
         self.store = store
         self.uploads = uploads
@@ -92,10 +96,16 @@ class DeskController(QObject):
         self.starting = False  # the take's file is being created in a worker
         self.stop_when_started = False  # Space came while it was
         self.opening = 0  # which device request is current (later ones win)
+        self.rescanning = False  # PortAudio restarts in a worker: no device may open meanwhile
+        self.device_work = 0  # workers opening or closing an input: PortAudio may not restart
         self.on_pulled: list[Callable[[LiveUpdate], None]] = []  # extra readers (calibration)
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_INTERVAL_MS)
         self.timer.timeout.connect(self.tick)
+        self._queue_unwritten.connect(self.message)
+        store.on_write_error = lambda exc: self._queue_unwritten.emit(
+            f"The upload queue could not be saved ({user_message(exc)}); it is tried again at "
+            f"the next change")
 
     @property
     def takes_dir(self) -> Path:
@@ -111,22 +121,61 @@ class DeskController(QObject):
         return self.starting or self.recorder is not None
 
     # -- the device -----------------------------------------------------------------------------
-    @staticmethod
-    def devices() -> list[AudioDevice]:
-        return list_devices("input")
+    def find_devices(self) -> None:
+        """Lists the inputs in a worker; `devices_found` brings them."""
+        self.runner.run(self.lister, on_result=self.devices_found.emit,
+                        on_error=lambda exc: self.devices_missing.emit(
+                            f"No microphone found: {user_message(exc)}"))
+
+    def rescan_devices(self, name: str | None) -> bool:
+        """Looks for inputs plugged in since the start, then opens `name` again (else the
+        default). The input is closed meanwhile: PortAudio has to restart to see new devices."""
+        if self.take_busy:
+            self.message.emit("Stop the take before looking for microphones")
+            return False
+        if self.rescanning or self.device_work:
+            self.message.emit("The microphone is still opening; look again in a moment")
+            return False
+        self.rescanning = True
+        request, old = self._release_input()
+        self.runner.run(rescan_inputs, old, self.rescanner, self.lister,
+                        on_result=lambda found: self._rescanned(request, name, *found),
+                        on_error=self._rescan_failed)
+        return True
+
+    def _rescanned(self, request: int, name: str | None, devices: list[AudioDevice],
+                   rescanned: bool) -> None:
+        self.rescanning = False
+        self.devices_found.emit(devices)
+        if not rescanned:
+            self.message.emit("Stop playing to look for newly connected microphones")
+        if request == self.opening and devices:  # else the desk was closed meanwhile
+            self.open_device(name)  # one that is gone falls back to the default, and says so
+
+    def _rescan_failed(self, exc: BaseException) -> None:
+        self.rescanning = False
+        self.devices_missing.emit(f"Could not look for microphones: {user_message(exc)}")
+
+    def _release_input(self) -> tuple[int, InputCapture | None]:
+        """Stops the live view and hands the input over (a worker closes it). The new request."""
+        self.opening += 1
+        old = self.capture
+        self.timer.stop()
+        self.capture = None
+        self.analysis = None
+        return self.opening, old
 
     def open_device(self, name: str | None) -> bool:
         """Re-opens the input in a worker; the live view starts again once it is open."""
         if self.take_busy:
             self.message.emit("Stop the take before changing the microphone")
             return False
-        self.opening += 1
-        request = self.opening
-        old = self.capture
-        self.timer.stop()
-        self.capture = None
-        self.analysis = None
+        if self.rescanning:
+            self.message.emit("Looking for microphones; pick one once the list is back")
+            return False
+        request, old = self._release_input()
         self.device_opening.emit(name or "")
+        self.device_work += 1
         self.runner.run(reopen_capture, old, name, self.opener,
                         on_result=lambda capture: self._device_ready(request, name, capture),
                         on_error=lambda exc: self._device_failed(request, exc))
@@ -134,8 +183,10 @@ class DeskController(QObject):
 
     def _device_ready(self, request: int, name: str | None, capture: InputCapture) -> None:
         if request != self.opening:  # another device was picked meanwhile
-            self.runner.run(capture.close)
+            self.runner.run(capture.close, on_result=self._device_work_done,
+                            on_error=self._device_work_done)
             return
+        self.device_work -= 1
         self.capture = capture
         self.analysis = LiveAnalysis(capture.ring, capture.rate_hz)
         self.timer.start()
@@ -145,8 +196,12 @@ class DeskController(QObject):
 
     def _device_failed(self, request: int, exc: BaseException) -> None:
         # PortAudio reports a missing or busy device as a generic error
+        self.device_work -= 1
         if request == self.opening:
             self.device_failed.emit(f"Could not open the microphone: {user_message(exc)}")
+
+    def _device_work_done(self, _result: object = None) -> None:
+        self.device_work -= 1
 
     def close_device(self) -> None:
         self.opening += 1  # a device still opening is closed when it arrives
@@ -195,18 +250,17 @@ class DeskController(QObject):
             return None
         label = label or time.strftime("Take %H:%M:%S")
         path = self.takes_dir / take_file_name(label)
-        save_queue = None
+        queue_on_disk = None
         if kind == "take":
-            self.store.put(QueuedTake(str(path), self.current_folder(), label, RECORDING),
-                           save=False)
-            save_queue = self.store.save
+            self.store.put(QueuedTake(str(path), self.current_folder(), label, RECORDING))
+            queue_on_disk = self.store.flush  # the worker waits for the writer thread
         self.take_label = label
         self.take_kind = kind
         self.stopping = False
         self.starting = True
         self.stop_when_started = False
         self.take_starting.emit(str(path), label)
-        self.runner.run(start_take, self.capture, path, preroll_s, save_queue,
+        self.runner.run(start_take, self.capture, path, preroll_s, queue_on_disk,
                         on_result=self._take_started,
                         on_error=lambda exc: self._take_failed(path, exc))
         return path
@@ -225,8 +279,7 @@ class DeskController(QObject):
         self.punch = None
         self.stop_after_s = 0.0
         if self.store.get(str(path)) is not None:
-            self.store.remove(str(path), save=False)
-            self.runner.run(self.store.save)
+            self.store.remove(str(path))
         text = f"The take could not be started: {user_message(exc)}"
         self.take_failed.emit(text)
         self.message.emit(text)
@@ -300,16 +353,35 @@ class DeskController(QObject):
     def upload_anyway(self, path: str) -> None:
         self.uploads.enqueue(path)
 
-    # -- after a crash --------------------------------------------------------------------------
+    # -- at the start, and after a crash ---------------------------------------------------------
     def recover(self) -> None:
-        """Worker: repairs takes a killed studio left open, then checks and queues them."""
-        self.runner.run(recover_folder, self.takes_dir, on_result=self._recovered)
+        """Reads the queue, then repairs takes a killed studio left open, in workers; then
+        checks and queues them and starts the uploads."""
+        self.runner.run(self.store.read, on_result=self._queue_read,
+                        on_error=lambda exc: self._queue_read([], exc))
 
-    def _recovered(self, repaired: list[object]) -> None:
+    def _queue_read(self, read: list[QueuedTake], exc: BaseException | None = None) -> None:
+        if exc is not None:  # the store's thread kept what it could; say so, go on without
+            self.message.emit(f"The upload queue could not be read: {user_message(exc)}")
+        self.store.adopt(read)
+        self.runner.run(recover_folder, self.takes_dir,
+                        on_result=lambda repaired: self._recovered(read, repaired),
+                        on_error=lambda exc: self._recovery_failed(read, exc))
+
+    def _recovery_failed(self, read: list[QueuedTake], exc: BaseException) -> None:
+        self.message.emit(f"Takes left open by a crash could not be repaired: "
+                          f"{user_message(exc)}")
+        self._recovered(read, [])
+
+    def _recovered(self, read: list[QueuedTake], repaired: list[object]) -> None:
         repaired_paths = {str(getattr(r, "path", "")) for r in repaired}
+        # entries of this session (a take started before the queue was read) are left alone
+        earlier = {e.path for e in read} | repaired_paths
         for path in repaired_paths - {e.path for e in self.store.entries}:
             self.store.put(QueuedTake(path, "", Path(path).stem, RECORDING))
         for entry in self.store.in_state(RECORDING, CHECKING):
+            if entry.path not in earlier:
+                continue
             if Path(entry.path).exists():
                 self.check(entry.path)
             else:  # killed before its first block: nothing was recorded

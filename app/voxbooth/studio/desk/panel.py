@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from voxbooth.audio.devices import AudioDevice
 from voxbooth.audio.recorder import RecorderStatus, TakeResult
 from voxbooth.dsp.quality import QualityReport
 from voxbooth.studio.desk.controller import DeskController
@@ -49,6 +51,7 @@ class DeskPanel(QWidget):
         self.last_take_path = ""
         self.last_take_label = ""
         self.picked_device: str | None = None  # remembered once it opens
+        self.open_when_listed: str | None = None  # the device to open once the list is back
         self._build(dark)
         self._lay_out()
         self._connect()
@@ -58,6 +61,11 @@ class DeskPanel(QWidget):
         self.device_picker = QComboBox()
         self.device_picker.setObjectName("deskDevicePicker")
         self.device_picker.setMinimumWidth(200)
+        self.device_refresh = QToolButton()
+        self.device_refresh.setText("⟳")
+        self.device_refresh.setObjectName("deskDeviceRefresh")
+        self.device_refresh.setToolTip("Look for microphones again (one plugged in since the "
+                                       "studio started)")
         self.rate_label = QLabel("no input")
         self.rate_label.setObjectName("deskRateLabel")
         self.meter = LevelMeterWidget()
@@ -115,6 +123,7 @@ class DeskPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("Microphone"))
         top.addWidget(self.device_picker)
+        top.addWidget(self.device_refresh)
         top.addWidget(self.rate_label)
         top.addWidget(self.meter, 1)
         for widget in (self.record_button, self.stop_button, self.punch_button, self.punch_from,
@@ -147,12 +156,15 @@ class DeskPanel(QWidget):
         self.punch_action.triggered.connect(self.request_punch)
         self.stop_action.triggered.connect(c.stop)
         self.device_picker.activated.connect(self._on_device_picked)
+        self.device_refresh.clicked.connect(self.rescan_devices)
         self.meter.reset_requested.connect(c.reset_clip)
         self.calibrate_button.clicked.connect(self.calibrate_requested)
         c.live.connect(self._on_live)
         c.device_opening.connect(self._on_device_opening)
         c.device_opened.connect(self._on_device_opened)
         c.device_failed.connect(self._on_device_failed)
+        c.devices_found.connect(self._on_devices_found)
+        c.devices_missing.connect(self._on_devices_missing)
         c.take_starting.connect(self._on_take_starting)
         c.take_started.connect(self._on_take_started)
         c.take_failed.connect(self.verdict_label.setText)
@@ -169,19 +181,43 @@ class DeskPanel(QWidget):
 
     # -- the device -----------------------------------------------------------------------------
     def fill_devices(self, remembered: str) -> None:
-        """Lists input devices (one entry each) and opens the remembered one, else the default."""
-        self.device_picker.clear()
-        try:
-            devices = self.controller.devices()
-        except Exception as exc:  # no PortAudio devices at all
-            self._on_device_failed(f"No microphone found: {exc}")
-            return
+        """Lists input devices (one entry each, in a worker), then opens the remembered one,
+        else the default."""
+        self.open_when_listed = remembered
+        self.rate_label.setText("looking for microphones…")
+        self.controller.find_devices()
+
+    def rescan_devices(self) -> None:
+        """Looks for microphones plugged in since the start; the chosen one opens again."""
+        name = str(self.device_picker.currentData() or "") or None
+        if self.controller.rescan_devices(name):
+            self.rate_label.setText("looking for microphones…")
+            self._set_device_choice(False)
+
+    def _on_devices_found(self, devices: list[AudioDevice]) -> None:
+        wanted = self.open_when_listed
+        shown = wanted if wanted is not None else str(self.device_picker.currentData() or "")
+        self.device_picker.clear()  # `activated` is the user's: nothing opens here
         for device in devices:
             self.device_picker.addItem(device.name, device.name)
-        index = self.device_picker.findData(remembered) if remembered else -1
+        index = self.device_picker.findData(shown) if shown else -1
         self.device_picker.setCurrentIndex(max(index, 0))
-        if devices:
-            self.controller.open_device(remembered or None)
+        self._set_device_choice(not self.controller.take_busy)
+        if wanted is not None:
+            self.open_when_listed = None
+            if devices:
+                self.controller.open_device(wanted or None)
+        if not devices:
+            self._on_device_failed("No microphone found")
+
+    def _on_devices_missing(self, text: str) -> None:  # no PortAudio devices at all
+        self.open_when_listed = None
+        self._set_device_choice(not self.controller.take_busy)
+        self._on_device_failed(text)
+
+    def _set_device_choice(self, on: bool) -> None:
+        self.device_picker.setEnabled(on)
+        self.device_refresh.setEnabled(on)
 
     def _on_device_picked(self, index: int) -> None:
         name = str(self.device_picker.itemData(index) or "")
@@ -264,7 +300,7 @@ class DeskPanel(QWidget):
                                (self.punch_button, self.punch_action),
                                (self.stop_button, self.stop_action)):
             button.setEnabled(action.isEnabled())
-        self.device_picker.setEnabled(not on)
+        self._set_device_choice(not on and not self.controller.rescanning)
         self.record_button.setStyleSheet("background: #c01c28; color: white;" if on else "")
 
     def _on_stopped(self, result: TakeResult) -> None:

@@ -1,89 +1,93 @@
-"""The desk's upload queue on disk: a JSON file beside the takes, rewritten atomically.
+"""The desk's upload queue: a JSON file beside the takes, kept by a writer thread.
 
 An entry is written when a take *starts* (state `recording`), so a take interrupted by a crash
 still knows which folder it was meant for. Entries leave the file only once the service has the
 take; until then a restart, a kill or an unreachable service loses nothing.
+
+The GUI thread owns the entries and changes them at once; the file is read and written on the
+queue's own thread (`queue_writer`), so no state change waits on the disk. A take's entry is on
+disk before its first block is recorded: the worker that starts the take waits for it (`flush`).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import threading
-import time
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-QUEUE_FILE = "upload-queue.json"
+from voxbooth.studio.desk.queue_file import (
+    CHECKING,
+    FAILED,
+    HELD,
+    QUEUE_FILE,
+    RECORDING,
+    UPLOADING,
+    WAITING,
+    QueuedTake,
+    merged,
+)
+from voxbooth.studio.desk.queue_writer import QueueWriter
 
-RECORDING = "recording"  # the take is being written
-CHECKING = "checking"  # stopped; the quality check runs
-WAITING = "waiting"  # ready to upload (or waiting for the service)
-UPLOADING = "uploading"
-HELD = "held"  # not uploaded: the check said "bad", or no folder was chosen
-FAILED = "failed"  # the service refused it (its reason kept)
-
-
-@dataclass(frozen=True)
-class QueuedTake:
-    path: str
-    folder_id: str
-    label: str
-    state: str = RECORDING
-    attempts: int = 0
-    message: str = ""
-    added_unix_s: float = field(default_factory=time.time)
-
-    @property
-    def name(self) -> str:
-        return Path(self.path).name
+__all__ = ["CHECKING", "FAILED", "HELD", "QUEUE_FILE", "RECORDING", "UPLOADING", "WAITING",
+           "QueueStore", "QueuedTake"]
 
 
 class QueueStore:
-    """The desk's GUI thread owns the entries; `save` may also run in a worker (a take's start):
-    it writes the entries as they are when it gets the file, one writer at a time."""
+    """Entries on the GUI thread; `read`, `flush` (and `open_blocking`) wait on the disk and are
+    for workers, tools and tests.
+
+    The file is read as the store is made, on the writer thread; `adopt` takes its entries in.
+    Until then the session's entries are saved on top of the file's, so a take started before the
+    read came back loses nothing that was queued before.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.path = self.folder / QUEUE_FILE
-        self.entries: list[QueuedTake] = self._load()
-        self._save_lock = threading.Lock()
+        self.entries: list[QueuedTake] = []  # replaced, never changed in place (see `save`)
+        self.adopted = False
+        self.on_write_error: Callable[[BaseException], object] | None = None
+        self._writer = QueueWriter(self.path, on_error=self._write_failed)
 
-    def _load(self) -> list[QueuedTake]:
-        try:
-            raw: Any = json.loads(self.path.read_text())
-        except FileNotFoundError:
-            return []
-        except (OSError, ValueError):
-            # a damaged queue must not lose the takes: keep it aside, takes stay on disk
-            self.path.replace(self.path.with_suffix(f".damaged-{int(time.time())}.json"))
-            return []
-        known = set(QueuedTake.__dataclass_fields__)
-        return [QueuedTake(**{k: v for k, v in item.items() if k in known})
-                for item in raw.get("takes", []) if isinstance(item, dict) and "path" in item]
+    @classmethod
+    def open_blocking(cls, folder: Path) -> QueueStore:
+        """A store with the file's entries taken in: waits for the read (tools and tests)."""
+        store = cls(folder)
+        store.adopt(store.read())
+        return store
+
+    def _write_failed(self, exc: BaseException) -> None:  # the writer thread
+        if self.on_write_error is not None:
+            self.on_write_error(exc)
+
+    # -- the disk (workers) ---------------------------------------------------------------------
+    def read(self, timeout_s: float | None = None) -> list[QueuedTake]:
+        """Worker: the entries the file held before this session."""
+        return self._writer.read(timeout_s)
+
+    def flush(self, timeout_s: float | None = None) -> None:
+        """Worker: waits until every change made before the call is on disk."""
+        self._writer.flush(timeout_s)
+
+    # -- the entries (GUI thread) ---------------------------------------------------------------
+    def adopt(self, read: list[QueuedTake]) -> None:
+        """Takes in the file's entries (from `read`), under any this session already has."""
+        self.entries = merged(read, self.entries)
+        self.adopted = True
 
     def save(self) -> None:
-        with self._save_lock:
-            # entries is replaced, never changed in place: this is a consistent snapshot, and the
-            # newest one taken under the lock is the last written
-            entries = self.entries
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(self.path.name + ".tmp")
-            with tmp.open("w") as out:
-                json.dump({"version": 1, "takes": [asdict(e) for e in entries]}, out, indent=1)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, self.path)
+        # the list is replaced on every change, never edited: the writer gets a consistent
+        # snapshot without a copy, and the newest snapshot is the last written
+        self._writer.request(self.entries, complete=self.adopted)
 
     def get(self, path: str) -> QueuedTake | None:
         return next((e for e in self.entries if e.path == path), None)
 
-    def put(self, entry: QueuedTake, *, save: bool = True) -> QueuedTake:
-        """Adds or replaces an entry; `save=False` leaves writing it to the caller's worker."""
+    def put(self, entry: QueuedTake) -> QueuedTake:
+        """Adds or replaces an entry."""
         self.entries = [e for e in self.entries if e.path != entry.path] + [entry]
-        if save:
-            self.save()
+        self.save()
         return entry
 
     def update(self, path: str, **changes: Any) -> QueuedTake | None:
@@ -95,10 +99,9 @@ class QueueStore:
         self.save()
         return fresh
 
-    def remove(self, path: str, *, save: bool = True) -> None:
+    def remove(self, path: str) -> None:
         self.entries = [e for e in self.entries if e.path != path]
-        if save:
-            self.save()
+        self.save()
 
     def in_state(self, *states: str) -> list[QueuedTake]:
         return [e for e in self.entries if e.state in states]

@@ -1,8 +1,9 @@
 """Takes go to the service one at a time from the persisted queue; retried while it is away.
 
-Runs on the GUI thread; every upload is a worker (`Requests.run`). A take that the service could
-not receive because it was unreachable goes back to `waiting` and is tried again by the retry
-timer; a refusal (4xx) is kept as `failed` with the service's words. The file is never deleted.
+Runs on the GUI thread; every upload is a worker (`Requests.run`) and the queue's file is written
+by the store's own thread. A take that the service could not receive because it was unreachable
+goes back to `waiting` and is tried again by the retry timer; a refusal (4xx) is kept as `failed`
+with the service's words. The file is never deleted.
 """
 
 from __future__ import annotations
@@ -45,10 +46,17 @@ class TakeUploads(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(RETRY_INTERVAL_MS)
         self.timer.timeout.connect(self.try_next)
-        for entry in store.in_state(UPLOADING):  # cut off by a kill: send it again
-            store.update(entry.path, state=WAITING)
+        self._early_folder = ""  # picked before the queue was read: its held takes go there
 
     def start(self) -> None:
+        """Once the store has taken in the file's entries (the desk's recovery)."""
+        for entry in self.store.in_state(UPLOADING):
+            if entry.path != self._busy:  # cut off by a kill: send it again
+                self.store.update(entry.path, state=WAITING)
+        if self._early_folder:
+            folder, self._early_folder = self._early_folder, ""
+            self.adopt_held(folder)
+        self.changed.emit()  # the queue read from the disk is shown
         self.timer.start()
         self.try_next()
 
@@ -74,6 +82,8 @@ class TakeUploads(QObject):
 
     def adopt_held(self, folder_id: str) -> None:
         """A folder was picked: takes recorded with none go into it."""
+        if not self.store.adopted:  # the queue's file is still being read
+            self._early_folder = folder_id
         for entry in self.store.in_state(HELD):
             if not entry.folder_id and folder_id:
                 self.store.update(entry.path, folder_id=folder_id, state=WAITING, message="")
