@@ -1,20 +1,30 @@
 """Accent samples and cloned voices in the library, against a real service: an accent's sample
-downloads and plays; "new voice from samples" uploads a reading and the private voice appears."""
+downloads and plays; "new voice from samples" uploads a reading and the private voice appears
+by itself once the service has made it, or the artist is told why it could not be made."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 import soundfile as sf
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tests.studio.helpers import inline_window
 from tests.support.server import LiveServer
 from tests.support.speech import repeated_speech_wav
-from voxbooth.studio.library.new_voice import NewVoiceDialog
+from voxbooth.studio.backend import StudioBackend
+from voxbooth.studio.controllers.requests import Requests
+from voxbooth.studio.library import service
+from voxbooth.studio.library.entities import VoiceInfo
+from voxbooth.studio.library.private_voices import PrivateVoiceWatch
 from voxbooth.studio.window import MainWindow
+from voxbooth.studio.workers import TaskRunner
 
 
 @pytest.fixture
@@ -42,26 +52,75 @@ def test_an_accent_sample_downloads_as_audio(window: MainWindow, qtbot: QtBot) -
     assert info.duration > 0.5 and info.samplerate >= 16000
 
 
-def test_new_voice_from_samples_appears_as_private(window: MainWindow, qtbot: QtBot,
-                                                   speech_path: Path, tmp_path: Path) -> None:
+def _voice_named(window: MainWindow, name: str) -> VoiceInfo | None:
+    return next((v for v in window.workflow.voices.voices() if v.name == name), None)
+
+
+def test_new_voice_from_samples_appears_by_itself(window: MainWindow, qtbot: QtBot,
+                                                  speech_path: Path, tmp_path: Path) -> None:
     sample = repeated_speech_wav(speech_path, 3, tmp_path / "my reading.wav")
-    dialog = NewVoiceDialog(window.requests, window)
-    qtbot.addWidget(dialog)
+    flow = window.workflow
+    dialog = flow.open_new_voice()
     dialog.submit()
     assert "name" in dialog.note.text()  # nothing sent without a name and a sample
     dialog.name.setText("My narrator")
     dialog.add_paths([str(sample)])
     dialog.submit()
-    qtbot.waitUntil(lambda: bool(dialog.created_id), timeout=60000)
-    flow = window.workflow
-
-    def listed() -> bool:
-        flow.library.reload()
-        return flow.voices.voice(dialog.created_id) is not None
-
-    qtbot.waitUntil(listed, timeout=180000)
-    voice = flow.voices.voice(dialog.created_id)
-    assert voice is not None and voice.is_private and voice.name == "My narrator"
+    qtbot.waitUntil(lambda: "“My narrator” is being made" in window.statusBar().currentMessage(),
+                    timeout=60000)
+    assert _voice_named(window, "My narrator") is None  # not processed yet
+    # the artist only waits: the studio follows the voice and reloads the library itself
+    qtbot.waitUntil(lambda: _voice_named(window, "My narrator") is not None, timeout=180000)
+    voice = _voice_named(window, "My narrator")
+    assert voice is not None and voice.is_private
+    assert window.statusBar().currentMessage() == \
+        "Voice “My narrator” is ready: it is in the voice library"
+    assert flow.clones.following == [] and not flow.clones.timer.isActive()  # polling stopped
     box = flow.library_panel.filter_boxes["visibility"]
     box.setCurrentIndex(box.findData("private"))
     assert flow.library_panel.proxy.rowCount() == 1
+
+
+def test_a_voice_that_cannot_be_made_says_why(window: MainWindow, qtbot: QtBot,
+                                              tmp_path: Path) -> None:
+    silence = tmp_path / "room tone.wav"
+    sf.write(silence, np.zeros(12 * 16000, dtype="float32"), 16000)  # 12 s, no speech at all
+    flow = window.workflow
+    dialog = flow.open_new_voice()
+    dialog.name.setText("Quiet one")
+    dialog.add_paths([str(silence)])
+    dialog.submit()
+    qtbot.waitUntil(lambda: "could not be made" in window.statusBar().currentMessage(),
+                    timeout=180000)
+    told = window.statusBar().currentMessage()
+    assert told.startswith("Voice “Quiet one” could not be made from its samples: ")
+    assert "no voiced speech" in told  # the service's own reason
+    assert window.findChildren(QMessageBox) == []  # told without a modal box
+    assert flow.clones.following == []
+    assert _voice_named(window, "Quiet one") is None
+
+
+def test_a_voice_is_followed_from_workers(qtbot: QtBot, tmp_path: Path, live_server: LiveServer,
+                                          speech_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real worker threads: each question about the voice is asked off the GUI thread."""
+    backend = StudioBackend.connect(live_server.url, live_server.api_key)
+    requests = Requests(TaskRunner(QThreadPool()))
+    requests.set_backend(backend)
+    watch = PrivateVoiceWatch(requests, interval_ms=200)
+    asked_on: list[int] = []
+    ask = service.private_voice_state
+
+    def state(*args: object) -> service.PrivateVoiceState:
+        asked_on.append(threading.get_ident())
+        return ask(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "private_voice_state", state)
+    voice_id = service.create_private_voice(
+        backend, "Asked in workers", [repeated_speech_wav(speech_path, 3, tmp_path / "a.wav")])
+    ready: list[str] = []
+    watch.ready.connect(ready.append)
+    watch.follow(voice_id, "Asked in workers")
+    qtbot.waitUntil(lambda: ready == [voice_id], timeout=180000)
+    assert asked_on and threading.get_ident() not in asked_on
+    assert not watch.timer.isActive()

@@ -1,29 +1,57 @@
-"""Script mode on the desk: the current line large, next/previous, takes per line, star the best."""
+"""Script mode on the desk: the current line large between its neighbours, next/previous line
+(N and P), the line's takes with their duration and verdict, and the best one starred."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QListView,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from voxbooth.studio.desk.script import Script
+from voxbooth.studio.desk.script_takes import LineTakesModel
+
+NEXT_LINE_KEY = "N"  # R records, Shift+R punches in, Space stops: N/P are free window-wide
+PREVIOUS_LINE_KEY = "P"
 
 
 class ScriptPanel(QWidget):
     star_requested = Signal(str)  # the take path starred as best of its line
+    unstar_requested = Signal(str)  # the take that was best of that line before
+    changed = Signal()  # the script, its current line or its takes changed: worth keeping
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.script = Script()
+        self._pending: dict[str, int] = {}  # take being recorded -> the line shown at its start
+        self._build()
+        self.open_button.clicked.connect(self._open)
+        self.paste_button.clicked.connect(self._paste)
+        self.previous_action.triggered.connect(lambda: self.step_line(-1))
+        self.next_action.triggered.connect(lambda: self.step_line(1))
+        self.star_button.clicked.connect(self._star_selected)
+        self.takes_view.doubleClicked.connect(
+            lambda index: self.pick_best(self.takes.path_at(index.row())))
+        self._refresh()
+
+    def _build(self) -> None:
+        self.previous_line_label = QLabel("")
+        self.next_line_label = QLabel("")
+        for label in (self.previous_line_label, self.next_line_label):
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setStyleSheet("color: gray;")
         self.line_label = QLabel("No script: open or paste one to record line by line")
         self.line_label.setObjectName("deskScriptLine")
         self.line_label.setWordWrap(True)
@@ -32,10 +60,25 @@ class ScriptPanel(QWidget):
         self.position_label = QLabel("")
         self.open_button = QPushButton("Open script…")
         self.paste_button = QPushButton("Paste script…")
+        self.previous_action = self._action("Previous line", PREVIOUS_LINE_KEY)
+        self.next_action = self._action("Next line", NEXT_LINE_KEY)
         self.previous_button = QPushButton("◀ Previous line")
         self.next_button = QPushButton("Next line ▶")
+        for button, action in ((self.previous_button, self.previous_action),
+                               (self.next_button, self.next_action)):
+            button.setToolTip(action.toolTip())
+            button.clicked.connect(action.trigger)
         self.star_button = QPushButton("★ Best take")
-        self.star_button.setToolTip("Star the last take of this line as its best")
+        self.star_button.setToolTip("Star the picked take (the newest if none is picked) as the "
+                                    "best of this line; double-click a take does the same")
+        self.takes = LineTakesModel(self)
+        self.takes_view = QListView()
+        self.takes_view.setObjectName("deskScriptTakes")
+        self.takes_view.setModel(self.takes)
+        self.takes_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.takes_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.takes_view.setMinimumHeight(40)  # a short desk still shows a take or two
+        self.takes_view.setMaximumHeight(96)
         row = QHBoxLayout()
         for widget in (self.open_button, self.paste_button, self.previous_button,
                        self.next_button, self.star_button, self.position_label):
@@ -43,37 +86,91 @@ class ScriptPanel(QWidget):
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.previous_line_label)
         layout.addWidget(self.line_label, 1)
+        layout.addWidget(self.next_line_label)
         layout.addLayout(row)
-        self.open_button.clicked.connect(self._open)
-        self.paste_button.clicked.connect(self._paste)
-        self.previous_button.clicked.connect(lambda: self.step_line(-1))
-        self.next_button.clicked.connect(lambda: self.step_line(1))
-        self.star_button.clicked.connect(self._star_last)
-        self._refresh()
+        layout.addWidget(self.takes_view)
 
+    def _action(self, text: str, key: str) -> QAction:
+        # on the panel with the window as its scope, as the desk's R: the Help list shows it
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(key))
+        action.setToolTip(f"{text} ({key})")
+        self.addAction(action)
+        return action
+
+    # -- the script -----------------------------------------------------------------------------
     def set_text(self, text: str) -> None:
         self.script = Script(text)
+        self._pending.clear()
         self._refresh()
+        self.changed.emit()
+
+    def restore(self, script: Script) -> None:
+        """The script kept from the last session (ignored if the artist has started another)."""
+        if not self.script:
+            self.script = script
+            self._refresh()
 
     def step_line(self, step: int) -> None:
+        before = self.script.current
         self.script.move(step)
         self._refresh()
+        if self.script.current != before:
+            self.changed.emit()
 
     def next_label(self) -> str:
         return self.script.label_for_next_take() if self.script else ""
 
+    # -- takes ----------------------------------------------------------------------------------
+    def take_starting(self, path: str) -> None:
+        """A take starts: it belongs to the line shown now, whatever is shown when it stops."""
+        if self.script:
+            self._pending[path] = self.script.current
+
     def add_take(self, path: str) -> None:
-        self.script.add_take(path)
-        self._refresh()
+        self.script.add_take(path, self._pending.pop(path, None))
+        self._refresh(select=path)
+        self.changed.emit()
 
-    def _star_last(self) -> None:
-        takes = self.script.takes_of_current()
-        if takes:
-            self.script.star(takes[-1])
-            self.star_requested.emit(takes[-1])
+    def add_derived(self, original: str, path: str) -> None:
+        self.script.add_derived(original, path)
+        self._refresh(select=path)
+        self.changed.emit()
+
+    def set_verdict(self, path: str, verdict: str, summary: str, duration_s: float) -> None:
+        if self.script.update_take(path, verdict=verdict, summary=summary,
+                                   duration_s=duration_s):
             self._refresh()
+            self.changed.emit()
 
+    def set_take_id(self, path: str, take_id: str) -> None:
+        if self.script.update_take(path, take_id=take_id):
+            self.changed.emit()
+
+    def pick_best(self, path: str) -> None:
+        """Stars `path` as the best of its line and unstars the take that was best before."""
+        line = self.script.line_of(path)
+        if line is None or self.script.takes[line].best == path:
+            return
+        previous = self.script.star(path)
+        self.star_requested.emit(path)
+        if previous:
+            self.unstar_requested.emit(previous)
+        self._refresh()
+        self.changed.emit()
+
+    def selected_take(self) -> str:
+        index = self.takes_view.currentIndex()
+        return self.takes.path_at(index.row()) if index.isValid() else ""
+
+    def _star_selected(self) -> None:
+        takes = self.script.takes_of_current()
+        picked = self.selected_take() or (takes[-1] if takes else "")
+        self.pick_best(picked)
+
+    # -- files ----------------------------------------------------------------------------------
     def _open(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open a script", "", "Text (*.txt);;All (*)")
         if name:
@@ -86,17 +183,30 @@ class ScriptPanel(QWidget):
         if ok:
             self.set_text(text)
 
-    def _refresh(self) -> None:
+    def _refresh(self, select: str = "") -> None:
         script = self.script
         has = bool(script)
-        for button in (self.previous_button, self.next_button, self.star_button):
-            button.setEnabled(has)
+        for widget in (self.previous_action, self.next_action, self.previous_button,
+                       self.next_button, self.star_button):
+            widget.setEnabled(has)
+        selected = select or self.selected_take()
+        self.takes.set_takes(script.entries_of_current(), script.best_of_current())
+        row = self.takes.row_of(selected)
+        if row >= 0:
+            self.takes_view.setCurrentIndex(self.takes.index(row, 0))
+        else:
+            self.takes_view.setCurrentIndex(QModelIndex())
         if not has:
             self.position_label.setText("")
+            self.previous_line_label.setText("")
+            self.next_line_label.setText("")
             return
+        self.previous_line_label.setText(script.neighbour(-1))
         self.line_label.setText(script.line)
+        self.next_line_label.setText(script.neighbour(1))
         takes = script.takes_of_current()
-        best = script.best_of_current()
-        star = f", best: take {takes.index(best) + 1}" if best in takes else ""
+        best = script.take(script.best_of_current())
+        # "best: take 2" (or "take 2 punch-in"): the line is already said before it
+        star = f", best: {best.label.split(' ', 1)[-1]}" if best is not None else ""
         self.position_label.setText(f"line {script.current + 1} of {len(script.lines)} · "
                                     f"{len(takes)} take(s){star}")

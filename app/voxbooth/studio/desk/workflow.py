@@ -19,6 +19,8 @@ from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.panel import DeskPanel
 from voxbooth.studio.desk.punch import PREROLL_S, PunchPlan
 from voxbooth.studio.desk.queue_store import QueueStore
+from voxbooth.studio.desk.script import Script
+from voxbooth.studio.desk.script_store import ScriptStore
 from voxbooth.studio.desk.takes_folder import default_takes_dir
 from voxbooth.studio.desk.targets import PitchTarget
 from voxbooth.studio.desk.uploads import TakeUploads
@@ -27,11 +29,14 @@ from voxbooth.studio.library.controller import VoiceLibrary
 from voxbooth.studio.library.entities import VoiceInfo
 from voxbooth.studio.library.model import VoicesModel
 from voxbooth.studio.library.panel import VoiceLibraryPanel
+from voxbooth.studio.library.private_voices import PrivateVoiceWatch
 from voxbooth.studio.ordering.controller import OrderController
 from voxbooth.studio.ordering.panel import OrderPanel
 
 if TYPE_CHECKING:
+    from voxbooth.dsp.quality import QualityReport
     from voxbooth.studio.calibration.wizard import CalibrationWizard
+    from voxbooth.studio.library.new_voice import NewVoiceDialog
     from voxbooth.studio.window import MainWindow
 
 
@@ -56,12 +61,16 @@ class Workflow:
     library_panel: VoiceLibraryPanel
     order_panel: OrderPanel
     orders: OrderController
+    clones: PrivateVoiceWatch
+    scripts: ScriptStore
     speaker_f0_hz: float | None = None
     take_ids: dict[str, str] | None = None  # take file -> its id on the service
     starred_files: set[str] | None = None  # best takes starred before they were uploaded
+    punched_from: str = ""  # the take a punch-in is recorded over
 
     def remember_upload(self, path: str, take_id: str) -> None:
         self.take_ids = {**(self.take_ids or {}), path: take_id}
+        self.desk_panel.script_panel.set_take_id(path, take_id)
         if path in (self.starred_files or set()):
             self.star(path)
 
@@ -74,9 +83,48 @@ class Workflow:
         self.window.requests.call("update_take", take_id, starred=True, keep=True,
                                   on_result=self.window.takes.upsert)
 
+    def unstar(self, path: str) -> None:
+        """A take that is no longer the best of its line: unstarred (or never starred)."""
+        self.starred_files = (self.starred_files or set()) - {path}
+        take_id = (self.take_ids or {}).get(path)
+        if take_id is not None:
+            self.window.requests.call("update_take", take_id, starred=False, keep=True,
+                                      on_result=self.window.takes.upsert)
+
+    # -- script mode ----------------------------------------------------------------------------
+    def on_take_starting(self, path: str, _label: str) -> None:
+        if self.desk.take_kind == "take":
+            self.desk_panel.script_panel.take_starting(path)
+
+    def on_checked(self, path: str, report: QualityReport) -> None:
+        self.desk_panel.script_panel.set_verdict(path, report.verdict, report.summary,
+                                                 report.duration_s)
+
+    def on_spliced(self, path: str, _label: str) -> None:
+        if self.punched_from:
+            self.desk_panel.script_panel.add_derived(self.punched_from, path)
+            self.punched_from = ""
+
+    def keep_script(self) -> None:
+        """The script, its line and takes written beside the takes, in a worker."""
+        self.scripts.offer(self.desk_panel.script_panel.script.to_dict())
+        self.window.requests.run(self.scripts.write)
+
+    def restore_script(self, data: dict[str, Any] | None) -> None:
+        if not data:
+            return
+        script = Script.from_dict(data)
+        self.desk_panel.script_panel.restore(script)
+        ids = {t.path: t.take_id for line in script.takes for t in line.takes if t.take_id}
+        self.take_ids = {**ids, **(self.take_ids or {})}
+        # a best take not uploaded yet is starred once it is
+        waiting = {line.best for line in script.takes if line.best and line.best not in ids}
+        self.starred_files = {*(self.starred_files or set()), *waiting}
+
     # -- service --------------------------------------------------------------------------------
     def on_service_ready(self, _backend: object = None) -> None:
         self.library.reload()
+        self.clones.follow_unfinished()
         self.orders.refresh_balance()
         self.uploads.try_next()
 
@@ -126,14 +174,23 @@ class Workflow:
         wizard.open()
         return wizard
 
-    def open_new_voice(self) -> None:
+    def open_new_voice(self) -> NewVoiceDialog:
+        """Opens the dialog (without a nested event loop); once its samples are uploaded the
+        voice is followed until the service has made it (`clones`)."""
         from voxbooth.studio.library.new_voice import NewVoiceDialog
 
         dialog = NewVoiceDialog(self.window.requests, self.window)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.window.tell("Samples uploaded: the new voice appears in the library once it "
-                             "is processed")
-            QTimer.singleShot(5000, self.library.reload)
+
+        def created() -> None:
+            name = dialog.name.text().strip()
+            self.clones.follow(dialog.created_id, name)
+            self.window.tell(f"Samples uploaded: “{name}” is being made; you will be told "
+                             "here when it is in the library")
+
+        dialog.accepted.connect(created)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def open_tts(self) -> None:
         from voxbooth.studio.ordering.tts_dialog import TtsDialog
@@ -157,6 +214,7 @@ class Workflow:
             player.play()
             QTimer.singleShot(int(preroll_s * 1000), begin)
 
+        self.punched_from = plan.take_path
         if preroll_s <= 0:
             begin()
             return
@@ -219,8 +277,9 @@ def attach_workflow(window: MainWindow, dark: bool = False,
     library_panel = VoiceLibraryPanel(voices)
     order_panel = OrderPanel()
     orders = OrderController(window.requests, window.takes, order_panel, current_folder, window)
+    clones = PrivateVoiceWatch(window.requests, window)
     flow = Workflow(window, desk, desk_panel, uploads, voices, library, library_panel,
-                    order_panel, orders)
+                    order_panel, orders, clones, ScriptStore(folder))
     desk_dock = _dock(window, "deskDock", "Recording desk", desk_panel)
     window.add_panel(desk_dock, Qt.DockWidgetArea.TopDockWidgetArea)
     right = QSplitter(Qt.Orientation.Vertical)
@@ -246,6 +305,7 @@ def attach_workflow(window: MainWindow, dark: bool = False,
     window.installEventFilter(_CloseWatcher(flow))
     QTimer.singleShot(0, lambda: desk_panel.fill_devices(settings.input_device()))
     desk.recover()
+    window.requests.run(flow.scripts.load, on_result=flow.restore_script)
     return flow
 
 
@@ -255,11 +315,18 @@ def _connect(flow: Workflow) -> None:
     conn.ready.connect(flow.on_service_ready)
     conn.restored.connect(flow.uploads.try_next)
     for source in (flow.desk.message, flow.uploads.message, flow.library.message,
-                   flow.orders.message):
+                   flow.orders.message, flow.clones.message):
         source.connect(w.tell)
     flow.uploads.uploaded_file.connect(flow.remember_upload)
     flow.uploads.uploaded.connect(flow.on_uploaded)
-    flow.desk_panel.script_panel.star_requested.connect(flow.star)
+    flow.clones.ready.connect(lambda _voice_id: flow.library.reload())
+    script = flow.desk_panel.script_panel
+    script.star_requested.connect(flow.star)
+    script.unstar_requested.connect(flow.unstar)
+    script.changed.connect(flow.keep_script)
+    flow.desk.take_starting.connect(flow.on_take_starting)
+    flow.desk.verdict.connect(flow.on_checked)
+    flow.desk.punch_spliced.connect(flow.on_spliced)
     flow.desk_panel.device_chosen.connect(w.context.settings.set_input_device)
     flow.desk_panel.calibrate_requested.connect(flow.open_calibration)
     flow.desk_panel.punch_requested.connect(flow.punch_in)

@@ -1,7 +1,12 @@
-"""Help > Keyboard shortcuts: printed from the actions registry."""
+"""Help > Keyboard shortcuts: printed from the actions registry, then the keys the panels
+declare on their own actions (the desk's R, script mode's N and P), so the list never disagrees
+with what the keys do."""
 
 from __future__ import annotations
 
+import re
+
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -13,12 +18,29 @@ from PySide6.QtWidgets import (
 
 from voxbooth.studio.actions import shortcut_rows
 
+REGISTRY_PREFIX = "action_"  # object names `create_actions` gives the registry's actions
+
+
+def panel_rows(window: QWidget | None) -> list[tuple[str, str, str]]:
+    """("Desk", command, shortcut) for each panel action with a key, outside the registry."""
+    if window is None:
+        return []
+    rows: list[tuple[str, str, str]] = []
+    for action in window.findChildren(QAction):
+        if action.objectName().startswith(REGISTRY_PREFIX) or action.shortcut().isEmpty():
+            continue
+        text = re.sub(r"^\W+|\W+$", "", action.text().replace("&", ""))  # "● Record"
+        key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        if ("Desk", text, key) not in rows:
+            rows.append(("Desk", text, key))
+    return rows
+
 
 class ShortcutsDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        rows = shortcut_rows()
+        rows = shortcut_rows() + panel_rows(parent)
         self.table = QTableWidget(len(rows), 3)
         self.table.setHorizontalHeaderLabels(["Menu", "Command", "Shortcut"])
         for row, values in enumerate(rows):

@@ -6,6 +6,7 @@ studio's own records. Run them through `Requests.run`, never on the GUI thread.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -95,3 +96,38 @@ def create_private_voice(backend: Any, name: str, samples: list[Path], *,
         client.voice_samples.upload(voice.id, path, name=path.stem, on_progress=step)
         sent_before += path.stat().st_size
     return str(voice.id)
+
+
+@dataclass(frozen=True)
+class PrivateVoiceState:
+    """Where the service is with a private voice: uploaded -> processing -> ready | failed."""
+
+    voice_id: str
+    name: str
+    state: str
+    reason: str = ""  # why it failed, in the service's words
+    samples: int = 0
+
+    @property
+    def final(self) -> bool:
+        return self.state in ("ready", "failed")
+
+
+def _state_of(voice: Any) -> PrivateVoiceState:
+    state = voice.status or (voice.model_extra or {}).get("state") or ""
+    # the voice's own reason; else its samples' (each sample is checked on its own)
+    reason = voice.error or "; ".join(f"{s.name or s.filename}: {s.error}"
+                                      for s in voice.samples if s.error)
+    return PrivateVoiceState(str(voice.id), voice.name or "", str(state), reason or "",
+                             len(voice.samples))
+
+
+def private_voice_state(backend: Any, voice_id: str) -> PrivateVoiceState:
+    return _state_of(_client(backend).private_voices.get(voice_id))
+
+
+def unfinished_private_voices(backend: Any) -> list[PrivateVoiceState]:
+    """Private voices whose samples are still being processed (a restart follows them again);
+    one with no sample stays `uploaded` for good and is left out."""
+    states = [_state_of(v) for v in _client(backend).private_voices.list()]
+    return [s for s in states if not s.final and s.samples]
