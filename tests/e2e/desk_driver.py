@@ -227,8 +227,9 @@ class Driver:
         for conversion in conversions:
             index = w.takes_proxy.mapFromSource(w.takes.index_of(conversion.id))
             w.takes_view.setCurrentIndex(index)
-            self.wait_until("the A/B tracks", lambda c=conversion: w.audition.tracks is not None
-                            and w.audition.tracks.labels[-1].endswith(c.voice_name), 120)
+            # the original and every finished conversion of it are loaded together
+            self.wait_until("the audition tracks", lambda: w.audition.tracks is not None
+                            and len(w.audition.tracks.labels) == 1 + len(conversions), 120)
             player = w.context.player
             w.actions_by_key["audition_a"].trigger()
             w.actions_by_key["play_stop"].trigger()
@@ -238,6 +239,7 @@ class Driver:
             after = player.position_s
             switches.append({"voice": conversion.voice_name, "before_s": before,
                              "after_s": after, "track": player.current,
+                             "selected_track": w.audition.tracks.index_of(conversion.id),
                              "playing": player.playing, "labels": w.audition.tracks.labels})
             self.spin(0.8)
             self.shot(f"audition-b-{len(switches)}")

@@ -24,6 +24,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from voxbooth.studio.app import build_studio, make_application, shutdown
+from voxbooth.studio.entities import TakeInfo
 from voxbooth.studio.window import MainWindow
 
 
@@ -139,6 +140,7 @@ class Driver:
         backend = w.requests.backend
         assert backend is not None
         original = w.takes.takes()[0]
+        selected: TakeInfo | None = None
         try:
             voice_ids = backend.first_voice_ids(1)
             conversions = backend.order(original.id, voice_ids)
@@ -151,6 +153,7 @@ class Driver:
             w.takes_view.expandAll()
             self.step("converted")
             self.shot("converted")
+            selected = w.takes.take(conversions[0].id)
             index = w.takes_proxy.mapFromSource(w.takes.index_of(conversions[0].id))
             w.takes_view.setCurrentIndex(index)
         except Exception as exc:  # orders not served yet: compare two uploaded takes
@@ -168,6 +171,9 @@ class Driver:
         after = player.position_s
         self.result["switch"] = {"before_s": before, "after_s": after, "track": player.current,
                                  "playing": player.playing, "labels": w.audition.tracks.labels}
+        if selected is not None:  # the conversion picked in the list is B
+            self.result["switch"].update(selected_track=w.audition.tracks.index_of(selected.id),
+                                         selected_voice=selected.voice_name)
         self.spin(0.6)
         self.shot("audition-b")
         w.actions_by_key["abx_mode"].trigger()

@@ -149,8 +149,11 @@ def test_desk_end_to_end(tmp_path: Path, speech_path: Path) -> None:
     assert session["cost_text"].startswith("2 conversion(s) · 2 credit(s)")
     assert [c["state"] for c in session["conversions"]] == ["done", "done"], session
     assert {c["voice"] for c in session["conversions"]} == set(session["ordered_voices"])
-    for switch in session["switches"]:
-        assert switch["track"] == 1 and switch["after_s"] >= switch["before_s"] > 0.3
+    for switch in session["switches"]:  # B is the conversion picked, at the same position
+        assert switch["track"] == switch["selected_track"] > 0
+        assert switch["labels"][switch["track"]] == switch["voice"]
+        assert switch["after_s"] >= switch["before_s"] > 0.3
+    assert {s["track"] for s in session["switches"]} == {1, 2}  # both heard, from one load
     # killed mid-take: after the restart the take is recovered and uploaded
     assert session["second_take_recorded_s"] > 1.5
     recovered = after["recovered"]
