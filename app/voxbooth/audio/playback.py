@@ -263,9 +263,10 @@ class Player:
             self.resume()
 
     def _open(self, start: int, end: int) -> None:
-        if self.device is None:
-            self._resolve_device()
-            assert self.device is not None
+        # found again by name at every open: a PortAudio restart (the desk's device refresh)
+        # renumbers the devices, and a kept index could then name another output
+        self._resolve_device()
+        assert self.device is not None
         self._start, self._end, self._pos = start, end, start
         self._silence_frames = self._lead_in_frames
         self.finished = False
