@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.pulse import VirtualMic, pulseaudio_missing_reason, virtual_mic
+
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
@@ -29,3 +31,14 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     monkeypatch.setenv("VOXBOOTH_STUDIO_SETTINGS_DIR", str(tmp_path / "qs"))
     yield
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="module")
+def mic() -> Iterator[VirtualMic]:
+    """The virtual microphone (a private PulseAudio daemon), one per test module."""
+    reason = pulseaudio_missing_reason()
+    if reason:
+        pytest.skip(f"no virtual microphone: {reason}")
+    with virtual_mic() as vmic:
+        yield vmic
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
 
 from voxbooth.audio.playback import Player
 from voxbooth.studio.connection import ServiceConnection
@@ -30,3 +31,20 @@ def inline_window(folder: Path, url: str, api_key: str) -> MainWindow:
                             upload_pool=InlineThreadPool())
     context.cache_dir.mkdir(parents=True, exist_ok=True)
     return MainWindow(context)
+
+
+def open_new_folder(window: MainWindow, qtbot: QtBot, project_name: str, name: str) -> str:
+    """Makes a project with one folder on the service and opens that folder in the window, as
+    an artist picking it would; returns the folder's id."""
+    backend = window.requests.backend
+    assert backend is not None
+    project = backend.create_project(project_name)
+    folder = backend.create_folder(project.id, name, None)
+    window.library.reload_projects()
+    qtbot.waitUntil(lambda: window.projects.row_of(project.id) >= 0, timeout=10000)
+    window.project_picker.setCurrentIndex(window.projects.row_of(project.id))
+    qtbot.waitUntil(lambda: window.folders.index_of(folder.id).isValid(), timeout=10000)
+    window.folder_view.setCurrentIndex(window.folders.index_of(folder.id))
+    qtbot.waitUntil(lambda: window.library.folder_id == folder.id, timeout=10000)
+    return folder.id
+

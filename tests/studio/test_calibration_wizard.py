@@ -13,20 +13,11 @@ import soundfile as sf
 from pytestqt.qtbot import QtBot
 
 from tests.studio.helpers import inline_window
-from tests.support.pulse import VirtualMic, pulseaudio_missing_reason, virtual_mic
+from tests.support.pulse import VirtualMic
 from tests.support.server import LiveServer
 from tests.support.speech import praat_median_f0_hz
 from voxbooth.studio.calibration.wizard import CalibrationWizard
 from voxbooth.studio.window import MainWindow
-
-
-@pytest.fixture(scope="module")
-def mic() -> Iterator[VirtualMic]:
-    reason = pulseaudio_missing_reason()
-    if reason:
-        pytest.skip(f"no virtual microphone: {reason}")
-    with virtual_mic() as vmic:
-        yield vmic
 
 
 @pytest.fixture

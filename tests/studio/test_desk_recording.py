@@ -15,8 +15,8 @@ import soundfile as sf
 from PySide6.QtCore import Qt, QThreadPool, QTimer
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import inline_window
-from tests.support.pulse import VirtualMic, pulseaudio_missing_reason, virtual_mic
+from tests.studio.helpers import inline_window, open_new_folder
+from tests.support.pulse import VirtualMic
 from tests.support.server import LiveServer, free_port
 from voxbooth.audio.capture import InputCapture
 from voxbooth.audio.devices import AudioDevice
@@ -38,14 +38,6 @@ def tone(f0_hz: float, seconds: float, amplitude: float = 0.3) -> np.ndarray:
     return amplitude * np.sin(2 * np.pi * f0_hz * t)
 
 
-@pytest.fixture(scope="module")
-def mic() -> Iterator[VirtualMic]:
-    reason = pulseaudio_missing_reason()
-    if reason:
-        pytest.skip(f"no virtual microphone: {reason}")
-    with virtual_mic() as vmic:
-        yield vmic
-
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer, mic: VirtualMic,
@@ -63,17 +55,7 @@ def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer, mic: VirtualMi
 
 
 def make_folder(window: MainWindow, qtbot: QtBot, name: str) -> str:
-    backend = window.requests.backend
-    assert backend is not None
-    project = backend.create_project(f"Desk {name}")
-    folder = backend.create_folder(project.id, name, None)
-    window.library.reload_projects()
-    qtbot.waitUntil(lambda: window.projects.row_of(project.id) >= 0, timeout=10000)
-    window.project_picker.setCurrentIndex(window.projects.row_of(project.id))
-    qtbot.waitUntil(lambda: window.folders.index_of(folder.id).isValid(), timeout=10000)
-    window.folder_view.setCurrentIndex(window.folders.index_of(folder.id))
-    qtbot.waitUntil(lambda: window.library.folder_id == folder.id, timeout=10000)
-    return folder.id
+    return open_new_folder(window, qtbot, f"Desk {name}", name)
 
 
 def test_live_pitch_and_level_follow_the_microphone(window: MainWindow, qtbot: QtBot,

@@ -5,7 +5,6 @@ line and its takes come back after a restart."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import inline_window
-from tests.support.pulse import VirtualMic, pulseaudio_missing_reason, virtual_mic
+from tests.studio.helpers import inline_window, open_new_folder
+from tests.support.pulse import VirtualMic
 from tests.support.server import LiveServer
 from voxbooth.studio.desk.script_panel import ScriptPanel
 from voxbooth.studio.dialogs.shortcuts import ShortcutsDialog
@@ -25,14 +24,6 @@ from voxbooth.studio.window import MainWindow
 LINES = ("When the sunlight strikes raindrops in the air.", "They act as a prism.",
          "And form a rainbow.")
 
-
-@pytest.fixture(scope="module")
-def mic() -> Iterator[VirtualMic]:
-    reason = pulseaudio_missing_reason()
-    if reason:
-        pytest.skip(f"no virtual microphone: {reason}")
-    with virtual_mic() as vmic:
-        yield vmic
 
 
 @pytest.fixture(autouse=True)
@@ -99,17 +90,7 @@ def test_n_and_p_walk_the_script_and_a_restart_keeps_the_line(
 
 
 def _folder(w: MainWindow, qtbot: QtBot, name: str) -> str:
-    backend = w.requests.backend
-    assert backend is not None
-    project = backend.create_project(f"Script {name}")
-    folder = backend.create_folder(project.id, name, None)
-    w.library.reload_projects()
-    qtbot.waitUntil(lambda: w.projects.row_of(project.id) >= 0, timeout=10000)
-    w.project_picker.setCurrentIndex(w.projects.row_of(project.id))
-    qtbot.waitUntil(lambda: w.folders.index_of(folder.id).isValid(), timeout=10000)
-    w.folder_view.setCurrentIndex(w.folders.index_of(folder.id))
-    qtbot.waitUntil(lambda: w.library.folder_id == folder.id, timeout=10000)
-    return folder.id
+    return open_new_folder(w, qtbot, f"Script {name}", name)
 
 
 def _record(w: MainWindow, qtbot: QtBot, mic: VirtualMic, speech: np.ndarray, rate: int,
