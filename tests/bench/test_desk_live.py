@@ -63,6 +63,7 @@ def desk(mic: VirtualMic, tmp_path: Path) -> Iterator[DeskPanel]:
     panel.resize(1200, 320)
     panel.show()
     assert controller.open_device(None)
+    wait_for(lambda: controller.capture is not None, 10.0, "the microphone to open")  # a worker
     yield panel
     mic.stop_players()
     controller.close_device()
@@ -74,6 +75,14 @@ def spin(seconds: float) -> None:
     while time.monotonic() < end:
         QApplication.processEvents()
         time.sleep(0.002)
+
+
+def wait_for(condition: Any, timeout_s: float, what: str) -> None:
+    end = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        spin(0.05)
 
 
 class PaintClock(QObject):
@@ -179,6 +188,7 @@ def test_cpu_while_recording_and_drawing(desk: DeskPanel, mic: VirtualMic,
     controller.timer.start()
     drawing = cpu_percent(6.0)
     desk.record()
+    wait_for(lambda: desk.controller.recorder is not None, 10.0, "the take to start")
     recording = cpu_percent(6.0)
     controller.stop()
     spin(1.0)
@@ -205,6 +215,7 @@ def test_overflows_over_a_long_take_with_conversions_running(
     speech, rate = sf.read(speech_path, dtype="float32")
     mic.play(np.tile(speech, int(take_s / 4) + 2), rate)
     desk.record()
+    wait_for(lambda: desk.controller.recorder is not None, 10.0, "the take to start")
     # conversions run for the whole take: a new batch is ordered when the last one finishes
     ordered: list[Any] = client.orders.create(original.id, voices)
     batches = 1

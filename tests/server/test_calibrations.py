@@ -99,6 +99,10 @@ def test_readings_that_cannot_calibrate(http: httpx.Client, speech_path: Path) -
     short = create(http, "Too short a file", wav(speech, rate_hz))
     assert short.status_code == 422
     assert short.json()["detail"] == "Audio is 4 s long; calibrations need 10 s to 10 min"
+    too_long = create(http, "A whole chapter", wav(np.zeros(601 * 8000), 8000))  # 9.6 MB
+    assert too_long.status_code == 422
+    assert too_long.json()["detail"] == ("Audio is 10 min 1 s long; calibrations need 10 s to "
+                                         "10 min")
     not_audio = http.post("/api/calibration", data={"name": "Text"},
                           files={"data": ("reading.wav", b"hello " * 500, "audio/wav")})
     assert not_audio.status_code == 422

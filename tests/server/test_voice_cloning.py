@@ -133,6 +133,12 @@ def test_bad_samples_are_refused_and_leave_nothing(live_server: LiveServer, http
     short = upload_sample(http, voice["id"], speech_path.read_bytes())
     assert short.status_code == 422
     assert short.json()["detail"] == "Audio is 4 s long; voice samples need 10 s to 10 min"
+    buffer = io.BytesIO()  # 10 min 1 s, 9.6 MB: under the size limit, over the length limit
+    sf.write(buffer, np.zeros(601 * 8000), 8000, format="WAV", subtype="PCM_16")
+    too_long = upload_sample(http, voice["id"], buffer.getvalue())
+    assert too_long.status_code == 422
+    assert too_long.json()["detail"] == ("Audio is 10 min 1 s long; voice samples need 10 s to "
+                                         "10 min")
     text = upload_sample(http, voice["id"], b"just some text\n" * 100, ext="mp3")
     assert text.status_code == 422
     assert text.json()["detail"].startswith("Unsupported audio format: ")
