@@ -1,11 +1,17 @@
-"""Conversions in progress refresh by themselves; a finished one is announced (no modal box)."""
+"""Conversions in progress refresh by themselves; a finished one is announced (no modal box).
+
+Every conversion this studio ordered (`follow`) or saw in progress in a folder is followed until
+it is final, even after the artist has moved to another folder or project: the folder on screen
+only decides which rows are refreshed, not which conversions are announced.
+"""
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from voxbooth.studio.controllers.followed import Fetched, FollowedConversions, fetch_states
 from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.entities import TakeInfo
 from voxbooth.studio.models.takes import TakesModel
@@ -14,6 +20,8 @@ POLL_INTERVAL_MS = 1000
 
 
 class ConversionWatcher(QObject):
+    """GUI thread; one worker asks for every followed take per poll, never two at once."""
+
     finished = Signal(object)  # TakeInfo that just reached done
     failed = Signal(object)  # TakeInfo that just reached error
 
@@ -22,10 +30,13 @@ class ConversionWatcher(QObject):
         super().__init__(parent)
         self.requests = requests
         self.takes = takes
-        self._in_flight: set[str] = set()
+        self.followed = FollowedConversions()
+        self._asking = False
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
+        # another folder replaces the list: what was converting there is followed first
+        takes.modelAboutToBeReset.connect(self._follow_shown)
 
     def start(self) -> None:
         self._timer.start()
@@ -33,25 +44,36 @@ class ConversionWatcher(QObject):
     def stop(self) -> None:
         self._timer.stop()
 
+    def follow(self, takes: Iterable[TakeInfo]) -> None:
+        """Conversions just ordered or retried, shown here or not (`OrderController.ordered`)."""
+        self.followed.follow(takes)
+
+    def _follow_shown(self) -> None:
+        self.followed.follow(self.takes.takes())
+
     def poll(self) -> None:
-        """Asks for each busy take not already being asked about (one worker each)."""
-        for take_id in self.takes.busy_ids():
-            if take_id in self._in_flight:
-                continue
-            self._in_flight.add(take_id)
-            self.requests.call("get_take", take_id, on_result=self._on_take,
-                               on_error=partial(self._forget, take_id))
-
-    def _forget(self, take_id: str, _exc: BaseException) -> None:
-        self._in_flight.discard(take_id)
-
-    def _on_take(self, fresh: TakeInfo) -> None:
-        self._in_flight.discard(fresh.id)
-        before = self.takes.take(fresh.id)
-        if before is None:
+        """Asks the service about every followed take, in one worker."""
+        self._follow_shown()
+        backend = self.requests.backend
+        if self._asking or backend is None or not len(self.followed):
             return
-        self.takes.upsert(fresh)
-        if before.is_busy and fresh.state == "done":
-            self.finished.emit(fresh)
-        elif before.is_busy and fresh.state == "error":
-            self.failed.emit(fresh)
+        self._asking = True
+        self.requests.run(fetch_states, backend, self.followed.ids(), on_result=self._on_fetched,
+                          on_error=self._on_fetch_failed)
+
+    def _on_fetch_failed(self, _exc: BaseException) -> None:
+        self._asking = False  # the connection was told; the next tick asks again
+
+    def _on_fetched(self, fetched: Fetched) -> None:
+        self._asking = False
+        self.followed.forget(fetched.gone)
+        for fresh in fetched.fresh:
+            if self.takes.take(fresh.id) is not None:  # shown: its row moves on
+                self.takes.upsert(fresh)
+            final = self.followed.settle(fresh)
+            if final is None:
+                continue
+            if final.state == "done":
+                self.finished.emit(final)
+            elif final.state == "error":
+                self.failed.emit(final)

@@ -1,0 +1,74 @@
+"""The conversions this studio ordered or saw in progress, followed until they are final
+wherever the artist has gone since (another folder, another project). Qt-free: the watcher
+(`conversions.py`) feeds it and asks the service in a worker with `fetch_states`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from voxbooth.studio.entities import TakeInfo
+from voxbooth.studio.errors import is_unreachable
+
+
+class FollowedConversions:
+    """Take id -> its last known state, for takes still busy (new, queued, processing)."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, TakeInfo] = {}
+
+    def follow(self, takes: Iterable[TakeInfo]) -> None:
+        """Busy takes join (a finished one has nothing left to announce)."""
+        for take in takes:
+            if take.is_busy:
+                self._last[take.id] = take
+
+    def ids(self) -> list[str]:
+        return list(self._last)
+
+    def __len__(self) -> int:
+        return len(self._last)
+
+    def __contains__(self, take_id: object) -> bool:
+        return take_id in self._last
+
+    def settle(self, fresh: TakeInfo) -> TakeInfo | None:
+        """Records a state from the service; returns the take when it has just become final
+        (done, error or anything no longer busy), and stops following it, so each one is
+        announced once."""
+        if fresh.id not in self._last:
+            return None
+        if fresh.is_busy:
+            self._last[fresh.id] = fresh
+            return None
+        del self._last[fresh.id]
+        return fresh
+
+    def forget(self, take_ids: Iterable[str]) -> None:
+        for take_id in take_ids:
+            self._last.pop(take_id, None)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    fresh: list[TakeInfo] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)  # deleted on the service
+
+
+def fetch_states(backend: Any, take_ids: list[str]) -> Fetched:
+    """Worker thread: each take's state now. Raises when the service does not answer (the
+    connection is told and the next poll asks again); a take the service no longer has (or
+    never had: the server was changed) is `gone`; any other refusal is asked again next time."""
+    from voxbooth.api.errors import Forbidden, NotFound, VoxBoothError
+
+    fetched = Fetched()
+    for take_id in take_ids:
+        try:
+            fetched.fresh.append(backend.get_take(take_id))
+        except (NotFound, Forbidden):  # deleted, or another server's since the settings changed
+            fetched.gone.append(take_id)
+        except VoxBoothError as exc:
+            if is_unreachable(exc):
+                raise
+    return fetched

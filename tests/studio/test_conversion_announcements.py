@@ -1,0 +1,86 @@
+"""A finished conversion is announced wherever the artist is: against the real service, a
+conversion ordered in one folder is announced (status bar and toast, no modal box) while another
+project's folder is on screen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from tests.studio.helpers import inline_window, open_new_folder
+from tests.support.server import LiveServer
+from voxbooth.studio.controllers.followed import FollowedConversions
+from voxbooth.studio.entities import TakeInfo
+from voxbooth.studio.window import MainWindow
+
+CONVERTED_WITHIN_MS = 240_000  # as the audition tests allow a conversion on a busy machine
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer) -> Iterator[MainWindow]:
+    w = inline_window(tmp_path, live_server.url, live_server.api_key)
+    qtbot.addWidget(w)
+    w.show()
+    w.context.connection.start()
+    yield w
+    w.close()
+    w.context.connection.stop()
+
+
+def announcement(window: MainWindow) -> str:
+    """A conversion's end as said in the status bar and in the toast over the takes list."""
+    text = window.statusBar().currentMessage()
+    ended = text.startswith(("Conversion ready", "Conversion failed"))
+    return text if ended and window.toast.isVisible() and window.toast.text() == text else ""
+
+
+def test_each_take_is_announced_once_when_it_becomes_final() -> None:
+    followed = FollowedConversions()
+    busy = TakeInfo(id="c1", label="line (Ada)", kind="conversion", original_id="o",
+                    state="processing")
+    followed.follow([busy, TakeInfo(id="c2", label="done already", kind="conversion",
+                                    original_id="o", state="done")])
+    assert followed.ids() == ["c1"]
+    assert followed.settle(TakeInfo(id="c1", label="line (Ada)", state="processing")) is None
+    done = TakeInfo(id="c1", label="line (Ada)", kind="conversion", state="done")
+    assert followed.settle(done) == done
+    assert followed.settle(done) is None and len(followed) == 0
+
+
+def test_a_conversion_is_announced_after_moving_to_another_project(
+        qtbot: QtBot, window: MainWindow, speech_path: Path) -> None:
+    folder_a = open_new_folder(window, qtbot, "Ordered here", "Chapter 1")
+    window.uploads.add([speech_path], folder_a)
+    [original] = window.takes.takes()
+    backend = window.requests.backend
+    assert backend is not None
+    window.workflow.orders.submit([original.id], backend.first_voice_ids(1))
+    [conversion] = window.takes.conversions_of(original.id)
+    assert conversion.is_busy
+
+    folder_b = open_new_folder(window, qtbot, "Somewhere else", "Other lines")
+    assert window.takes.take(conversion.id) is None  # no longer on screen
+    qtbot.waitUntil(lambda: bool(announcement(window)), timeout=CONVERTED_WITHIN_MS)
+    assert announcement(window).startswith(f"Conversion ready: “{conversion.label}”")
+    assert window.library.folder_id == folder_b and window.takes.take(conversion.id) is None
+    assert QApplication.activeModalWidget() is None
+
+
+def test_a_conversion_ordered_while_its_folder_is_not_shown_is_announced(
+        qtbot: QtBot, window: MainWindow, speech_path: Path) -> None:
+    folder_a = open_new_folder(window, qtbot, "Ordered then left", "Chapter 2")
+    window.uploads.add([speech_path], folder_a)
+    [original] = window.takes.takes()
+    open_new_folder(window, qtbot, "Now here", "Other lines")
+    backend = window.requests.backend
+    assert backend is not None
+    # the order's answer arrives after the artist left its folder: the order panel does not
+    # list it, and hands it to the watcher (`OrderController.ordered`)
+    ordered = backend.order(original.id, backend.first_voice_ids(1))
+    window.watcher.follow(ordered)
+    qtbot.waitUntil(lambda: bool(announcement(window)), timeout=CONVERTED_WITHIN_MS)
+    assert announcement(window).startswith(f"Conversion ready: “{ordered[0].label}”")
