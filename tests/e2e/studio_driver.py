@@ -177,13 +177,32 @@ class Driver:
         self.spin(0.6)
         self.shot("audition-b")
         w.actions_by_key["abx_mode"].trigger()
-        w.actions_by_key["audition_x"].trigger()
-        w.actions_by_key["abx_says_b"].trigger()
-        self.result["abx_score"] = w.transport.score_label.text()
+        # a listener who hears which take X is answers right, then one who gets it wrong
+        self.result["abx"] = [self._abx_trial(answer_right=True),
+                              self._abx_trial(answer_right=False)]
         self.step("abx answered")
         self.shot("abx")
         if player.playing:
             w.actions_by_key["play_stop"].trigger()
+
+    def _abx_trial(self, answer_right: bool) -> dict[str, Any]:
+        """Presses X, reads which track the player then sounds (what a listener hears), answers
+        right or wrong about it, and records what the score line then says."""
+        w = self.window
+        audition, player = w.audition, w.context.player
+        session = audition.abx
+        assert session is not None, "the blind ABX test did not start"
+        w.actions_by_key["audition_x"].trigger()
+        heard = player.current
+        heard_b = heard == audition.b
+        says_b = heard_b if answer_right else not heard_b
+        trial = {"a": audition.a, "b": audition.b, "x_heard_track": heard,
+                 "x_secret_track": audition.b if session.x_is_b else audition.a,
+                 "lit_track": w.transport.track_strip.heard(),
+                 "now_playing": w.transport.now_label.text(), "said_b": says_b}
+        w.actions_by_key["abx_says_b" if says_b else "abx_says_a"].trigger()
+        trial["score"] = w.transport.score_label.text()
+        return trial
 
 
 def main(argv: list[str]) -> int:

@@ -82,7 +82,13 @@ def test_studio_end_to_end(tmp_path: Path, speech_path: Path) -> None:
     assert result["audition_mode"] == "conversion", result["audition_mode"]
     assert switch["track"] == switch["selected_track"] == 1
     assert switch["labels"] == ["Original", switch["selected_voice"]]
-    assert "1/1" in result["abx_score"] or "0/1" in result["abx_score"]
+    right, wrong = result["abx"]
+    for trial in (right, wrong):
+        assert trial["a"] != trial["b"]
+        assert trial["x_heard_track"] == trial["x_secret_track"]  # X sounds the hidden take
+        assert trial["lit_track"] == -1 and trial["now_playing"] == "Listening to X"
+    assert right["score"].startswith("ABX: 1/1 right"), right["score"]
+    assert wrong["score"].startswith("ABX: 1/2 right"), wrong["score"]
     for path in result["screenshots"]:
         assert Path(path).stat().st_size > 10_000
     if pulse_reason is None:
