@@ -120,6 +120,11 @@ class Player:
         self._fade_out = np.ascontiguousarray(1.0 - ramp)
         self._scratch = np.zeros((blocksize, channels), dtype=np.float32)
 
+    def set_device(self, device: DeviceRef | str | None) -> None:
+        """The output from the next play on (None: the system default); a play under way
+        keeps its device."""
+        self._device_ref = device
+
     def _resolve_device(self) -> None:
         resolved = resolve_device(self._device_ref, "output")
         self.device = resolved.device

@@ -89,6 +89,7 @@ def build_studio(app: QApplication, *, data_dir: Path | None = None, server_url:
                  embedded: EmbeddedService | None = None) -> MainWindow:
     """The window with its context; call `window.context.connection.start()` once shown.
     `embedded`: a service child already launched, which the studio then uses."""
+    from voxbooth.studio.plot_theme import PlotColours
     from voxbooth.studio.window import MainWindow  # pyqtgraph and the panels: after the launch
 
     settings = settings or studio_settings(data_dir, server_url)
@@ -96,7 +97,9 @@ def build_studio(app: QApplication, *, data_dir: Path | None = None, server_url:
     follow_os_theme(app)
     context = StudioContext.create(settings)
     context.connection.embedded = embedded
-    return MainWindow(context, dark)
+    window = MainWindow(context, dark)
+    PlotColours(window, dark)  # the plots follow the OS theme too (kept by the window)
+    return window
 
 
 def launch_embedded_early(settings: StudioSettings) -> EmbeddedService | None:

@@ -22,6 +22,11 @@ class StudioContext:
     cache_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="voxbooth-")))
     upload_pool: Pool | None = None  # None: a pool of its own, three uploads at a time
 
+    def __post_init__(self) -> None:
+        # a playback device chosen in Settings is the one the next play opens, not a restart's
+        self.settings.output_device_changed.connect(
+            lambda name: self.player.set_device(name or None))
+
     @classmethod
     def create(cls, settings: StudioSettings | None = None,
                runner: TaskRunner | None = None) -> StudioContext:

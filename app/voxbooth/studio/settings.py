@@ -1,4 +1,8 @@
-"""The studio's settings: QSettings for choices and layout, the OS keyring for secrets."""
+"""The studio's settings: QSettings for choices and layout, the OS keyring for secrets.
+
+Choices that apply at once (audio devices, the takes folder) are announced by signal when they
+change, so the desk and the player follow a change made in Settings without a restart.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 
 import keyring
 import keyring.errors
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
 from voxbooth.studio.embedded import default_data_dir
 
@@ -24,10 +28,17 @@ class ServerChoice:
     data_dir: Path | None = None  # the embedded service's; None: the OS default
 
 
-class StudioSettings:
-    """Typed access to QSettings (dependencies passed in: tests give their own QSettings)."""
+class StudioSettings(QObject):
+    """Typed access to QSettings (dependencies passed in: tests give their own QSettings).
+
+    GUI thread for the setters: their signals reach the desk and the player directly."""
+
+    output_device_changed = Signal(str)  # "" for the system default
+    input_device_changed = Signal(str)  # "" for the system default
+    takes_folder_changed = Signal(object)  # Path, or None for the desk's own folder
 
     def __init__(self, qsettings: QSettings | None = None) -> None:
+        super().__init__()
         self.qs = qsettings if qsettings is not None else QSettings("VoxBooth", "Studio")
 
     # -- server -------------------------------------------------------------------------------
@@ -54,13 +65,31 @@ class StudioSettings:
         return str(self.qs.value("audio/output_device", "") or "")
 
     def set_output_device(self, name: str) -> None:
-        self.qs.setValue("audio/output_device", name)
+        if name != self.output_device():
+            self.qs.setValue("audio/output_device", name)
+            self.output_device_changed.emit(name)
 
     def input_device(self) -> str:
         return str(self.qs.value("audio/input_device", "") or "")
 
     def set_input_device(self, name: str) -> None:
-        self.qs.setValue("audio/input_device", name)
+        if name != self.input_device():
+            self.qs.setValue("audio/input_device", name)
+            self.input_device_changed.emit(name)
+
+    # -- storage ------------------------------------------------------------------------------
+    def takes_folder(self) -> Path | None:
+        """Where new takes are recorded; None: the desk's own folder (`default_takes_dir`).
+
+        Not the desk's folder itself (`desk/takes_dir`), which keeps the upload queue and the
+        script: a queue that stays put still finds the takes recorded before a change."""
+        folder = str(self.qs.value("storage/takes_folder", "") or "")
+        return Path(folder) if folder else None
+
+    def set_takes_folder(self, folder: Path | None) -> None:
+        if folder != self.takes_folder():
+            self.qs.setValue("storage/takes_folder", str(folder) if folder else "")
+            self.takes_folder_changed.emit(folder)
 
     # -- layout and last selections -------------------------------------------------------------
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:

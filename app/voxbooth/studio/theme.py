@@ -48,6 +48,11 @@ def follow_os_theme(app: QApplication) -> None:
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
 
 
+def palette_is_dark(palette: QPalette) -> bool:
+    """Whether a palette is a dark theme's (the OS's, or `dark_palette`)."""
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
 def plot_colours(dark: bool) -> dict[str, str]:
     """Waveform view colours for the current theme."""
     if dark:
@@ -55,3 +60,10 @@ def plot_colours(dark: bool) -> dict[str, str]:
                 "playhead": "#ffffff", "axis": "#bbbbbb"}
     return {"background": "#ffffff", "wave": "#3d6fa8", "f0": "#c0392b",
             "playhead": "#000000", "axis": "#444444"}
+
+
+def live_colours(dark: bool) -> dict[str, str]:
+    """The desk's live view colours (as `desk.live_view.LiveView` starts with them)."""
+    if dark:
+        return {"background": "#1e1f22", "wave": "#8ab4f8"}
+    return {"background": "#ffffff", "wave": "#1a5fb4"}

@@ -68,8 +68,10 @@ class MainWindow(QMainWindow):
         self._connect()
         self._layout_restored = False  # done at the first show, when every panel is docked
         # the recording desk (top) and the voice library with orders (right): issue 7's part
+        from voxbooth.studio.desk.follow_settings import follow_settings
         from voxbooth.studio.desk.workflow import attach_workflow
         self.workflow = attach_workflow(self, dark)
+        follow_settings(context.settings, self.workflow.desk, self.workflow.desk_panel)
 
     # -- building -------------------------------------------------------------------------------
     def _build_models(self) -> None:

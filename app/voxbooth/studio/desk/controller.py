@@ -20,7 +20,6 @@ from voxbooth.audio.capture import InputCapture
 from voxbooth.audio.devices import AudioDevice
 from voxbooth.audio.files import check_take_file
 from voxbooth.audio.recorder import RecorderStatus, TakeRecorder, TakeResult
-from voxbooth.audio.recovery import recover_folder
 from voxbooth.audio.take_file import TakeFormat
 from voxbooth.dsp.quality import QualityReport
 from voxbooth.studio.desk.inputs import (
@@ -36,7 +35,7 @@ from voxbooth.studio.desk.inputs import (
 from voxbooth.studio.desk.live import LiveAnalysis, LiveUpdate
 from voxbooth.studio.desk.punch import PunchPlan, splice
 from voxbooth.studio.desk.queue_store import CHECKING, HELD, RECORDING, QueuedTake, QueueStore
-from voxbooth.studio.desk.takes_folder import take_file_name
+from voxbooth.studio.desk.takes_folder import recover_takes, take_file_name
 from voxbooth.studio.desk.uploads import TakeUploads
 from voxbooth.studio.errors import user_message
 from voxbooth.studio.workers import TaskRunner
@@ -98,6 +97,9 @@ class DeskController(QObject):
         self.opening = 0  # which device request is current (later ones win)
         self.rescanning = False  # PortAudio restarts in a worker: no device may open meanwhile
         self.device_work = 0  # workers opening or closing an input: PortAudio may not restart
+        self.device_asked: str | None = None  # the input last opened or opening ("": default)
+        self.device_after_take: str | None = None  # chosen in Settings while it could not open
+        self.takes_folder: Path | None = None  # chosen in Settings; None: the queue's folder
         self.on_pulled: list[Callable[[LiveUpdate], None]] = []  # extra readers (calibration)
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_INTERVAL_MS)
@@ -109,7 +111,13 @@ class DeskController(QObject):
 
     @property
     def takes_dir(self) -> Path:
-        return self.store.folder
+        """Where the next take is recorded. The queue stays in its own folder and keeps each
+        take's full path, so takes recorded before a change upload from where they are."""
+        return self.takes_folder or self.store.folder
+
+    def set_takes_folder(self, folder: Path | None) -> None:
+        """New takes go to `folder` (None: the desk's own); a take running keeps its file."""
+        self.takes_folder = folder
 
     @property
     def recording(self) -> bool:
@@ -146,6 +154,8 @@ class DeskController(QObject):
     def _rescanned(self, request: int, name: str | None, devices: list[AudioDevice],
                    rescanned: bool) -> None:
         self.rescanning = False
+        if self.device_after_take is not None:  # chosen in Settings meanwhile: it wins
+            name, self.device_after_take = self.device_after_take or None, None
         self.devices_found.emit(devices)
         if not rescanned:
             self.message.emit("Stop playing to look for newly connected microphones")
@@ -165,6 +175,24 @@ class DeskController(QObject):
         self.analysis = None
         return self.opening, old
 
+    def choose_device(self, name: str) -> None:
+        """The input chosen in Settings ("": the default): opened now, or once the take or
+        the search for microphones is over. The one already open or opening is left alone."""
+        if name == self.device_asked:
+            return
+        if self.take_busy or self.rescanning:
+            self.device_after_take = name
+            if self.take_busy:
+                self.message.emit(f"The microphone changes to {name or 'the system default'} "
+                                  "when the take stops")
+            return
+        self.open_device(name or None)
+
+    def _open_chosen_later(self) -> None:
+        name, self.device_after_take = self.device_after_take, None
+        if name is not None and name != self.device_asked:
+            self.open_device(name or None)
+
     def open_device(self, name: str | None) -> bool:
         """Re-opens the input in a worker; the live view starts again once it is open."""
         if self.take_busy:
@@ -173,6 +201,7 @@ class DeskController(QObject):
         if self.rescanning:
             self.message.emit("Looking for microphones; pick one once the list is back")
             return False
+        self.device_asked = name or ""
         request, old = self._release_input()
         self.device_opening.emit(name or "")
         self.device_work += 1
@@ -283,6 +312,7 @@ class DeskController(QObject):
         text = f"The take could not be started: {user_message(exc)}"
         self.take_failed.emit(text)
         self.message.emit(text)
+        self._open_chosen_later()
 
     def punch_in(self, plan: PunchPlan) -> Path | None:
         """Records the region again (the caller played the pre-roll); spliced in at the stop."""
@@ -310,6 +340,7 @@ class DeskController(QObject):
         self.stopping = False
         self.stop_after_s = 0.0
         self.take_stopped.emit(result)
+        self._open_chosen_later()
         if self.take_kind == "take":
             self.check(str(result.path))
         elif self.take_kind == "punch" and self.punch is not None:
@@ -331,6 +362,7 @@ class DeskController(QObject):
         self.stopping = False
         self.message.emit(f"The take could not be closed ({user_message(exc)}); it is kept at "
                           f"{recorder.path} and repaired at the next start")
+        self._open_chosen_later()
 
     def check(self, path: str) -> None:
         self.store.update(path, state=CHECKING)
@@ -364,7 +396,11 @@ class DeskController(QObject):
         if exc is not None:  # the store's thread kept what it could; say so, go on without
             self.message.emit(f"The upload queue could not be read: {user_message(exc)}")
         self.store.adopt(read)
-        self.runner.run(recover_folder, self.takes_dir,
+        # a take left open may be in any folder the takes folder was set to: its queue entry,
+        # written before its first block, says which
+        folders = [self.takes_dir, self.store.folder,
+                   *(Path(e.path).parent for e in self.store.entries)]
+        self.runner.run(recover_takes, folders,
                         on_result=lambda repaired: self._recovered(read, repaired),
                         on_error=lambda exc: self._recovery_failed(read, exc))
 

@@ -187,6 +187,14 @@ class DeskPanel(QWidget):
         self.rate_label.setText("looking for microphones…")
         self.controller.find_devices()
 
+    def use_device(self, name: str) -> None:
+        """The microphone chosen in Settings ("": the default): it opens and the picker
+        follows, as if picked here."""
+        if self.open_when_listed is not None:  # the list is still coming: this one opens then
+            self.open_when_listed = name
+            return
+        self.controller.choose_device(name)
+
     def rescan_devices(self) -> None:
         """Looks for microphones plugged in since the start; the chosen one opens again."""
         name = str(self.device_picker.currentData() or "") or None
@@ -333,12 +341,13 @@ class DeskPanel(QWidget):
     def _show_queue(self) -> None:
         store = self.controller.store
         waiting = len(self.controller.uploads.waiting)
-        held = len(store.in_state(HELD, FAILED))
+        held = store.in_state(HELD, FAILED)
         parts = []
         if waiting:
             parts.append(f"{waiting} take(s) waiting to upload")
-        if held:
-            parts.append(f"{held} kept on this computer (see {store.folder})")
+        if held:  # where they are: the takes folder may have changed since they were recorded
+            folders = ", ".join(sorted({str(Path(e.path).parent) for e in held}))
+            parts.append(f"{len(held)} kept on this computer (see {folders})")
         self.queue_label.setText("; ".join(parts))
 
     def _star(self, path: str) -> None:

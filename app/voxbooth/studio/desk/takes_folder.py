@@ -1,13 +1,22 @@
-"""Where the desk keeps takes: a folder the artist can find, beside the upload queue file."""
+"""Where the desk keeps takes: a folder the artist can find, beside the upload queue file.
+
+The artist may choose another folder for new takes in Settings (`StudioSettings.takes_folder`);
+the queue file stays in the desk's own folder and names each take by its full path, so takes
+recorded before the change are never moved and still upload, and crash recovery looks in every
+folder the queue has takes in.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from platformdirs import user_data_dir
+
+from voxbooth.audio.recovery import RepairedTake, recover_folder
 
 TAKES_DIR_ENV = "VOXBOOTH_TAKES_DIR"  # tests, and artists who want takes on another disk
 
@@ -33,3 +42,12 @@ def take_file_name(label: str, now_s: float | None = None, suffix: str = "") -> 
     head = label.split(": ", 1)[0].replace(":", ".")
     words = re.sub(r"[^\w\-. ]+", "", head).strip(" .")[:40] + suffix
     return f"{stamp} {words}.wav" if words else f"{stamp}.wav"
+
+
+def recover_takes(folders: Iterable[Path]) -> list[RepairedTake]:
+    """Worker: repairs the takes a killed studio left open in each folder (each once; a folder
+    that is gone, an unplugged disk say, holds none)."""
+    repaired: list[RepairedTake] = []
+    for folder in dict.fromkeys(Path(f) for f in folders):
+        repaired += recover_folder(folder)
+    return repaired

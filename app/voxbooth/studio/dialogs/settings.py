@@ -1,4 +1,8 @@
-"""Settings: the server (embedded or remote, API key or login), audio devices, storage."""
+"""Settings: the server (embedded or remote, API key or login), audio devices, storage.
+
+Audio devices and the takes folder apply as soon as they are saved (the settings announce the
+change; the player and the desk follow); a new server means connecting again.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voxbooth.studio.desk.takes_folder import default_takes_dir
 from voxbooth.studio.settings import (
     EMBEDDED,
     REMOTE,
@@ -75,8 +80,9 @@ class SettingsDialog(QDialog):
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.data_dir = QLineEdit(str(settings.embedded_data_dir()))
-        browse = QPushButton("Choose…")
-        browse.clicked.connect(self._browse)
+        self.takes_folder = QLineEdit(str(settings.takes_folder() or default_takes_dir()))
+        self.takes_folder.setToolTip("New takes are recorded here. Takes already recorded stay "
+                                     "where they are and still upload.")
         self.output = QComboBox()
         self.input = QComboBox()
         for combo, current in ((self.output, settings.output_device()),
@@ -86,9 +92,9 @@ class SettingsDialog(QDialog):
                 combo.addItem(current, current)
                 combo.setCurrentIndex(1)
         self._fill_devices()
-        self._layout(browse)
+        self._layout()
 
-    def _layout(self, browse: QPushButton) -> None:
+    def _layout(self) -> None:
         server = QGroupBox("Server")
         form = QFormLayout(server)
         form.addRow(self.embedded)
@@ -99,10 +105,11 @@ class SettingsDialog(QDialog):
         form.addRow("password", self.password)
         form.addRow(self.login_button, self.status)
         storage = QGroupBox("Storage")
-        row = QHBoxLayout(storage)
-        row.addWidget(QLabel("Embedded service data"))
-        row.addWidget(self.data_dir, 1)
-        row.addWidget(browse)
+        storage_form = QFormLayout(storage)
+        storage_form.addRow("Embedded service data",
+                            self._with_chooser(self.data_dir, "Embedded service data"))
+        storage_form.addRow("Takes folder",
+                            self._with_chooser(self.takes_folder, "Where new takes go"))
         audio = QGroupBox("Audio devices")
         audio_form = QFormLayout(audio)
         audio_form.addRow("Playback", self.output)
@@ -127,11 +134,20 @@ class SettingsDialog(QDialog):
             if combo.findData(name) < 0:
                 combo.addItem(name, name)
 
-    def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Embedded service data",
-                                                  self.data_dir.text())
+    def _with_chooser(self, edit: QLineEdit, title: str) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(edit, 1)
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(partial(self._browse, edit, title))
+        layout.addWidget(browse)
+        return row
+
+    def _browse(self, edit: QLineEdit, title: str) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, title, edit.text())
         if chosen:
-            self.data_dir.setText(chosen)
+            edit.setText(chosen)
 
     def _login(self) -> None:
         url, email = self.url.text().strip(), self.email.text().strip()
@@ -170,5 +186,9 @@ class SettingsDialog(QDialog):
             store_api_key(after.remote_url, self.api_key.text().strip())
         self.settings.set_output_device(str(self.output.currentData() or ""))
         self.settings.set_input_device(str(self.input.currentData() or ""))
+        takes = self.takes_folder.text().strip()
+        # the desk's own folder is kept as "none chosen", so it follows VOXBOOTH_TAKES_DIR
+        self.settings.set_takes_folder(
+            Path(takes).expanduser() if takes and Path(takes) != default_takes_dir() else None)
         self.settings.sync()
         return before != after or (after.mode == REMOTE and self.api_key.isModified())
