@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from voxbooth.studio.desk.takes_folder import default_takes_dir
+from voxbooth.studio.embedded import default_data_dir
 from voxbooth.studio.settings import (
     EMBEDDED,
     REMOTE,
@@ -70,7 +71,9 @@ class SettingsDialog(QDialog):
         (self.remote if choice.mode == REMOTE else self.embedded).setChecked(True)
         self.url = QLineEdit(choice.remote_url)
         self.url.setPlaceholderText("https://voxbooth.example.org")
-        self.api_key = QLineEdit(load_api_key(choice.remote_url) or "" if choice.remote_url else "")
+        # the key the studio uses now: saving a different one (typed, or from a login) reconnects
+        self._key_in_use = load_api_key(choice.remote_url) or "" if choice.remote_url else ""
+        self.api_key = QLineEdit(self._key_in_use)
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.email = QLineEdit(choice.email)
         self.password = QLineEdit()
@@ -172,10 +175,13 @@ class SettingsDialog(QDialog):
 
     def choice(self) -> ServerChoice:
         data_dir = self.data_dir.text().strip()
+        # the default folder, shown filled in, is kept as "none chosen": pressing OK without
+        # touching it must not count as a change (in embedded mode that restarts the service)
+        chosen = Path(data_dir).expanduser() if data_dir else None
         return ServerChoice(mode=REMOTE if self.remote.isChecked() else EMBEDDED,
                             remote_url=self.url.text().strip().rstrip("/"),
                             email=self.email.text().strip(),
-                            data_dir=Path(data_dir) if data_dir else None)
+                            data_dir=chosen if chosen != default_data_dir() else None)
 
     def save(self) -> bool:
         """Stores everything; returns whether the server changed (the studio reconnects)."""
@@ -191,4 +197,5 @@ class SettingsDialog(QDialog):
         self.settings.set_takes_folder(
             Path(takes).expanduser() if takes and Path(takes) != default_takes_dir() else None)
         self.settings.sync()
-        return before != after or (after.mode == REMOTE and self.api_key.isModified())
+        key_changed = self.api_key.text().strip() != self._key_in_use
+        return before != after or (after.mode == REMOTE and key_changed)
