@@ -121,6 +121,7 @@ def test_an_upload_during_an_outage_waits_then_completes_once(
     assert log.waiting == [(job, WAITING_TEXT)] and log.done == []
     row = window.upload_panel.rows[job]
     assert row.isVisible() and row.cancel.isEnabled()  # not failed: it can still be cancelled
+    assert row.bar.format() == WAITING_TEXT  # the row says why it waits
     assert window.banner.isVisible()
     assert "Nothing you did is lost" in window.banner.label.text()
 
@@ -191,7 +192,7 @@ def test_an_upload_kept_by_the_service_whose_answer_was_lost_is_not_sent_again(
     log = UploadLog(window)
     window.uploads.add([speech_path], folder_id)
     [job] = log.added
-    assert log.waiting == [(job, WAITING_TEXT)]
+    assert log.waiting[0] == (job, WAITING_TEXT)  # then resumed once the service answered
     qtbot.waitUntil(lambda: bool(log.done), timeout=BACK_WITHIN_MS)
     assert log.done == [(job, True, "arctic_a0007: uploaded")]
     assert sent == [speech_path]  # the second attempt found the first one's take

@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         conn.ready.connect(self._on_service_ready)
         conn.unreachable.connect(self.banner.show_message)
         conn.restored.connect(self._on_service_restored)
+        conn.restored.connect(self.uploads.resume_waiting)  # dropped files held while away
         self.requests.unreachable.connect(conn.report_failure)
         self.requests.error.connect(self.tell)
         self.library.message.connect(self.tell)
@@ -209,6 +210,7 @@ class MainWindow(QMainWindow):
             lambda paths: self.uploads.add(paths, self.library.folder_id))
         self.uploads.job_added.connect(self.upload_panel.add_job)
         self.uploads.job_progress.connect(self.upload_panel.set_progress)
+        self.uploads.job_waiting.connect(self.upload_panel.set_waiting)
         self.uploads.job_done.connect(self.upload_panel.finish)
         self.uploads.refused.connect(self.tell)
         self.uploads.uploaded.connect(self._on_uploaded)

@@ -320,6 +320,8 @@ def _connect(flow: Workflow) -> None:
     flow.uploads.uploaded_file.connect(flow.remember_upload)
     flow.uploads.uploaded.connect(flow.on_uploaded)
     flow.clones.ready.connect(lambda _voice_id: flow.library.reload())
+    # announced when finished even if the artist has left the folder before the order answered
+    flow.orders.ordered.connect(w.watcher.follow)
     script = flow.desk_panel.script_panel
     script.star_requested.connect(flow.star)
     script.unstar_requested.connect(flow.unstar)

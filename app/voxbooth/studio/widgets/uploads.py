@@ -48,6 +48,13 @@ class UploadPanel(QWidget):
         if row is not None and total > 0:
             row.bar.setValue(int(1000 * done / total))
 
+    def set_waiting(self, job: int, text: str) -> None:
+        """Says why an upload waits (the service is away), or "" once it is being sent again."""
+        row = self.rows.get(job)
+        if row is not None:
+            row.bar.setFormat(text or "%p%")
+            row.setToolTip(text)
+
     def finish(self, job: int, ok: bool, message: str) -> None:
         row = self.rows.get(job)
         if row is None:
