@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
+from tests.support.server import LiveServer
 from voxbooth.audio.playback import Player
 from voxbooth.studio.connection import ServiceConnection
 from voxbooth.studio.context import StudioContext
@@ -47,4 +50,22 @@ def open_new_folder(window: MainWindow, qtbot: QtBot, project_name: str, name: s
     window.folder_view.setCurrentIndex(window.folders.index_of(folder.id))
     qtbot.waitUntil(lambda: window.library.folder_id == folder.id, timeout=10000)
     return folder.id
+
+
+@contextmanager
+def running_window(qtbot: QtBot, folder: Path, server: LiveServer, *, show: bool = True,
+                   connect: bool = True) -> Iterator[MainWindow]:
+    """A window on `server` (workers inline), shown and connected unless asked not to; closed
+    afterwards with its health checks stopped, or it would keep polling a stopped service."""
+    w = inline_window(folder, server.url, server.api_key)
+    qtbot.addWidget(w)
+    try:
+        if show:
+            w.show()
+        if connect:
+            w.context.connection.start()
+        yield w
+    finally:
+        w.close()
+        w.context.connection.stop()
 

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import inline_window
+from tests.studio.helpers import running_window
 from tests.support.server import LiveServer
 from voxbooth.audio.playback import Player
 from voxbooth.studio.actions import shortcut_rows
@@ -56,19 +56,14 @@ def family(live_server: LiveServer, speech_path: Path) -> Family:
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer,
            family: Family) -> Iterator[MainWindow]:
-    w = inline_window(tmp_path, live_server.url, live_server.api_key)
-    qtbot.addWidget(w)
-    w.show()
-    w.context.connection.start()
-    qtbot.waitUntil(lambda: w.projects.row_of(family.project_id) >= 0, timeout=10000)
-    w.project_picker.setCurrentIndex(w.projects.row_of(family.project_id))
-    qtbot.waitUntil(lambda: w.folders.index_of(family.folder_id).isValid(), timeout=10000)
-    w.folder_view.setCurrentIndex(w.folders.index_of(family.folder_id))
-    qtbot.waitUntil(lambda: len(w.takes.conversions_of(family.original_id)) == 2, timeout=10000)
-    w.takes_view.expandAll()
-    yield w
-    w.close()
-    w.context.connection.stop()
+    with running_window(qtbot, tmp_path, live_server) as w:
+        qtbot.waitUntil(lambda: w.projects.row_of(family.project_id) >= 0, timeout=10000)
+        w.project_picker.setCurrentIndex(w.projects.row_of(family.project_id))
+        qtbot.waitUntil(lambda: w.folders.index_of(family.folder_id).isValid(), timeout=10000)
+        w.folder_view.setCurrentIndex(w.folders.index_of(family.folder_id))
+        qtbot.waitUntil(lambda: len(w.takes.conversions_of(family.original_id)) == 2, timeout=10000)
+        w.takes_view.expandAll()
+        yield w
 
 
 def pick(window: MainWindow, take_id: str) -> None:

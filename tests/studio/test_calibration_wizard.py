@@ -12,7 +12,7 @@ import pytest
 import soundfile as sf
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import inline_window
+from tests.studio.helpers import running_window
 from tests.support.pulse import VirtualMic
 from tests.support.server import LiveServer
 from tests.support.speech import praat_median_f0_hz
@@ -24,16 +24,11 @@ from voxbooth.studio.window import MainWindow
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer, mic: VirtualMic,
            monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     monkeypatch.setenv("VOXBOOTH_TAKES_DIR", str(tmp_path / "takes"))
-    w = inline_window(tmp_path, live_server.url, live_server.api_key)
-    qtbot.addWidget(w)
-    w.show()
-    w.context.connection.start()
-    qtbot.waitUntil(lambda: w.workflow.desk.capture is not None
-                    and w.requests.backend is not None, timeout=10000)
-    yield w
-    mic.stop_players()
-    w.close()
-    w.context.connection.stop()  # its health checks would poll a stopped service
+    with running_window(qtbot, tmp_path, live_server) as w:
+        qtbot.waitUntil(lambda: w.workflow.desk.capture is not None
+                        and w.requests.backend is not None, timeout=10000)
+        yield w
+        mic.stop_players()
 
 
 def test_wizard_measures_saves_and_enables(window: MainWindow, qtbot: QtBot, mic: VirtualMic,

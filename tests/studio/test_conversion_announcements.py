@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import inline_window, open_new_folder
+from tests.studio.helpers import open_new_folder, running_window
 from tests.support.server import LiveServer
 from voxbooth.studio.controllers.followed import FollowedConversions
 from voxbooth.studio.entities import TakeInfo
@@ -22,13 +22,8 @@ CONVERTED_WITHIN_MS = 240_000  # as the audition tests allow a conversion on a b
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer) -> Iterator[MainWindow]:
-    w = inline_window(tmp_path, live_server.url, live_server.api_key)
-    qtbot.addWidget(w)
-    w.show()
-    w.context.connection.start()
-    yield w
-    w.close()
-    w.context.connection.stop()
+    with running_window(qtbot, tmp_path, live_server) as w:
+        yield w
 
 
 def announcement(window: MainWindow) -> str:

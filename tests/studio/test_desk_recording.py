@@ -15,7 +15,7 @@ import soundfile as sf
 from PySide6.QtCore import Qt, QThreadPool, QTimer
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import inline_window, open_new_folder
+from tests.studio.helpers import open_new_folder, running_window
 from tests.support.pulse import VirtualMic
 from tests.support.server import LiveServer, free_port
 from voxbooth.audio.capture import InputCapture
@@ -43,15 +43,10 @@ def tone(f0_hz: float, seconds: float, amplitude: float = 0.3) -> np.ndarray:
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer, mic: VirtualMic,
            monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     monkeypatch.setenv("VOXBOOTH_TAKES_DIR", str(tmp_path / "takes"))
-    w = inline_window(tmp_path, live_server.url, live_server.api_key)
-    qtbot.addWidget(w)
-    w.show()
-    w.context.connection.start()
-    qtbot.waitUntil(lambda: w.workflow.desk.capture is not None, timeout=10000)
-    yield w
-    mic.stop_players()
-    w.close()
-    w.context.connection.stop()  # its health checks would poll a stopped service
+    with running_window(qtbot, tmp_path, live_server) as w:
+        qtbot.waitUntil(lambda: w.workflow.desk.capture is not None, timeout=10000)
+        yield w
+        mic.stop_players()
 
 
 def make_folder(window: MainWindow, qtbot: QtBot, name: str) -> str:

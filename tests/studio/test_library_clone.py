@@ -15,7 +15,7 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import inline_window
+from tests.studio.helpers import running_window
 from tests.support.server import LiveServer
 from tests.support.speech import repeated_speech_wav
 from voxbooth.studio.backend import StudioBackend
@@ -31,13 +31,9 @@ from voxbooth.studio.workers import TaskRunner
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer,
            monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     monkeypatch.setenv("VOXBOOTH_TAKES_DIR", str(tmp_path / "takes"))
-    w = inline_window(tmp_path, live_server.url, live_server.api_key)
-    qtbot.addWidget(w)
-    w.context.connection.start()
-    qtbot.waitUntil(lambda: w.workflow.voices.rowCount() > 0, timeout=20000)
-    yield w
-    w.close()
-    w.context.connection.stop()  # its health checks would poll a stopped service
+    with running_window(qtbot, tmp_path, live_server, show=False) as w:
+        qtbot.waitUntil(lambda: w.workflow.voices.rowCount() > 0, timeout=20000)
+        yield w
 
 
 def test_an_accent_sample_downloads_as_audio(window: MainWindow, qtbot: QtBot) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import inline_window
+from tests.studio.helpers import running_window
 from tests.support.server import LiveServer
 from voxbooth.studio.library.entities import VoiceInfo
 from voxbooth.studio.library.model import VOICE_ROLE, VoiceFilterProxy, VoicesModel
@@ -22,13 +22,9 @@ from voxbooth.studio.window import MainWindow
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer,
            monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     monkeypatch.setenv("VOXBOOTH_TAKES_DIR", str(tmp_path / "takes"))
-    w = inline_window(tmp_path, live_server.url, live_server.api_key)
-    qtbot.addWidget(w)
-    w.context.connection.start()
-    qtbot.waitUntil(lambda: w.workflow.voices.rowCount() > 0, timeout=20000)
-    yield w
-    w.close()
-    w.context.connection.stop()  # its health checks would poll a stopped service
+    with running_window(qtbot, tmp_path, live_server, show=False) as w:
+        qtbot.waitUntil(lambda: w.workflow.voices.rowCount() > 0, timeout=20000)
+        yield w
 
 
 def shown(proxy: VoiceFilterProxy) -> list[VoiceInfo]:

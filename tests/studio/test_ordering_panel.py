@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import inline_window
+from tests.studio.helpers import running_window
 from tests.support.server import LiveServer
 from voxbooth.studio.entities import TakeInfo
 from voxbooth.studio.ordering.panel import OrderPanel
@@ -20,13 +20,9 @@ from voxbooth.studio.window import MainWindow
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer,
            monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     monkeypatch.setenv("VOXBOOTH_TAKES_DIR", str(tmp_path / "takes"))
-    w = inline_window(tmp_path, live_server.url, live_server.api_key)
-    qtbot.addWidget(w)
-    w.context.connection.start()
-    qtbot.waitUntil(lambda: w.workflow.voices.rowCount() > 0, timeout=20000)
-    yield w
-    w.close()
-    w.context.connection.stop()  # its health checks would poll a stopped service
+    with running_window(qtbot, tmp_path, live_server, show=False) as w:
+        qtbot.waitUntil(lambda: w.workflow.voices.rowCount() > 0, timeout=20000)
+        yield w
 
 
 def open_folder_with(window: MainWindow, qtbot: QtBot, speech_path: Path | None) -> str:

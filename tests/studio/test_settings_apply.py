@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import inline_window
+from tests.studio.helpers import running_window
 from tests.support.pulse import VirtualMic
 from tests.support.server import LiveServer
 from voxbooth.audio.take_file import TakeFile, TakeFormat, TakeMarker, marker_path
@@ -36,15 +36,11 @@ from voxbooth.studio.workers import InlineThreadPool, TaskRunner
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer, mic: VirtualMic,
            monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     monkeypatch.setenv("VOXBOOTH_TAKES_DIR", str(tmp_path / "takes"))
-    w = inline_window(tmp_path, live_server.url, live_server.api_key)
-    qtbot.addWidget(w)
-    w.show()  # the service is reached only when a test starts the connection
-    qtbot.waitUntil(lambda: w.workflow.desk.capture is not None, timeout=10000)
-    yield w
-    mic.stop_players()
-    w.context.player.stop()
-    w.close()
-    w.context.connection.stop()
+    with running_window(qtbot, tmp_path, live_server, connect=False) as w:
+        qtbot.waitUntil(lambda: w.workflow.desk.capture is not None, timeout=10000)
+        yield w
+        mic.stop_players()
+        w.context.player.stop()
 
 
 def save_settings(window: MainWindow, **choices: str) -> SettingsDialog:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import inline_window, open_new_folder
+from tests.studio.helpers import open_new_folder, running_window
 from tests.support.server import LiveServer
 from voxbooth.api.errors import (
     Cancelled,
@@ -65,13 +65,8 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 def window(qtbot: QtBot, tmp_path: Path, service: LiveServer) -> Iterator[MainWindow]:
     if service.proc is None or service.proc.poll() is not None:
         service.start()  # an earlier test left it down
-    w = inline_window(tmp_path, service.url, service.api_key)
-    qtbot.addWidget(w)
-    w.show()
-    w.context.connection.start()
-    yield w
-    w.close()
-    w.context.connection.stop()
+    with running_window(qtbot, tmp_path, service) as w:
+        yield w
 
 
 def takes_on_service(service: LiveServer, folder_id: str) -> list[str]:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from tests.studio.helpers import inline_window
+from tests.studio.helpers import inline_window, running_window
 from tests.support.server import LiveServer
 from voxbooth.studio.dialogs.shortcuts import ShortcutsDialog
 from voxbooth.studio.models.roles import ID_ROLE, TAKE_IDS_MIME
@@ -21,13 +21,8 @@ from voxbooth.studio.window import MainWindow
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path, live_server: LiveServer) -> Iterator[MainWindow]:
-    w = inline_window(tmp_path, live_server.url, live_server.api_key)
-    qtbot.addWidget(w)
-    w.show()
-    w.context.connection.start()
-    yield w
-    w.close()
-    w.context.connection.stop()
+    with running_window(qtbot, tmp_path, live_server) as w:
+        yield w
 
 
 def _project_with_folder(w: MainWindow, project: str, folder: str = "Takes") -> str:

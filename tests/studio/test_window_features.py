@@ -28,7 +28,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import inline_window, open_new_folder, remote_settings
+from tests.studio.helpers import inline_window, open_new_folder, remote_settings, running_window
 from tests.support.server import LiveServer
 from voxbooth.audio.playback import Player
 from voxbooth.studio.connection import ServiceConnection
@@ -41,14 +41,9 @@ from voxbooth.studio.workers import InlineThreadPool, TaskRunner
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer) -> Iterator[MainWindow]:
-    w = inline_window(tmp_path, live_server.url, live_server.api_key)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.context.connection.start()
-    yield w
-    w.close()
-    w.context.connection.stop()
+    with running_window(qtbot, tmp_path, live_server) as w:
+        qtbot.waitExposed(w)
+        yield w
 
 
 def _drop_files(widget: QWidget, pos: QPoint, paths: list[Path]) -> None:
