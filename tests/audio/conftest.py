@@ -6,15 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.pulse import VirtualMic, pulseaudio_missing_reason, virtual_mic
+from tests.support.pulse import VirtualMic, virtual_mic_or_skip
 
 
 @pytest.fixture(scope="session")
 def vmic_daemon() -> Iterator[VirtualMic]:
-    reason = pulseaudio_missing_reason()
-    if reason:
-        pytest.skip(f"no virtual microphone: {reason}")
-    with virtual_mic() as mic:
+    with virtual_mic_or_skip() as mic:
         yield mic
 
 

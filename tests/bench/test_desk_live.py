@@ -28,7 +28,7 @@ import soundfile as sf
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
-from tests.support.pulse import VirtualMic, pulseaudio_missing_reason, virtual_mic
+from tests.support.pulse import VirtualMic, virtual_mic_or_skip
 from tests.support.server import LiveServer
 from tests.support.speech import repeated_speech_wav
 from voxbooth.studio.controllers.requests import Requests
@@ -44,10 +44,7 @@ TAKE_S = float(os.environ.get("VOXBOOTH_BENCH_TAKE_S", "600"))
 
 @pytest.fixture(scope="module")
 def mic() -> Iterator[VirtualMic]:
-    reason = pulseaudio_missing_reason()
-    if reason:
-        pytest.skip(f"no virtual microphone: {reason}")
-    with virtual_mic() as vmic:
+    with virtual_mic_or_skip() as vmic:
         yield vmic
 
 

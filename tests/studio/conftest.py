@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.pulse import VirtualMic, pulseaudio_missing_reason, virtual_mic
+from tests.support.pulse import VirtualMic, virtual_mic_or_skip
 
 
 @pytest.fixture(autouse=True)
@@ -36,9 +36,6 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
 @pytest.fixture(scope="module")
 def mic() -> Iterator[VirtualMic]:
     """The virtual microphone (a private PulseAudio daemon), one per test module."""
-    reason = pulseaudio_missing_reason()
-    if reason:
-        pytest.skip(f"no virtual microphone: {reason}")
-    with virtual_mic() as vmic:
+    with virtual_mic_or_skip() as vmic:
         yield vmic
 

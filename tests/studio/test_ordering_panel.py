@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import running_window
+from tests.studio.helpers import open_new_folder, running_window
 from tests.support.server import LiveServer
 from voxbooth.studio.entities import TakeInfo
 from voxbooth.studio.ordering.panel import OrderPanel
@@ -26,19 +26,13 @@ def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer,
 
 
 def open_folder_with(window: MainWindow, qtbot: QtBot, speech_path: Path | None) -> str:
-    backend = window.requests.backend
-    assert backend is not None
-    project = backend.create_project("Orders")
-    folder = backend.create_folder(project.id, "Scene 1", None)
+    folder_id = open_new_folder(window, qtbot, "Orders", "Scene 1")
     if speech_path is not None:
-        backend.upload(speech_path, folder.id, label="line one")
-    window.library.reload_projects()
-    qtbot.waitUntil(lambda: window.projects.row_of(project.id) >= 0, timeout=10000)
-    window.project_picker.setCurrentIndex(window.projects.row_of(project.id))
-    qtbot.waitUntil(lambda: window.folders.index_of(folder.id).isValid(), timeout=10000)
-    window.folder_view.setCurrentIndex(window.folders.index_of(folder.id))
-    qtbot.waitUntil(lambda: window.library.folder_id == folder.id, timeout=10000)
-    return folder.id
+        backend = window.requests.backend
+        assert backend is not None
+        backend.upload(speech_path, folder_id, label="line one")
+        window.library.reload_takes()
+    return folder_id
 
 
 def test_order_two_voices_with_cost_and_follow_them(window: MainWindow, qtbot: QtBot,

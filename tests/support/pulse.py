@@ -211,3 +211,17 @@ def virtual_mic() -> Iterator[VirtualMic]:
                 os.environ[key] = value
         _reinitialise_portaudio()
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextmanager
+def virtual_mic_or_skip() -> Iterator[VirtualMic]:
+    """`virtual_mic()` for a pytest fixture: the test is skipped, saying why, where PulseAudio is
+    not installed."""
+    import pytest
+
+    reason = pulseaudio_missing_reason()
+    if reason:
+        pytest.skip(f"no virtual microphone: {reason}")
+    with virtual_mic() as mic:
+        yield mic
+
