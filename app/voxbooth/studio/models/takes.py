@@ -235,9 +235,6 @@ class TakesModel(QAbstractItemModel):
         node = self._by_id.get(original_id)
         return [c.take for c in node.children if c.take is not None] if node else []
 
-    def busy_ids(self) -> list[str]:
-        return [t.id for t in self.takes() if t.is_busy]
-
     # -- sorting ---------------------------------------------------------------------------
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorts originals, and conversions under each, with one key per take: with thousands
