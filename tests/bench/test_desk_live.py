@@ -34,9 +34,9 @@ from tests.support.speech import repeated_speech_wav
 from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.panel import DeskPanel
-from voxbooth.studio.desk.queue_store import QueueStore
-from voxbooth.studio.desk.uploads import TakeUploads
-from voxbooth.studio.workers import TaskRunner
+from voxbooth.studio.outbox.outbox import Outbox
+from voxbooth.studio.outbox.store import OutboxStore
+from voxbooth.studio.workers import InlineThreadPool, TaskRunner
 
 RATE_HZ = 48000
 TAKE_S = float(os.environ.get("VOXBOOTH_BENCH_TAKE_S", "600"))
@@ -53,8 +53,8 @@ def desk(mic: VirtualMic, tmp_path: Path) -> Iterator[DeskPanel]:
     app = QApplication.instance() or QApplication([])
     assert app is not None
     runner = TaskRunner()
-    store = QueueStore(tmp_path / "takes")
-    uploads = TakeUploads(Requests(runner), store, lambda: "")
+    store = OutboxStore(tmp_path / "takes")
+    uploads = Outbox(Requests(runner), store, lambda: "", runner, InlineThreadPool())
     controller = DeskController(runner, store, uploads, lambda: "")
     panel = DeskPanel(controller)
     panel.resize(1200, 320)

@@ -128,11 +128,11 @@ def test_gui_stall_while_uploading_50_mb(qtbot, tmp_path: Path, keyring_file: No
         beat = Heartbeat()
         idle_ms = _idle_reference_ms(qtbot, beat)
         done: list[object] = []
-        window.uploads.uploaded.connect(done.append)
-        window.uploads.refused.connect(done.append)
+        window.outbox.uploaded.connect(done.append)
+        window.outbox.refused.connect(done.append)
         started = time.perf_counter()
         beat.start()
-        window.uploads.add([big], window.library.folder_id)
+        window.outbox.add([big], window.library.folder_id)
         qtbot.waitUntil(lambda: bool(done), timeout=300_000)
         worst_ms = beat.stop()
         took_s = time.perf_counter() - started

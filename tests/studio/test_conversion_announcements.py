@@ -49,7 +49,7 @@ def test_each_take_is_announced_once_when_it_becomes_final() -> None:
 def test_a_conversion_is_announced_after_moving_to_another_project(
         qtbot: QtBot, window: MainWindow, speech_path: Path) -> None:
     folder_a = open_new_folder(window, qtbot, "Ordered here", "Chapter 1")
-    window.uploads.add([speech_path], folder_a)
+    window.outbox.add([speech_path], folder_a)
     [original] = window.takes.takes()
     backend = window.requests.backend
     assert backend is not None
@@ -68,7 +68,7 @@ def test_a_conversion_is_announced_after_moving_to_another_project(
 def test_a_conversion_ordered_while_its_folder_is_not_shown_is_announced(
         qtbot: QtBot, window: MainWindow, speech_path: Path) -> None:
     folder_a = open_new_folder(window, qtbot, "Ordered then left", "Chapter 2")
-    window.uploads.add([speech_path], folder_a)
+    window.outbox.add([speech_path], folder_a)
     [original] = window.takes.takes()
     open_new_folder(window, qtbot, "Now here", "Other lines")
     backend = window.requests.backend

@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 
 from voxbooth.studio.calibration.histogram import f0_histogram
-from voxbooth.studio.desk import queue_writer
-from voxbooth.studio.desk.queue_store import FAILED, RECORDING, WAITING, QueuedTake, QueueStore
 from voxbooth.studio.desk.script import Script
 from voxbooth.studio.desk.script_store import ScriptStore
 from voxbooth.studio.desk.series import ScrollingSeries
 from voxbooth.studio.desk.targets import PitchTarget
 from voxbooth.studio.ordering.cost import describe_cost, order_cost
+from voxbooth.studio.outbox import writer as queue_writer
+from voxbooth.studio.outbox.store import FAILED, RECORDING, WAITING, OutboxEntry, OutboxStore
 
 
 def test_series_keeps_the_newest_points_in_order() -> None:
@@ -35,27 +35,27 @@ def test_series_keeps_the_newest_points_in_order() -> None:
 
 
 def test_queue_survives_a_restart(tmp_path: Path) -> None:
-    store = QueueStore.open_blocking(tmp_path)
-    store.put(QueuedTake(str(tmp_path / "a.wav"), "folder-1", "L01 take 1"))
-    store.put(QueuedTake(str(tmp_path / "b.wav"), "folder-1", "L01 take 2"))
+    store = OutboxStore.open_blocking(tmp_path)
+    store.put(OutboxEntry(str(tmp_path / "a.wav"), "folder-1", "L01 take 1"))
+    store.put(OutboxEntry(str(tmp_path / "b.wav"), "folder-1", "L01 take 2"))
     store.update(str(tmp_path / "a.wav"), state=WAITING)
     store.flush()  # what the end of the process waits for (the writer is no daemon)
-    reopened = QueueStore.open_blocking(tmp_path)
+    reopened = OutboxStore.open_blocking(tmp_path)
     assert [(e.label, e.state) for e in reopened.entries] == [("L01 take 1", WAITING),
                                                              ("L01 take 2", RECORDING)]
     reopened.remove(str(tmp_path / "a.wav"))
     reopened.flush()
-    assert [e.label for e in QueueStore.open_blocking(tmp_path).entries] == ["L01 take 2"]
+    assert [e.label for e in OutboxStore.open_blocking(tmp_path).entries] == ["L01 take 2"]
 
 
 def test_damaged_queue_file_is_kept_aside(tmp_path: Path) -> None:
     (tmp_path / "upload-queue.json").write_text("{ half written")
-    store = QueueStore.open_blocking(tmp_path)
+    store = OutboxStore.open_blocking(tmp_path)
     assert store.entries == []
     assert list(tmp_path.glob("upload-queue.damaged-*.json"))
-    store.put(QueuedTake(str(tmp_path / "c.wav"), "", "x", FAILED, message="refused"))
+    store.put(OutboxEntry(str(tmp_path / "c.wav"), "", "x", FAILED, message="refused"))
     store.flush()
-    assert QueueStore.open_blocking(tmp_path).entries[0].message == "refused"
+    assert OutboxStore.open_blocking(tmp_path).entries[0].message == "refused"
 
 
 class GatedWrites:
@@ -68,7 +68,7 @@ class GatedWrites:
         self.written: list[tuple[list[str], threading.Thread]] = []
         real = queue_writer.write_queue
 
-        def write(path: Path, entries: list[QueuedTake]) -> None:
+        def write(path: Path, entries: list[OutboxEntry]) -> None:
             self.entered.set()
             self.release.wait(10)
             real(path, entries)
@@ -80,11 +80,11 @@ class GatedWrites:
 def test_queue_writes_stay_in_order_and_the_newest_wins(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     gate = GatedWrites(monkeypatch)
-    store = QueueStore.open_blocking(tmp_path)
-    store.put(QueuedTake(str(tmp_path / "1.wav"), "f", "L01"))
+    store = OutboxStore.open_blocking(tmp_path)
+    store.put(OutboxEntry(str(tmp_path / "1.wav"), "f", "L01"))
     assert gate.entered.wait(5)
     for n in range(2, 5):  # a burst of changes while the first write waits for the disk
-        store.put(QueuedTake(str(tmp_path / f"{n}.wav"), "f", f"L0{n}"))
+        store.put(OutboxEntry(str(tmp_path / f"{n}.wav"), "f", f"L0{n}"))
     assert gate.written == []  # none of the changes waited for the disk
     gate.release.set()
     store.flush()
@@ -92,24 +92,24 @@ def test_queue_writes_stay_in_order_and_the_newest_wins(tmp_path: Path,
     # the first write began with one take; the three changes behind it became one write
     assert labels == [["L01"], ["L01", "L02", "L03", "L04"]]
     assert all(thread is not threading.main_thread() for _labels, thread in gate.written)
-    assert [e.label for e in QueueStore.open_blocking(tmp_path).entries] == [
+    assert [e.label for e in OutboxStore.open_blocking(tmp_path).entries] == [
         "L01", "L02", "L03", "L04"]
 
 
 def test_a_take_queued_before_the_file_was_read_keeps_the_older_ones(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    earlier = QueueStore.open_blocking(tmp_path)
-    earlier.put(QueuedTake(str(tmp_path / "old.wav"), "f", "from yesterday", WAITING))
+    earlier = OutboxStore.open_blocking(tmp_path)
+    earlier.put(OutboxEntry(str(tmp_path / "old.wav"), "f", "from yesterday", WAITING))
     earlier.flush()
     reading = threading.Event()
     real_read = queue_writer.read_queue
     monkeypatch.setattr(queue_writer, "read_queue",
                         lambda path: (reading.wait(10), real_read(path))[1])
-    store = QueueStore(tmp_path)  # its file is still being read: a slow disk
-    store.put(QueuedTake(str(tmp_path / "new.wav"), "f", "started at once"))
+    store = OutboxStore(tmp_path)  # its file is still being read: a slow disk
+    store.put(OutboxEntry(str(tmp_path / "new.wav"), "f", "started at once"))
     reading.set()
     store.flush()
-    assert [e.label for e in QueueStore.open_blocking(tmp_path).entries] == [
+    assert [e.label for e in OutboxStore.open_blocking(tmp_path).entries] == [
         "from yesterday", "started at once"]
     store.adopt(store.read())
     assert [e.label for e in store.entries] == ["from yesterday", "started at once"]
@@ -121,15 +121,15 @@ def test_a_change_reaches_the_disk_even_when_the_process_ends_at_once(tmp_path: 
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from voxbooth.studio.desk import queue_writer\n"
-        "from voxbooth.studio.desk.queue_store import QueuedTake, QueueStore\n"
+        "from voxbooth.studio.outbox import writer as queue_writer\n"
+        "from voxbooth.studio.outbox.store import OutboxEntry, OutboxStore\n"
         "real = queue_writer.write_queue\n"
         "queue_writer.write_queue = lambda p, e: (time.sleep(0.5), real(p, e))\n"
-        "store = QueueStore(Path(sys.argv[1]))\n"
-        "store.put(QueuedTake(sys.argv[1] + '/a.wav', 'f', 'L01 take 1'))\n"
+        "store = OutboxStore(Path(sys.argv[1]))\n"
+        "store.put(OutboxEntry(sys.argv[1] + '/a.wav', 'f', 'L01 take 1'))\n"
     )
     subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True, timeout=60)
-    assert [e.label for e in QueueStore.open_blocking(tmp_path).entries] == ["L01 take 1"]
+    assert [e.label for e in OutboxStore.open_blocking(tmp_path).entries] == ["L01 take 1"]
 
 
 def test_script_lines_takes_and_best() -> None:

@@ -22,11 +22,11 @@ from voxbooth.audio.capture import InputCapture
 from voxbooth.audio.devices import AudioDevice
 from voxbooth.studio.backend import StudioBackend
 from voxbooth.studio.controllers.requests import Requests
-from voxbooth.studio.desk import queue_writer
 from voxbooth.studio.desk.controller import DeskController, open_capture
 from voxbooth.studio.desk.panel import DeskPanel
-from voxbooth.studio.desk.queue_store import WAITING, QueuedTake, QueueStore
-from voxbooth.studio.desk.uploads import TakeUploads
+from voxbooth.studio.outbox import writer as queue_writer
+from voxbooth.studio.outbox.outbox import Outbox
+from voxbooth.studio.outbox.store import WAITING, OutboxEntry, OutboxStore
 from voxbooth.studio.window import MainWindow
 from voxbooth.studio.workers import InlineThreadPool, TaskRunner
 
@@ -133,33 +133,34 @@ def test_takes_wait_while_the_service_is_away_and_upload_after_a_restart(
     runner = TaskRunner(InlineThreadPool())
     away = Requests(runner)
     away.set_backend(StudioBackend.connect(f"http://127.0.0.1:{free_port()}", "nobody"))
-    store = QueueStore.open_blocking(take.parent)
-    store.put(QueuedTake(str(take), folder, "L01 take 1"))
-    uploads = TakeUploads(away, store, lambda: "")
+    store = OutboxStore.open_blocking(take.parent)
+    store.put(OutboxEntry(str(take), folder, "L01 take 1"))
+    uploads = Outbox(away, store, lambda: "", runner, InlineThreadPool())
+    uploads.start()
     uploads.enqueue(str(take))
     store.flush()  # what the end of the process waits for
-    assert [e.state for e in QueueStore.open_blocking(take.parent).entries] == [WAITING]
+    assert [e.state for e in OutboxStore.open_blocking(take.parent).entries] == [WAITING]
     assert "unreachable" in store.entries[0].message
     # the studio restarts (a new store read from disk) and the service is back
     back = Requests(runner)
     back.set_backend(backend)
     uploaded = []
-    reread = QueueStore.open_blocking(take.parent)
-    restarted = TakeUploads(back, reread, lambda: "")
+    reread = OutboxStore.open_blocking(take.parent)
+    restarted = Outbox(back, reread, lambda: "", runner, InlineThreadPool())
     restarted.uploaded.connect(uploaded.append)
     restarted.start()
     qtbot.waitUntil(lambda: len(uploaded) == 1, timeout=20000)
     restarted.stop()
     assert uploaded[0].folder_id == folder and uploaded[0].label == "L01 take 1"
     reread.flush()
-    assert QueueStore.open_blocking(take.parent).entries == []
+    assert OutboxStore.open_blocking(take.parent).entries == []
 
 
 def inline_desk(takes: Path, folder_id: str = "folder-1") -> DeskController:
     """A desk whose workers run inline, with no service (its uploads wait) and no microphone."""
     runner = TaskRunner(InlineThreadPool())
-    store = QueueStore(takes)
-    uploads = TakeUploads(Requests(runner), store, lambda: folder_id)
+    store = OutboxStore(takes)
+    uploads = Outbox(Requests(runner), store, lambda: folder_id, runner, InlineThreadPool())
     return DeskController(runner, store, uploads, lambda: folder_id)
 
 
@@ -176,19 +177,19 @@ def test_a_queued_take_survives_a_restart_of_the_desk(qtbot: QtBot, tmp_path: Pa
     take = write_take(tmp_path / "takes", speech_path)
     desk = inline_desk(take.parent)
     desk.recover()  # the (empty) queue is read, nothing to repair
-    desk.store.put(QueuedTake(str(take), "folder-1", "L01 take 1"))  # as `record` does
+    desk.store.put(OutboxEntry(str(take), "folder-1", "L01 take 1"))  # as `record` does
     desk.check(str(take))  # the take stopped: checked, then queued (the service is away)
-    assert [e.state for e in desk.uploads.waiting] == [WAITING]
-    desk.uploads.stop()
+    assert [e.state for e in desk.outbox.waiting] == [WAITING]
+    desk.outbox.stop()
     desk.store.flush()  # the process ends: its writer thread finishes first
     # the studio starts again: a new store, desk and uploads over the same folder
     again = inline_desk(take.parent)
     assert again.store.entries == []  # nothing is read on the GUI thread...
     shown: list[int] = []
-    again.uploads.changed.connect(lambda: shown.append(len(again.uploads.waiting)))
+    again.outbox.changed.connect(lambda: shown.append(len(again.outbox.waiting)))
     again.recover()  # ...a worker reads the queue
-    again.uploads.stop()
-    assert [(e.name, e.state, e.folder_id, e.label) for e in again.uploads.waiting] == [
+    again.outbox.stop()
+    assert [(e.name, e.state, e.folder_id, e.label) for e in again.outbox.waiting] == [
         (take.name, WAITING, "folder-1", "L01 take 1")]
     assert shown and shown[-1] == 1  # the desk shows it waiting
 
@@ -201,27 +202,27 @@ def test_the_queue_is_written_off_the_gui_thread(qtbot: QtBot, tmp_path: Path,
     take = write_take(tmp_path / "takes", speech_path)
     desk = inline_desk(take.parent)
     desk.recover()
-    desk.uploads.stop()
+    desk.outbox.stop()
     disk_free = threading.Event()
     writers: list[threading.Thread] = []
     real_write = queue_writer.write_queue
 
-    def stalling_write(path: Path, entries: list[QueuedTake]) -> None:
+    def stalling_write(path: Path, entries: list[OutboxEntry]) -> None:
         writers.append(threading.current_thread())
         disk_free.wait(10)
         real_write(path, entries)
 
     monkeypatch.setattr(queue_writer, "write_queue", stalling_write)
     started_s = time.monotonic()
-    desk.store.put(QueuedTake(str(take), "folder-1", "L01 take 1"))
-    desk.uploads.enqueue(str(take))  # `waiting`: written again
+    desk.store.put(OutboxEntry(str(take), "folder-1", "L01 take 1"))
+    desk.outbox.enqueue(str(take))  # `waiting`: written again
     assert time.monotonic() - started_s < 2.0  # far from the 10 s the disk would have taken
     assert [e.state for e in desk.store.entries] == [WAITING]
     assert not (take.parent / "upload-queue.json").exists()  # the disk has not answered yet
     disk_free.set()
     desk.store.flush()
     assert writers and threading.main_thread() not in writers
-    assert [e.state for e in QueueStore.open_blocking(take.parent).entries] == [WAITING]
+    assert [e.state for e in OutboxStore.open_blocking(take.parent).entries] == [WAITING]
 
 
 def device(index: int, name: str) -> AudioDevice:
@@ -245,8 +246,8 @@ def test_microphones_are_listed_in_a_worker_and_looked_for_again(qtbot: QtBot,
         return True
 
     runner = TaskRunner(QThreadPool())
-    store = QueueStore(tmp_path / "takes")
-    uploads = TakeUploads(Requests(runner), store, lambda: "")
+    store = OutboxStore(tmp_path / "takes")
+    uploads = Outbox(Requests(runner), store, lambda: "", runner, InlineThreadPool())
     desk = DeskController(runner, store, uploads, lambda: "", lister=lister,
                           rescanner=rescanner)
     opened: list[str | None] = []
@@ -324,8 +325,8 @@ def test_the_window_stays_responsive_while_the_microphone_opens_and_the_take_sta
         return capture
 
     runner = TaskRunner(QThreadPool())
-    store = QueueStore(tmp_path / "takes")
-    uploads = TakeUploads(Requests(runner), store, lambda: "")
+    store = OutboxStore(tmp_path / "takes")
+    uploads = Outbox(Requests(runner), store, lambda: "", runner, InlineThreadPool())
     desk = DeskController(runner, store, uploads, lambda: "", opener=slow_open)
     panel = DeskPanel(desk)
     qtbot.addWidget(panel)

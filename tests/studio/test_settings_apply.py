@@ -23,9 +23,9 @@ from tests.support.server import LiveServer
 from voxbooth.audio.take_file import TakeFile, TakeFormat, TakeMarker, marker_path
 from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.desk.controller import DeskController
-from voxbooth.studio.desk.queue_store import WAITING, QueuedTake, QueueStore
-from voxbooth.studio.desk.uploads import TakeUploads
 from voxbooth.studio.dialogs.settings import SettingsDialog, list_device_names
+from voxbooth.studio.outbox.outbox import Outbox
+from voxbooth.studio.outbox.store import WAITING, OutboxEntry, OutboxStore
 from voxbooth.studio.plot_theme import PlotColours
 from voxbooth.studio.theme import dark_palette, live_colours, plot_colours
 from voxbooth.studio.window import MainWindow
@@ -175,14 +175,14 @@ def test_a_take_left_open_in_an_earlier_takes_folder_is_repaired_and_queued(
         qtbot: QtBot, tmp_path: Path, speech_path: Path) -> None:
     desk_folder, earlier, now = tmp_path / "desk", tmp_path / "earlier", tmp_path / "now"
     take = earlier / "20261121-120000 L01 take 1.wav"
-    queue = QueueStore.open_blocking(desk_folder)
-    queue.put(QueuedTake(str(take), "folder-1", "L01 take 1"))  # before its first block
+    queue = OutboxStore.open_blocking(desk_folder)
+    queue.put(OutboxEntry(str(take), "folder-1", "L01 take 1"))  # before its first block
     queue.flush()
     left_open_by_a_crash(take, speech_path)
     # the studio starts again, with the takes folder changed since
     runner = TaskRunner(InlineThreadPool())
-    store = QueueStore(desk_folder)
-    uploads = TakeUploads(Requests(runner), store, lambda: "folder-1")
+    store = OutboxStore(desk_folder)
+    uploads = Outbox(Requests(runner), store, lambda: "folder-1", runner, InlineThreadPool())
     desk = DeskController(runner, store, uploads, lambda: "folder-1")
     desk.set_takes_folder(now)
     told: list[str] = []

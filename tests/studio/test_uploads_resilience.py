@@ -23,7 +23,7 @@ from voxbooth.api.errors import (
     Unprocessable,
 )
 from voxbooth.studio.backend import StudioBackend
-from voxbooth.studio.controllers.upload_retry import (
+from voxbooth.studio.outbox.policy import (
     CANCELLED,
     FAIL,
     MAX_RETRY_S,
@@ -45,7 +45,7 @@ class UploadLog:
         self.added: list[int] = []
         self.waiting: list[tuple[int, str]] = []
         self.done: list[tuple[int, bool, str]] = []
-        uploads = window.uploads
+        uploads = window.outbox
         uploads.job_added.connect(lambda job, _name, _size: self.added.append(job))
         uploads.job_waiting.connect(lambda job, text: self.waiting.append((job, text)))
         uploads.job_done.connect(lambda job, ok, text: self.done.append((job, ok, text)))
@@ -111,7 +111,7 @@ def test_an_upload_during_an_outage_waits_then_completes_once(
     folder_id = open_new_folder(window, qtbot, "Outage", "Takes")
     log = UploadLog(window)
     service.stop()
-    window.uploads.add([speech_path], folder_id)
+    window.outbox.add([speech_path], folder_id)
     [job] = log.added
     assert log.waiting == [(job, WAITING_TEXT)] and log.done == []
     row = window.upload_panel.rows[job]
@@ -137,12 +137,12 @@ def test_a_waiting_upload_can_be_cancelled_and_is_never_sent(
     folder_id = open_new_folder(window, qtbot, "Cancelled", "Takes")
     log = UploadLog(window)
     service.stop()
-    window.uploads.add([speech_path], folder_id)
+    window.outbox.add([speech_path], folder_id)
     [job] = log.added
     window.upload_panel.rows[job].cancel.click()
     assert log.done == [(job, False, "cancelled")]
     assert window.upload_panel.rows[job].bar.format() == "cancelled"
-    assert window.uploads.active == 0
+    assert window.outbox.active == 0
 
     service.start()
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=BACK_WITHIN_MS)
@@ -158,13 +158,13 @@ def test_an_upload_the_service_refuses_fails_at_once_with_its_detail(
     assert backend is not None
     backend.delete_folder(folder_id)  # removed from another device meanwhile
     log = UploadLog(window)
-    window.uploads.add([speech_path], folder_id)
+    window.outbox.add([speech_path], folder_id)
     [job] = log.added
     assert log.waiting == []
     [(_job, ok, message)] = log.done
     assert not ok and message.startswith(NotFound.summary) and "Folder" in message
     assert window.upload_panel.rows[job].bar.format() == message[:60]
-    assert window.uploads.active == 0
+    assert window.outbox.active == 0
 
 
 def test_an_upload_kept_by_the_service_whose_answer_was_lost_is_not_sent_again(
@@ -185,7 +185,7 @@ def test_an_upload_kept_by_the_service_whose_answer_was_lost_is_not_sent_again(
 
     monkeypatch.setattr(backend, "upload", answer_lost)
     log = UploadLog(window)
-    window.uploads.add([speech_path], folder_id)
+    window.outbox.add([speech_path], folder_id)
     [job] = log.added
     assert log.waiting[0] == (job, WAITING_TEXT)  # then resumed once the service answered
     qtbot.waitUntil(lambda: bool(log.done), timeout=BACK_WITHIN_MS)

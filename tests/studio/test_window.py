@@ -76,7 +76,7 @@ def test_unfit_files_are_refused_with_the_reason(window: MainWindow, tmp_path: P
     with too_big.open("wb") as f:
         f.truncate(51 * 1024 * 1024)  # sparse: costs no disk
     messages: list[str] = []
-    window.uploads.refused.connect(messages.append)
+    window.outbox.refused.connect(messages.append)
     _drop_files(window.takes_view.viewport(), [not_audio, too_big])
     assert window.takes.rowCount() == 0 and not window.upload_panel.rows
     assert "notes.wav" in messages[0] and "not audio" in messages[0]
@@ -86,7 +86,7 @@ def test_unfit_files_are_refused_with_the_reason(window: MainWindow, tmp_path: P
 def test_rename_star_and_note_are_stored_on_the_service(window: MainWindow,
                                                         speech_path: Path) -> None:
     _project_with_folder(window, "Edits")
-    window.uploads.add([speech_path], window.library.folder_id)
+    window.outbox.add([speech_path], window.library.folder_id)
     take_id = window.takes.takes()[0].id
     window.library.rename_take(take_id, "Line 1, take 2")
     window.library.toggle_star([take_id])
@@ -101,7 +101,7 @@ def test_rename_star_and_note_are_stored_on_the_service(window: MainWindow,
 def test_delete_can_be_undone_and_otherwise_happens(window: MainWindow,
                                                     speech_path: Path) -> None:
     _project_with_folder(window, "Deletes")
-    window.uploads.add([speech_path], window.library.folder_id)
+    window.outbox.add([speech_path], window.library.folder_id)
     take_id = window.takes.takes()[0].id
     window.takes_view.setCurrentIndex(window.takes_proxy.index(0, 0))
     window.actions_by_key["delete_take"].trigger()
@@ -120,7 +120,7 @@ def test_takes_dropped_on_another_folder_move_there(window: MainWindow,
     window.library.create_folder("Keepers")
     keepers = window.library.folder_id
     window.folder_view.setCurrentIndex(window.folders.index_of(first))
-    window.uploads.add([speech_path], first)
+    window.outbox.add([speech_path], first)
     take_id = window.takes.takes()[0].id
     mime = QMimeData()
     mime.setData(TAKE_IDS_MIME, take_id.encode())
@@ -164,7 +164,7 @@ def test_unreachable_service_shows_a_banner_and_keeps_changes(qtbot, tmp_path: P
         w.show()
         w.context.connection.start()
         _project_with_folder(w, "Outage")
-        w.uploads.add([speech_path], w.library.folder_id)
+        w.outbox.add([speech_path], w.library.folder_id)
         take_id = w.takes.takes()[0].id
         server.kill()
         w.library.rename_take(take_id, "renamed while down")
@@ -183,7 +183,7 @@ def test_unreachable_service_shows_a_banner_and_keeps_changes(qtbot, tmp_path: P
 
 def test_take_ids_in_the_takes_view_match_the_model(window: MainWindow, speech_path: Path) -> None:
     _project_with_folder(window, "Selection")
-    window.uploads.add([speech_path, speech_path], window.library.folder_id)
+    window.outbox.add([speech_path, speech_path], window.library.folder_id)
     window.takes_view.selectAll()
     ids = set(window.takes_view.selected_ids())
     assert ids == {window.takes_proxy.index(r, 0).data(ID_ROLE) for r in range(2)}
@@ -194,7 +194,7 @@ def test_project_export_is_a_zip_with_its_manifest(window: MainWindow, speech_pa
     import zipfile
 
     _project_with_folder(window, "Export me")
-    window.uploads.add([speech_path], window.library.folder_id)
+    window.outbox.add([speech_path], window.library.folder_id)
     saved: list[Path] = []
     window.requests.call("export_project", window.library.project_id, tmp_path / "book.zip",
                          on_result=saved.append)

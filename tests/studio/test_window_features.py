@@ -182,11 +182,11 @@ def test_cancelled_upload_leaves_nothing_listed_or_stored(
                 qtbot.mouseClick(w.upload_panel.rows[job].cancel, Qt.MouseButton.LeftButton)
                 link.let_go.set()
 
-        w.uploads.job_progress.connect(click_cancel)
-        w.uploads.job_done.connect(lambda job, ok, text: finished.append((job, ok, text)))
-        w.uploads.add([long_take], folder_id)
+        w.outbox.job_progress.connect(click_cancel)
+        w.outbox.job_done.connect(lambda job, ok, text: finished.append((job, ok, text)))
+        w.outbox.add([long_take], folder_id)
         qtbot.waitUntil(lambda: bool(finished), timeout=30000)
-        w.uploads.job_progress.disconnect(click_cancel)
+        w.outbox.job_progress.disconnect(click_cancel)
 
         job, sent, total = clicked[0]
         assert sent < total
@@ -199,7 +199,7 @@ def test_cancelled_upload_leaves_nothing_listed_or_stored(
         spool = live_server.data_dir / "tmp"
         qtbot.waitUntil(lambda: not list(spool.glob("upload-*.part")), timeout=10000)
         # and the next upload goes through as usual
-        w.uploads.add([speech_path], folder_id)
+        w.outbox.add([speech_path], folder_id)
         qtbot.waitUntil(lambda: _labels_listed(w) == ["arctic_a0007"], timeout=30000)
         assert _labels_on_service(live_server, folder_id) == ["arctic_a0007"]
     finally:
@@ -216,7 +216,7 @@ def test_take_exported_through_the_save_dialog_is_a_zip_of_that_take(
     folder_id = open_new_folder(window, qtbot, "Exports", "Session")
     second = tmp_path / "line two.wav"
     shutil.copy(speech_path, second)
-    window.uploads.add([speech_path, second], folder_id)
+    window.outbox.add([speech_path, second], folder_id)
     wanted = next(t for t in window.takes.takes() if t.label == "line two")
     _pick_take(window, wanted.id)
     dest = tmp_path / "out" / "my export.zip"
@@ -340,7 +340,7 @@ def test_loop_follows_the_region_on_the_waveform(qtbot: QtBot, window: MainWindo
     folder_id = open_new_folder(window, qtbot, "Loops", "Session")
     second = tmp_path / "line two.wav"
     shutil.copy(speech_path, second)
-    window.uploads.add([speech_path, second], folder_id)
+    window.outbox.add([speech_path, second], folder_id)
     first, other = sorted(window.takes.takes(), key=lambda t: t.label)
     player = window.context.player
     _pick_take(window, first.id)

@@ -7,8 +7,10 @@ Every method blocks: call it through `TaskRunner.run`, never on the GUI thread.
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,22 @@ from voxbooth.studio.entities import FolderInfo, ProjectInfo, TakeInfo
 
 Progress = Callable[[int, int], None] | None
 PAGE_SIZE = 500
+#: the service's clock and ours may differ (a remote server): a take it stored this much before
+#: a lost upload began still counts as that upload's
+CLOCK_SLACK = timedelta(minutes=10)
+SEARCH_PAGE = 100
+SEARCH_TAKES = 500  # newest first: a lost upload is among the latest takes of its folder
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _accepts(fn: Callable[..., object], name: str) -> bool:
+    try:
+        return name in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _all(page_fn: Callable[..., Any], **params: Any) -> list[Any]:
@@ -107,11 +125,37 @@ class StudioBackend:
         return TakeInfo.from_api(self.client.recordings.get(take_id))
 
     def upload(self, path: Path, folder_id: str, *, label: str | None = None,
-               progress: Progress = None, cancel: threading.Event | None = None) -> TakeInfo:
-        recording = self.client.recordings.upload(
+               progress: Progress = None, cancel: threading.Event | None = None,
+               idempotency_key: str | None = None) -> TakeInfo:
+        """`idempotency_key`: the same for every attempt of one upload, so a service that
+        stored an attempt whose answer was lost answers the next with that take."""
+        upload = self.client.recordings.upload
+        extra: dict[str, Any] = {}
+        # TEMPORARY (house, until `idem` merges): the client's upload takes the key once the
+        # idempotent creates land; before, the outbox's look-up alone keeps uploads single
+        if idempotency_key is not None and _accepts(upload, "idempotency_key"):
+            extra["idempotency_key"] = idempotency_key
+        recording = upload(
             path, folder_id=folder_id, label=label or path.stem, microphone="file",
-            on_progress=progress, cancel=cancel.is_set if cancel is not None else None)
+            on_progress=progress, cancel=cancel.is_set if cancel is not None else None, **extra)
         return TakeInfo.from_api(recording)
+
+    def find_upload(self, folder_id: str, label: str, size_bytes: int,
+                    since: datetime) -> TakeInfo | None:
+        """The original the service kept from an upload whose answer was lost (same folder,
+        label and size, stored after `since` less the clock slack), if any."""
+        earliest = _utc(since) - CLOCK_SLACK
+        recordings = self.client.recordings.iter(folder_id=folder_id, direction="desc")
+        for seen, recording in enumerate(recordings):
+            take = TakeInfo.from_api(recording)
+            if take.created_at is not None and _utc(take.created_at) < earliest:
+                return None  # newest first: the rest is older still
+            if (not take.is_conversion and take.label == label
+                    and take.size_bytes == size_bytes):
+                return take
+            if seen + 1 >= SEARCH_TAKES:
+                return None
+        return None
 
     def update_take(self, take_id: str, **fields: Any) -> TakeInfo:
         """label=, starred=, parent_folder_id= (moving an original to another folder)."""

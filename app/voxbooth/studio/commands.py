@@ -12,17 +12,17 @@ from voxbooth.studio.backend import StudioBackend
 from voxbooth.studio.context import StudioContext
 from voxbooth.studio.controllers.library import LibraryController
 from voxbooth.studio.controllers.requests import Requests
-from voxbooth.studio.controllers.uploads import UploadController
+from voxbooth.studio.outbox.outbox import Outbox
 from voxbooth.studio.uploadcheck import AUDIO_SUFFIXES
 from voxbooth.studio.widgets.views import FolderView, TakesView
 
 
 class Commands:
-    def __init__(self, parent: QWidget, library: LibraryController, uploads: UploadController,
+    def __init__(self, parent: QWidget, library: LibraryController, outbox: Outbox,
                  requests: Requests, folder_view: FolderView, takes_view: TakesView) -> None:
         self.parent = parent
         self.library = library
-        self.uploads = uploads
+        self.outbox = outbox
         self.requests = requests
         self.folder_view = folder_view
         self.takes_view = takes_view
@@ -96,7 +96,7 @@ class Commands:
         paths, _ = QFileDialog.getOpenFileNames(self.parent, "Add audio files", "",
                                                 f"Audio ({patterns})")
         if paths:
-            self.uploads.add(paths, self.library.folder_id)
+            self.outbox.add(paths, self.library.folder_id)
 
     def export_project(self) -> None:
         if not self.library.project_id:

@@ -6,6 +6,8 @@ free for the recording and conversion workflow; `add_panel` puts a dock there.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -29,7 +31,7 @@ from voxbooth.studio.controllers.audition import AuditionController
 from voxbooth.studio.controllers.conversions import ConversionWatcher
 from voxbooth.studio.controllers.library import LibraryController
 from voxbooth.studio.controllers.requests import Requests
-from voxbooth.studio.controllers.uploads import UploadController
+from voxbooth.studio.desk.takes_folder import default_takes_dir
 from voxbooth.studio.entities import TakeInfo
 from voxbooth.studio.models.filters import TakesFilterProxy
 from voxbooth.studio.models.folders import FolderTreeModel
@@ -45,6 +47,8 @@ from voxbooth.studio.models.takes import (
     COL_VOICE,
     TakesModel,
 )
+from voxbooth.studio.outbox.outbox import Outbox
+from voxbooth.studio.outbox.store import OutboxStore
 from voxbooth.studio.widgets.notices import ServiceBanner, Toast
 from voxbooth.studio.widgets.playback import PlaybackPanel
 from voxbooth.studio.widgets.uploads import UploadPanel
@@ -120,11 +124,13 @@ class MainWindow(QMainWindow):
         self.requests = Requests(ctx.runner, self)
         self.library = LibraryController(self.requests, self.projects, self.folders,
                                          self.takes, self)
-        self.uploads = UploadController(self.requests, ctx.runner, ctx.upload_pool, self)
+        folder = Path(str(ctx.settings.value("desk/takes_dir", "") or default_takes_dir()))
+        self.outbox = Outbox(self.requests, OutboxStore(folder), lambda: self.library.folder_id,
+                             ctx.runner, ctx.upload_pool, self)
         self.watcher = ConversionWatcher(self.requests, self.takes, self)
         self.audition = AuditionController(self.requests, ctx.player,
                                            SoundCache(ctx.cache_dir), self)
-        self.commands = Commands(self, self.library, self.uploads, self.requests,
+        self.commands = Commands(self, self.library, self.outbox, self.requests,
                                  self.folder_view, self.takes_view)
         self.filter_delay = QTimer(self)  # filter once typing pauses, not on every key
         self.filter_delay.setSingleShot(True)
@@ -193,7 +199,7 @@ class MainWindow(QMainWindow):
         conn.ready.connect(self._on_service_ready)
         conn.unreachable.connect(self.banner.show_message)
         conn.restored.connect(self._on_service_restored)
-        conn.restored.connect(self.uploads.resume_waiting)  # dropped files held while away
+        conn.restored.connect(self.outbox.resume_waiting)  # uploads held while it was away
         self.requests.unreachable.connect(conn.report_failure)
         self.requests.error.connect(self.tell)
         self.library.message.connect(self.tell)
@@ -205,16 +211,16 @@ class MainWindow(QMainWindow):
         self.library.folders_loaded.connect(self._restore_folder)
         self.library.folder_created.connect(self._select_folder)
         self.folder_view.selectionModel().selectionChanged.connect(self._on_folder_picked)
-        self.folders.files_dropped.connect(self.uploads.add)
+        self.folders.files_dropped.connect(self.outbox.add)
         self.takes_view.files_dropped.connect(
-            lambda paths: self.uploads.add(paths, self.library.folder_id))
-        self.uploads.job_added.connect(self.upload_panel.add_job)
-        self.uploads.job_progress.connect(self.upload_panel.set_progress)
-        self.uploads.job_waiting.connect(self.upload_panel.set_waiting)
-        self.uploads.job_done.connect(self.upload_panel.finish)
-        self.uploads.refused.connect(self.tell)
-        self.uploads.uploaded.connect(self._on_uploaded)
-        self.upload_panel.cancel_requested.connect(self.uploads.cancel)
+            lambda paths: self.outbox.add(paths, self.library.folder_id))
+        self.outbox.job_added.connect(self.upload_panel.add_job)
+        self.outbox.job_progress.connect(self.upload_panel.set_progress)
+        self.outbox.job_waiting.connect(self.upload_panel.set_waiting)
+        self.outbox.job_done.connect(self.upload_panel.finish)
+        self.outbox.refused.connect(self.tell)
+        self.outbox.uploaded.connect(self._on_uploaded)
+        self.upload_panel.cancel_requested.connect(self.outbox.cancel)
         self.watcher.finished.connect(
             lambda t: self.tell(f"Conversion ready: “{t.label}”"
                                 + ("" if t.voice_name in t.label else f" ({t.voice_name})")))
@@ -352,5 +358,5 @@ class MainWindow(QMainWindow):
         self.library.commit_deletes()
         self.watcher.stop()
         self.playback.stop()
-        self.uploads.cancel_all()
+        self.outbox.stop()  # what is being sent goes at the next start
         super().closeEvent(event)

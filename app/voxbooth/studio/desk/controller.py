@@ -34,10 +34,17 @@ from voxbooth.studio.desk.inputs import (
 )
 from voxbooth.studio.desk.live import LiveAnalysis, LiveUpdate
 from voxbooth.studio.desk.punch import PunchPlan, splice
-from voxbooth.studio.desk.queue_store import CHECKING, HELD, RECORDING, QueuedTake, QueueStore
 from voxbooth.studio.desk.takes_folder import recover_takes, take_file_name
-from voxbooth.studio.desk.uploads import TakeUploads
 from voxbooth.studio.errors import user_message
+from voxbooth.studio.outbox.outbox import Outbox
+from voxbooth.studio.outbox.store import (
+    CHECKING,
+    HELD,
+    RECORDING,
+    TAKE,
+    OutboxEntry,
+    OutboxStore,
+)
 from voxbooth.studio.workers import TaskRunner
 
 FRAME_INTERVAL_MS = 33
@@ -72,7 +79,7 @@ class DeskController(QObject):
     message = Signal(str)
     _queue_unwritten = Signal(str)  # from the queue's writer thread, delivered on the GUI thread
 
-    def __init__(self, runner: TaskRunner, store: QueueStore, uploads: TakeUploads,
+    def __init__(self, runner: TaskRunner, store: OutboxStore, outbox: Outbox,
                  current_folder: Callable[[], str], parent: QObject | None = None,
                  opener: CaptureOpener = open_capture, lister: InputLister = list_inputs,
                  rescanner: Rescanner = restart_portaudio) -> None:
@@ -82,7 +89,7 @@ class DeskController(QObject):
         self.rescanner = rescanner
         self.runner = runner
         self.store = store
-        self.uploads = uploads
+        self.outbox = outbox
         self.current_folder = current_folder
         self.capture: InputCapture | None = None
         self.analysis: LiveAnalysis | None = None
@@ -281,7 +288,7 @@ class DeskController(QObject):
         path = self.takes_dir / take_file_name(label)
         queue_on_disk = None
         if kind == "take":
-            self.store.put(QueuedTake(str(path), self.current_folder(), label, RECORDING))
+            self.store.put(OutboxEntry(str(path), self.current_folder(), label, RECORDING))
             queue_on_disk = self.store.flush  # the worker waits for the writer thread
         self.take_label = label
         self.take_kind = kind
@@ -353,7 +360,7 @@ class DeskController(QObject):
                                 f"spliced: {user_message(exc)}"))
 
     def _spliced(self, plan: PunchPlan, path: Path) -> None:
-        self.store.put(QueuedTake(str(path), self.current_folder(), plan.describe(), CHECKING))
+        self.store.put(OutboxEntry(str(path), self.current_folder(), plan.describe(), CHECKING))
         self.punch_spliced.emit(str(path), plan.describe())
         self.check(str(path))
 
@@ -374,16 +381,16 @@ class DeskController(QObject):
         self.verdict.emit(path, report)
         if report.verdict == "bad":
             self.store.update(path, state=HELD, message=report.summary)
-            self.uploads.changed.emit()
+            self.outbox.changed.emit()
         else:
-            self.uploads.enqueue(path)
+            self.outbox.enqueue(path)
 
     def _check_failed(self, path: str, exc: BaseException) -> None:
         self.store.update(path, state=HELD, message=f"could not be read: {user_message(exc)}")
         self.message.emit(f"Take {Path(path).name} could not be checked: {user_message(exc)}")
 
     def upload_anyway(self, path: str) -> None:
-        self.uploads.enqueue(path)
+        self.outbox.enqueue(path)
 
     # -- at the start, and after a crash ---------------------------------------------------------
     def recover(self) -> None:
@@ -392,29 +399,29 @@ class DeskController(QObject):
         self.runner.run(self.store.read, on_result=self._queue_read,
                         on_error=lambda exc: self._queue_read([], exc))
 
-    def _queue_read(self, read: list[QueuedTake], exc: BaseException | None = None) -> None:
+    def _queue_read(self, read: list[OutboxEntry], exc: BaseException | None = None) -> None:
         if exc is not None:  # the store's thread kept what it could; say so, go on without
             self.message.emit(f"The upload queue could not be read: {user_message(exc)}")
         self.store.adopt(read)
         # a take left open may be in any folder the takes folder was set to: its queue entry,
         # written before its first block, says which
         folders = [self.takes_dir, self.store.folder,
-                   *(Path(e.path).parent for e in self.store.entries)]
+                   *(Path(e.path).parent for e in self.store.entries if e.kind == TAKE)]
         self.runner.run(recover_takes, folders,
                         on_result=lambda repaired: self._recovered(read, repaired),
                         on_error=lambda exc: self._recovery_failed(read, exc))
 
-    def _recovery_failed(self, read: list[QueuedTake], exc: BaseException) -> None:
+    def _recovery_failed(self, read: list[OutboxEntry], exc: BaseException) -> None:
         self.message.emit(f"Takes left open by a crash could not be repaired: "
                           f"{user_message(exc)}")
         self._recovered(read, [])
 
-    def _recovered(self, read: list[QueuedTake], repaired: list[object]) -> None:
+    def _recovered(self, read: list[OutboxEntry], repaired: list[object]) -> None:
         repaired_paths = {str(getattr(r, "path", "")) for r in repaired}
         # entries of this session (a take started before the queue was read) are left alone
         earlier = {e.path for e in read} | repaired_paths
         for path in repaired_paths - {e.path for e in self.store.entries}:
-            self.store.put(QueuedTake(path, "", Path(path).stem, RECORDING))
+            self.store.put(OutboxEntry(path, "", Path(path).stem, RECORDING))
         for entry in self.store.in_state(RECORDING, CHECKING):
             if entry.path not in earlier:
                 continue
@@ -424,7 +431,7 @@ class DeskController(QObject):
                 self.store.remove(entry.path)
         if repaired_paths:
             self.message.emit(f"Recovered {len(repaired_paths)} take(s) interrupted by a crash")
-        self.uploads.start()
+        self.outbox.start()
 
     def status(self) -> RecorderStatus | None:
         return self.recorder.status() if self.recorder is not None else None

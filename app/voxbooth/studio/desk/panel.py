@@ -31,8 +31,8 @@ from voxbooth.studio.desk.live import LiveUpdate
 from voxbooth.studio.desk.live_view import LiveView
 from voxbooth.studio.desk.meter import LevelMeterWidget
 from voxbooth.studio.desk.punch import PunchPlan
-from voxbooth.studio.desk.queue_store import FAILED, HELD
 from voxbooth.studio.desk.script_panel import ScriptPanel
+from voxbooth.studio.outbox.store import FAILED, HELD
 
 VERDICT_COLOURS = {"good": "#26a269", "warning": "#c64600", "bad": "#c01c28"}
 
@@ -172,9 +172,9 @@ class DeskPanel(QWidget):
         c.take_stopped.connect(self._on_stopped)
         c.punch_spliced.connect(self._on_spliced)
         c.verdict.connect(self.show_verdict)
-        c.uploads.changed.connect(self._show_queue)
-        c.uploads.progress.connect(self._on_upload_progress)
-        c.uploads.uploaded.connect(lambda _t: self.upload_bar.hide())
+        c.outbox.changed.connect(self._show_queue)
+        c.outbox.progress.connect(self._on_upload_progress)
+        c.outbox.uploaded.connect(lambda _t: self.upload_bar.hide())
         self.upload_anyway.clicked.connect(self._upload_anyway)
         self.script_panel.star_requested.connect(self._star)
         QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
@@ -340,7 +340,7 @@ class DeskPanel(QWidget):
 
     def _show_queue(self) -> None:
         store = self.controller.store
-        waiting = len(self.controller.uploads.waiting)
+        waiting = len(self.controller.outbox.waiting)
         held = store.in_state(HELD, FAILED)
         parts = []
         if waiting:

@@ -18,12 +18,9 @@ from PySide6.QtWidgets import QDialog, QDockWidget, QSplitter, QWidget
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.panel import DeskPanel
 from voxbooth.studio.desk.punch import PREROLL_S, PunchPlan
-from voxbooth.studio.desk.queue_store import QueueStore
 from voxbooth.studio.desk.script import Script
 from voxbooth.studio.desk.script_store import ScriptStore
-from voxbooth.studio.desk.takes_folder import default_takes_dir
 from voxbooth.studio.desk.targets import PitchTarget
-from voxbooth.studio.desk.uploads import TakeUploads
 from voxbooth.studio.entities import TakeInfo
 from voxbooth.studio.library.controller import VoiceLibrary
 from voxbooth.studio.library.entities import VoiceInfo
@@ -55,7 +52,6 @@ class Workflow:
     window: MainWindow
     desk: DeskController
     desk_panel: DeskPanel
-    uploads: TakeUploads
     voices: VoicesModel
     library: VoiceLibrary
     library_panel: VoiceLibraryPanel
@@ -126,12 +122,11 @@ class Workflow:
         self.library.reload()
         self.clones.follow_unfinished()
         self.orders.refresh_balance()
-        self.uploads.try_next()
+        self.window.outbox.resume_waiting()
 
-    def on_uploaded(self, take: TakeInfo) -> None:
-        w = self.window
-        if take.folder_id in (None, w.library.folder_id):
-            w.takes.upsert(take)
+    def on_take_uploaded(self, path: str, take: TakeInfo) -> None:
+        """A recorded take is on the service (the window has put it in the takes list)."""
+        self.remember_upload(path, take.id)
         self.window.tell(f"Take “{take.label}” uploaded")
         self.show_target(self.library_panel.current_voice())  # the session's pitch grew
 
@@ -142,7 +137,7 @@ class Workflow:
         self.order_panel.set_takes([t for t in takes if t is not None])
 
     def on_folder_picked(self, *_args: object) -> None:
-        self.uploads.adopt_held(self.window.library.folder_id)
+        self.window.outbox.adopt_held(self.window.library.folder_id)
 
     def show_target(self, voice: VoiceInfo | None) -> None:
         view = self.desk_panel.live_view
@@ -240,7 +235,6 @@ class Workflow:
             self.desk.recorder = None
             recorder.stop()
         self.desk.close_device()
-        self.uploads.stop()
 
 
 class _CloseWatcher(QObject):
@@ -266,11 +260,10 @@ def _dock(window: MainWindow, name: str, title: str, widget: QWidget) -> QDockWi
 def attach_workflow(window: MainWindow, dark: bool = False,
                     takes_dir: Path | None = None) -> Workflow:
     settings = window.context.settings
-    folder = takes_dir or Path(str(settings.value("desk/takes_dir", "") or default_takes_dir()))
-    store = QueueStore(folder)
+    outbox = window.outbox
+    folder = outbox.store.folder
     current_folder = lambda: window.library.folder_id  # noqa: E731
-    uploads = TakeUploads(window.requests, store, current_folder, window)
-    desk = DeskController(window.context.runner, store, uploads, current_folder, window)
+    desk = DeskController(window.context.runner, outbox.store, outbox, current_folder, window)
     desk_panel = DeskPanel(desk, dark)
     voices = VoicesModel(window)
     library = VoiceLibrary(window.requests, voices, window.context.cache_dir, window)
@@ -278,7 +271,7 @@ def attach_workflow(window: MainWindow, dark: bool = False,
     order_panel = OrderPanel()
     orders = OrderController(window.requests, window.takes, order_panel, current_folder, window)
     clones = PrivateVoiceWatch(window.requests, window)
-    flow = Workflow(window, desk, desk_panel, uploads, voices, library, library_panel,
+    flow = Workflow(window, desk, desk_panel, voices, library, library_panel,
                     order_panel, orders, clones, ScriptStore(folder))
     desk_dock = _dock(window, "deskDock", "Recording desk", desk_panel)
     window.add_panel(desk_dock, Qt.DockWidgetArea.TopDockWidgetArea)
@@ -313,12 +306,10 @@ def _connect(flow: Workflow) -> None:
     w = flow.window
     conn = w.context.connection
     conn.ready.connect(flow.on_service_ready)
-    conn.restored.connect(flow.uploads.try_next)
-    for source in (flow.desk.message, flow.uploads.message, flow.library.message,
+    for source in (flow.desk.message, w.outbox.message, flow.library.message,
                    flow.orders.message, flow.clones.message):
         source.connect(w.tell)
-    flow.uploads.uploaded_file.connect(flow.remember_upload)
-    flow.uploads.uploaded.connect(flow.on_uploaded)
+    w.outbox.take_uploaded.connect(flow.on_take_uploaded)
     flow.clones.ready.connect(lambda _voice_id: flow.library.reload())
     # announced when finished even if the artist has left the folder before the order answered
     flow.orders.ordered.connect(w.watcher.follow)

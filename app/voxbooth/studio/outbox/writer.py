@@ -19,19 +19,19 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from voxbooth.studio.desk.queue_file import QueuedTake, merged, read_queue, write_queue
+from voxbooth.studio.outbox.entries import OutboxEntry, merged, read_queue, write_queue
 
 
-class QueueWriter:
+class OutboxWriter:
     def __init__(self, path: Path,
                  on_error: Callable[[BaseException], object] | None = None) -> None:
         self.path = Path(path)
         self.on_error = on_error  # called on the writer thread when writing starts to fail
         self._lock = threading.Condition()
-        self._read: list[QueuedTake] | None = None  # the file as it was before this session
+        self._read: list[OutboxEntry] | None = None  # the file as it was before this session
         # (generation, entries, complete): complete is False until the GUI thread has taken the
         # file's entries in; until then the file's entries are kept under the session's
-        self._slot: tuple[int, list[QueuedTake], bool] | None = None
+        self._slot: tuple[int, list[OutboxEntry], bool] | None = None
         self._requested = 0
         self._done = 0  # the newest generation written (or that failed)
         self._failure: BaseException | None = None
@@ -39,7 +39,7 @@ class QueueWriter:
         with self._lock:
             self._start()  # reading the file is the thread's first job: before any write
 
-    def request(self, entries: list[QueuedTake], *, complete: bool) -> int:
+    def request(self, entries: list[OutboxEntry], *, complete: bool) -> int:
         """Any thread (the GUI one): `entries` will be written; returns at once. `entries` must
         not be changed afterwards (the store replaces its list, never edits it)."""
         with self._lock:
@@ -49,7 +49,7 @@ class QueueWriter:
                 self._start()
             return self._requested
 
-    def read(self, timeout_s: float | None = None) -> list[QueuedTake]:
+    def read(self, timeout_s: float | None = None) -> list[OutboxEntry]:
         """Worker: the entries the file held when this writer started."""
         with self._lock:
             if not self._lock.wait_for(lambda: self._read is not None, timeout_s):

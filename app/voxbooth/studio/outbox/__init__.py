@@ -1,0 +1,1 @@
+"""The outbox: every take and dropped file on its way to the service (one queue, one policy)."""
