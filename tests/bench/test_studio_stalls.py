@@ -26,9 +26,9 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from tests.studio.helpers import remote_settings
 from tests.support.server import LiveServer
 from voxbooth.audio.playback import Player
+from voxbooth.studio.assembly import Studio, assemble
 from voxbooth.studio.connection import ServiceConnection
 from voxbooth.studio.context import StudioContext
-from voxbooth.studio.window import MainWindow
 from voxbooth.studio.workers import TaskRunner
 
 TARGET_STALL_MS = 50.0
@@ -87,15 +87,15 @@ def keyring_file(tmp_path: Path) -> Iterator[None]:
     keyring.set_keyring(previous)
 
 
-def _window(qtbot, tmp_path: Path, server: LiveServer) -> MainWindow:
+def _window(qtbot, tmp_path: Path, server: LiveServer) -> Studio:
     settings = remote_settings(tmp_path, server.url, server.api_key)
     runner = TaskRunner()  # the real thread pool, as the studio runs
     context = StudioContext(settings, runner, ServiceConnection(runner, settings),
                             Player(defer_device=True), cache_dir=tmp_path / "cache")
     context.cache_dir.mkdir()
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.show()
+    window = assemble(context)
+    qtbot.addWidget(window.window)
+    window.window.show()
     context.connection.start()
     qtbot.waitUntil(lambda: window.requests.backend is not None, timeout=30000)
     window.library.create_project("Bench")

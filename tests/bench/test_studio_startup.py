@@ -27,13 +27,13 @@ t0 = time.perf_counter()
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv)
-w = QMainWindow(); w.resize(1200, 780)
+w = QMainWindow(); w.window.resize(1200, 780)
 class F(QObject):
     def eventFilter(self, o, e):
         if e.type() == QEvent.Type.Paint:
             print(f"bare-paint {time.perf_counter() - t0:.3f}", flush=True); app.quit()
         return False
-f = F(); w.installEventFilter(f); w.show(); app.exec()
+f = F(); w.window.installEventFilter(f); w.window.show(); app.exec()
 """
 
 

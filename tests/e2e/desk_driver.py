@@ -32,7 +32,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from voxbooth.studio.app import build_studio, make_application, shutdown
-from voxbooth.studio.window import MainWindow
+from voxbooth.studio.assembly import Studio
 
 SECOND_TAKE_LINE = "Second line, cut short by a crash."
 
@@ -42,7 +42,7 @@ class Driver:
         self.out, self.speech, self.mode = out, speech, mode
         self.result: dict[str, Any] = {"steps": [], "screenshots": []}
         self.app = make_application()
-        self.window: MainWindow = build_studio(self.app, data_dir=out / "service-data")
+        self.window: Studio = build_studio(self.app, data_dir=out / "service-data")
 
     # -- helpers ------------------------------------------------------------------------------
     def save(self) -> None:
@@ -70,7 +70,7 @@ class Driver:
         if shutil.which("import"):
             subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=30)
         else:
-            self.window.grab().save(str(path))
+            self.window.window.grab().save(str(path))
         self.result["screenshots"].append(str(path))
         self.save()
 
@@ -114,17 +114,17 @@ class Driver:
     # -- shared start ---------------------------------------------------------------------------
     def start(self) -> None:
         w = self.window
-        w.show()
-        w.resize(1600, 1000)  # the artist gives the studio the whole screen
+        w.window.show()
+        w.window.resize(1600, 1000)  # the artist gives the studio the whole screen
         QTimer.singleShot(0, w.context.connection.start)
         self.wait_until("the embedded service", lambda: w.requests.backend is not None, 120)
         embedded = w.context.connection.embedded
         pid = embedded.proc.pid if embedded and embedded.proc else None
         self.result["embedded_pid"] = pid
         (self.out / f"service-pid-{self.mode}").write_text(str(pid or ""))
-        self.wait_until("the microphone", lambda: w.workflow.desk.capture is not None, 30)
-        self.wait_until("the voices", lambda: w.workflow.voices.rowCount() > 0, 60)
-        self.result["rate_label"] = w.workflow.desk_panel.rate_label.text()
+        self.wait_until("the microphone", lambda: w.desk.capture is not None, 30)
+        self.wait_until("the voices", lambda: w.voices.rowCount() > 0, 60)
+        self.result["rate_label"] = w.desk_panel.rate_label.text()
         self.step("service, microphone and voices ready")
 
     def run(self) -> None:
@@ -143,7 +143,7 @@ class Driver:
         self.answer_next_input("Chapter 1")
         w.actions_by_key["new_folder"].trigger()
         self.wait_until("the folder", lambda: w.library.folder_id != "")
-        panel = w.workflow.desk_panel
+        panel = w.desk_panel
         panel.script_panel.set_text("Author of the danger trail, Philip Steels, et cetera.\n"
                                     + SECOND_TAKE_LINE)
         self.shot("desk-ready")
@@ -154,11 +154,11 @@ class Driver:
 
     def record_first_take(self) -> None:
         w = self.window
-        flow = w.workflow
+        flow = w
         speech, rate = sf.read(self.speech, dtype="float32")
         played = np.concatenate([np.zeros(rate // 2, dtype=np.float32), speech,
                                  np.zeros(rate // 2, dtype=np.float32)])
-        w.activateWindow()
+        w.window.activateWindow()
         self.spin(0.3)
         QTest.keyClick(w.takes_view, Qt.Key.Key_R)
         # the take's file is created in a worker: "recording" once the recorder runs
@@ -192,7 +192,7 @@ class Driver:
 
     def order_two_voices(self) -> None:
         w = self.window
-        flow = w.workflow
+        flow = w
         original = w.takes.takes()[0]
         w.takes_view.setCurrentIndex(w.takes_proxy.index(0, 0))
         library = flow.library_panel
@@ -250,7 +250,7 @@ class Driver:
 
     def second_take_until_killed(self) -> None:
         w = self.window
-        flow = w.workflow
+        flow = w
         flow.desk_panel.script_panel.step_line(1)
         speech, rate = sf.read(self.speech, dtype="float32")
         QTest.keyClick(w.takes_view, Qt.Key.Key_R)
@@ -273,7 +273,7 @@ class Driver:
                         lambda: any(t.label.startswith("L02") for t in w.takes.takes()), 120)
         take = next(t for t in w.takes.takes() if t.label.startswith("L02"))
         self.result["recovered"] = {"label": take.label, "duration_s": take.duration_s}
-        self.result["queue_left"] = len(w.workflow.desk.store.entries)
+        self.result["queue_left"] = len(w.desk.store.entries)
         self.step("the interrupted take is there after the restart")
         self.shot("after-restart")
 
@@ -292,7 +292,7 @@ def main(argv: list[str]) -> int:
             driver.shot("failure")
     finally:
         driver.save()
-        driver.window.close()
+        driver.window.window.close()
         shutdown(driver.window)
     return code
 

@@ -24,8 +24,8 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from voxbooth.studio.app import build_studio, make_application, shutdown
+from voxbooth.studio.assembly import Studio
 from voxbooth.studio.entities import TakeInfo
-from voxbooth.studio.window import MainWindow
 
 
 class Driver:
@@ -34,7 +34,7 @@ class Driver:
         self.audio = audio
         self.result: dict[str, Any] = {"steps": [], "screenshots": []}
         self.app = make_application()
-        self.window: MainWindow = build_studio(self.app, data_dir=out / "service-data")
+        self.window: Studio = build_studio(self.app, data_dir=out / "service-data")
 
     # -- helpers ------------------------------------------------------------------------------
     def spin(self, seconds: float) -> None:
@@ -57,7 +57,7 @@ class Driver:
         if shutil.which("import"):
             subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=30)
         else:
-            self.window.grab().save(str(path))
+            self.window.window.grab().save(str(path))
         self.result["screenshots"].append(str(path))
 
     def step(self, name: str) -> None:
@@ -91,9 +91,9 @@ class Driver:
     # -- the scenario -------------------------------------------------------------------------
     def run(self) -> None:
         w = self.window
-        w.show()
+        w.window.show()
         QTimer.singleShot(0, w.context.connection.start)
-        self.wait_until("the window is exposed", lambda: w.isVisible())
+        self.wait_until("the window is exposed", lambda: w.window.isVisible())
         self.shot("starting")
         self.wait_until("the embedded service", lambda: w.requests.backend is not None, 90)
         embedded = w.context.connection.embedded
@@ -127,7 +127,7 @@ class Driver:
         self.shot("dropped-and-drawn")
         w.actions_by_key["play_stop"].trigger()
         self.result["play_error"] = "" if w.context.player.playing else \
-            w.statusBar().currentMessage()
+            w.window.statusBar().currentMessage()
         self.spin(1.5)
         self.result["position_after_play_s"] = w.context.player.position_s
         self.step("playing")
@@ -218,7 +218,7 @@ def main(argv: list[str]) -> int:
         with contextlib.suppress(Exception):
             driver.shot("failure")
     finally:
-        driver.window.close()
+        driver.window.window.close()
         shutdown(driver.window)
         (out / "result.json").write_text(json.dumps(driver.result, indent=2, default=str))
     return code

@@ -11,10 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from tests.support.server import LiveServer
 from voxbooth.audio.playback import Player
+from voxbooth.studio.assembly import Studio, assemble
 from voxbooth.studio.connection import ServiceConnection
 from voxbooth.studio.context import StudioContext
 from voxbooth.studio.settings import REMOTE, ServerChoice, StudioSettings, store_api_key
-from voxbooth.studio.window import MainWindow
 from voxbooth.studio.workers import InlineThreadPool, TaskRunner
 
 
@@ -25,7 +25,7 @@ def remote_settings(folder: Path, url: str, api_key: str) -> StudioSettings:
     return settings
 
 
-def inline_window(folder: Path, url: str, api_key: str) -> MainWindow:
+def inline_window(folder: Path, url: str, api_key: str) -> Studio:
     """A window whose workers run inline (deterministic), talking to `url`."""
     settings = remote_settings(folder, url, api_key)
     runner = TaskRunner(InlineThreadPool())
@@ -33,10 +33,10 @@ def inline_window(folder: Path, url: str, api_key: str) -> MainWindow:
                             Player(defer_device=True), cache_dir=folder / "cache",
                             upload_pool=InlineThreadPool())
     context.cache_dir.mkdir(parents=True, exist_ok=True)
-    return MainWindow(context)
+    return assemble(context)
 
 
-def open_new_folder(window: MainWindow, qtbot: QtBot, project_name: str, name: str) -> str:
+def open_new_folder(window: Studio, qtbot: QtBot, project_name: str, name: str) -> str:
     """Makes a project with one folder on the service and opens that folder in the window, as
     an artist picking it would; returns the folder's id."""
     backend = window.requests.backend
@@ -54,18 +54,18 @@ def open_new_folder(window: MainWindow, qtbot: QtBot, project_name: str, name: s
 
 @contextmanager
 def running_window(qtbot: QtBot, folder: Path, server: LiveServer, *, show: bool = True,
-                   connect: bool = True) -> Iterator[MainWindow]:
+                   connect: bool = True) -> Iterator[Studio]:
     """A window on `server` (workers inline), shown and connected unless asked not to; closed
     afterwards with its health checks stopped, or it would keep polling a stopped service."""
     w = inline_window(folder, server.url, server.api_key)
-    qtbot.addWidget(w)
+    qtbot.addWidget(w.window)
     try:
         if show:
-            w.show()
+            w.window.show()
         if connect:
             w.context.connection.start()
         yield w
     finally:
-        w.close()
+        w.window.close()
         w.context.connection.stop()
 

@@ -18,10 +18,10 @@ from tests.studio.helpers import running_window
 from tests.support.server import LiveServer
 from voxbooth.audio.playback import Player
 from voxbooth.studio.actions import shortcut_rows
+from voxbooth.studio.assembly import Studio
 from voxbooth.studio.audition_tracks import MAX_TRACKS, family_of
 from voxbooth.studio.backend import StudioBackend
 from voxbooth.studio.entities import TakeInfo
-from voxbooth.studio.window import MainWindow
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def family(live_server: LiveServer, speech_path: Path) -> Family:
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer,
-           family: Family) -> Iterator[MainWindow]:
+           family: Family) -> Iterator[Studio]:
     with running_window(qtbot, tmp_path, live_server) as w:
         qtbot.waitUntil(lambda: w.projects.row_of(family.project_id) >= 0, timeout=10000)
         w.project_picker.setCurrentIndex(w.projects.row_of(family.project_id))
@@ -66,7 +66,7 @@ def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer,
         yield w
 
 
-def pick(window: MainWindow, take_id: str) -> None:
+def pick(window: Studio, take_id: str) -> None:
     """What a click on the take's row in the list does."""
     window.takes_view.setCurrentIndex(
         window.takes_proxy.mapFromSource(window.takes.index_of(take_id)))
@@ -82,7 +82,7 @@ def play_blocks(player: Player, blocks: int) -> np.ndarray:
     return np.concatenate(heard)
 
 
-def count_downloads(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def count_downloads(window: Studio, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     backend = window.requests.backend
     assert backend is not None
     asked: list[str] = []
@@ -96,11 +96,11 @@ def count_downloads(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> list
     return asked
 
 
-def lit_buttons(window: MainWindow) -> list[str]:
+def lit_buttons(window: Studio) -> list[str]:
     return [b.text() for b in window.transport.track_strip.buttons if b.isVisible()]
 
 
-def test_picking_an_original_loads_it_with_every_finished_conversion(window: MainWindow,
+def test_picking_an_original_loads_it_with_every_finished_conversion(window: Studio,
                                                                      family: Family) -> None:
     pick(window, family.original_id)
     tracks = window.audition.tracks
@@ -121,7 +121,7 @@ def test_picking_an_original_loads_it_with_every_finished_conversion(window: Mai
 
 
 def test_switching_conversions_keeps_the_playhead_without_a_download(
-        qtbot: QtBot, window: MainWindow, family: Family,
+        qtbot: QtBot, window: Studio, family: Family,
         monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = family.conversion_ids
     player = window.context.player
@@ -146,7 +146,7 @@ def test_switching_conversions_keeps_the_playhead_without_a_download(
     assert window.transport.track_strip.heard() == 2
     # and its number key goes back to the first conversion, still at the same place
     before = player.position_s
-    window.activateWindow()
+    window.window.activateWindow()
     window.takes_view.setFocus()
     qtbot.keyClick(window.takes_view, Qt.Key.Key_2)
     assert player.current == 1
@@ -155,7 +155,7 @@ def test_switching_conversions_keeps_the_playhead_without_a_download(
     assert window.transport.track_strip.heard() == 1
 
 
-def test_coming_back_to_a_family_costs_no_download(window: MainWindow, family: Family,
+def test_coming_back_to_a_family_costs_no_download(window: Studio, family: Family,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     pick(window, family.conversion_ids[1])
     asked = count_downloads(window, monkeypatch)
@@ -172,7 +172,7 @@ def test_coming_back_to_a_family_costs_no_download(window: MainWindow, family: F
     assert window.context.player.current == 2 and len(lit_buttons(window)) == 3
 
 
-def test_blind_abx_between_two_conversions_keeps_score(window: MainWindow,
+def test_blind_abx_between_two_conversions_keeps_score(window: Studio,
                                                        family: Family) -> None:
     pick(window, family.original_id)
     player, transport = window.context.player, window.transport
@@ -195,7 +195,7 @@ def test_blind_abx_between_two_conversions_keeps_score(window: MainWindow,
     assert transport.score_label.text().startswith("ABX: listen to A, B and X")
 
 
-def test_two_takes_of_the_family_selected_become_the_pair(window: MainWindow, family: Family,
+def test_two_takes_of_the_family_selected_become_the_pair(window: Studio, family: Family,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     pick(window, family.conversion_ids[0])
     asked = count_downloads(window, monkeypatch)
@@ -208,7 +208,7 @@ def test_two_takes_of_the_family_selected_become_the_pair(window: MainWindow, fa
     assert window.transport.pair.b_box.currentText() == f"3: {family.voices[1]}"
 
 
-def test_a_conversion_finishing_joins_the_family_where_it_is(window: MainWindow,
+def test_a_conversion_finishing_joins_the_family_where_it_is(window: Studio,
                                                              family: Family) -> None:
     late = window.takes.take(family.conversion_ids[1])
     assert late is not None

@@ -16,30 +16,30 @@ from tests.studio.helpers import running_window
 from tests.support.pulse import VirtualMic
 from tests.support.server import LiveServer
 from tests.support.speech import praat_median_f0_hz
+from voxbooth.studio.assembly import Studio
 from voxbooth.studio.calibration.wizard import CalibrationWizard
-from voxbooth.studio.window import MainWindow
 
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer, mic: VirtualMic,
-           monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+           monkeypatch: pytest.MonkeyPatch) -> Iterator[Studio]:
     monkeypatch.setenv("VOXBOOTH_TAKES_DIR", str(tmp_path / "takes"))
     with running_window(qtbot, tmp_path, live_server) as w:
-        qtbot.waitUntil(lambda: w.workflow.desk.capture is not None
+        qtbot.waitUntil(lambda: w.desk.capture is not None
                         and w.requests.backend is not None, timeout=10000)
         yield w
         mic.stop_players()
 
 
-def test_wizard_measures_saves_and_enables(window: MainWindow, qtbot: QtBot, mic: VirtualMic,
+def test_wizard_measures_saves_and_enables(window: Studio, qtbot: QtBot, mic: VirtualMic,
                                            speech_path: Path, live_server: LiveServer) -> None:
     speech, rate = sf.read(speech_path, dtype="float32")
     reading = np.concatenate([speech] * 3)  # 12 s: over the 10 s minimum
-    wizard = window.workflow.open_calibration()
+    wizard = window.openers.open_calibration()
     assert isinstance(wizard, CalibrationWizard) and wizard.isVisible()
     assert "sunlight" in wizard.prompt.text()
     wizard.start_button.click()
-    assert window.workflow.desk.recording and not wizard.stop_button.isEnabled()
+    assert window.desk.recording and not wizard.stop_button.isEnabled()
     mic.play(reading, rate).wait(timeout=30)
     qtbot.waitUntil(wizard.stop_button.isEnabled, timeout=5000)  # 10 s read
     drawn = wizard.live.f0_curve.getData()[1]
@@ -66,5 +66,5 @@ def test_wizard_measures_saves_and_enables(window: MainWindow, qtbot: QtBot, mic
     enabled = [c for c in listed if c["enabled"]]
     assert [c["name"] for c in enabled] == ["Desk reading"]
     # the desk's trace now shows the artist's line where the service measured it
-    assert window.workflow.speaker_f0_hz == pytest.approx(calibration.f0)
-    assert window.workflow.desk_panel.live_view.speaker_line.isVisible()
+    assert window.target_band.speaker_f0_hz == pytest.approx(calibration.f0)
+    assert window.desk_panel.live_view.speaker_line.isVisible()

@@ -13,24 +13,26 @@ from pytestqt.qtbot import QtBot
 
 from tests.studio.helpers import open_new_folder, running_window
 from tests.support.server import LiveServer
+from voxbooth.studio.assembly import Studio
 from voxbooth.studio.controllers.followed import FollowedConversions
 from voxbooth.studio.entities import TakeInfo
-from voxbooth.studio.window import MainWindow
 
 CONVERTED_WITHIN_MS = 240_000  # as the audition tests allow a conversion on a busy machine
 
 
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer) -> Iterator[Studio]:
     with running_window(qtbot, tmp_path, live_server) as w:
         yield w
 
 
-def announcement(window: MainWindow) -> str:
+def announcement(window: Studio) -> str:
     """A conversion's end as said in the status bar and in the toast over the takes list."""
-    text = window.statusBar().currentMessage()
+    text = window.window.statusBar().currentMessage()
     ended = text.startswith(("Conversion ready", "Conversion failed"))
-    return text if ended and window.toast.isVisible() and window.toast.text() == text else ""
+    toast = window.window.toast
+    return text if ended and toast is not None and toast.isVisible() and toast.text() == text \
+        else ""
 
 
 def test_each_take_is_announced_once_when_it_becomes_final() -> None:
@@ -47,13 +49,13 @@ def test_each_take_is_announced_once_when_it_becomes_final() -> None:
 
 
 def test_a_conversion_is_announced_after_moving_to_another_project(
-        qtbot: QtBot, window: MainWindow, speech_path: Path) -> None:
+        qtbot: QtBot, window: Studio, speech_path: Path) -> None:
     folder_a = open_new_folder(window, qtbot, "Ordered here", "Chapter 1")
     window.outbox.add([speech_path], folder_a)
     [original] = window.takes.takes()
     backend = window.requests.backend
     assert backend is not None
-    window.workflow.orders.submit([original.id], backend.first_voice_ids(1))
+    window.orders.submit([original.id], backend.first_voice_ids(1))
     [conversion] = window.takes.conversions_of(original.id)
     assert conversion.is_busy
 
@@ -66,7 +68,7 @@ def test_a_conversion_is_announced_after_moving_to_another_project(
 
 
 def test_a_conversion_ordered_while_its_folder_is_not_shown_is_announced(
-        qtbot: QtBot, window: MainWindow, speech_path: Path) -> None:
+        qtbot: QtBot, window: Studio, speech_path: Path) -> None:
     folder_a = open_new_folder(window, qtbot, "Ordered then left", "Chapter 2")
     window.outbox.add([speech_path], folder_a)
     [original] = window.takes.takes()

@@ -20,6 +20,7 @@ from tests.support.pulse import VirtualMic
 from tests.support.server import LiveServer, free_port
 from voxbooth.audio.capture import InputCapture
 from voxbooth.audio.devices import AudioDevice
+from voxbooth.studio.assembly import Studio
 from voxbooth.studio.backend import StudioBackend
 from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.desk.controller import DeskController, open_capture
@@ -27,7 +28,6 @@ from voxbooth.studio.desk.panel import DeskPanel
 from voxbooth.studio.outbox import writer as queue_writer
 from voxbooth.studio.outbox.outbox import Outbox
 from voxbooth.studio.outbox.store import WAITING, OutboxEntry, OutboxStore
-from voxbooth.studio.window import MainWindow
 from voxbooth.studio.workers import InlineThreadPool, TaskRunner
 
 RATE_HZ = 48000
@@ -41,25 +41,25 @@ def tone(f0_hz: float, seconds: float, amplitude: float = 0.3) -> np.ndarray:
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer, mic: VirtualMic,
-           monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+           monkeypatch: pytest.MonkeyPatch) -> Iterator[Studio]:
     monkeypatch.setenv("VOXBOOTH_TAKES_DIR", str(tmp_path / "takes"))
     with running_window(qtbot, tmp_path, live_server) as w:
-        qtbot.waitUntil(lambda: w.workflow.desk.capture is not None, timeout=10000)
+        qtbot.waitUntil(lambda: w.desk.capture is not None, timeout=10000)
         yield w
         mic.stop_players()
 
 
-def make_folder(window: MainWindow, qtbot: QtBot, name: str) -> str:
+def make_folder(window: Studio, qtbot: QtBot, name: str) -> str:
     return open_new_folder(window, qtbot, f"Desk {name}", name)
 
 
-def test_live_pitch_and_level_follow_the_microphone(window: MainWindow, qtbot: QtBot,
+def test_live_pitch_and_level_follow_the_microphone(window: Studio, qtbot: QtBot,
                                                     mic: VirtualMic) -> None:
-    panel = window.workflow.desk_panel
+    panel = window.desk_panel
     assert panel.rate_label.text() == "48 kHz"
     assert panel.device_picker.count() >= 1
     mic.play(tone(220.0, 6.0), RATE_HZ)
-    analysis = window.workflow.desk.analysis
+    analysis = window.desk.analysis
     assert analysis is not None
 
     def voiced() -> np.ndarray:
@@ -78,17 +78,17 @@ def test_live_pitch_and_level_follow_the_microphone(window: MainWindow, qtbot: Q
     assert "CLIP" in panel.meter.text()
     qtbot.wait(800)
     qtbot.mouseClick(panel.meter, Qt.MouseButton.LeftButton)
-    window.workflow.desk.tick()
+    window.desk.tick()
     assert not panel.meter.reading.clipped
 
 
-def test_r_records_space_stops_and_the_take_uploads(window: MainWindow, qtbot: QtBot,
+def test_r_records_space_stops_and_the_take_uploads(window: Studio, qtbot: QtBot,
                                                     mic: VirtualMic, speech_path: Path) -> None:
     folder_id = make_folder(window, qtbot, "Chapter 2")
-    flow = window.workflow
+    flow = window
     panel = flow.desk_panel
     panel.script_panel.set_text("When the sunlight strikes raindrops in the air.\nSecond line.")
-    window.activateWindow()
+    window.window.activateWindow()
     panel.setFocus()
     qtbot.keyClick(panel, Qt.Key.Key_R)
     assert flow.desk.recording
@@ -269,11 +269,11 @@ def test_microphones_are_listed_in_a_worker_and_looked_for_again(qtbot: QtBot,
     assert panel.device_picker.isEnabled() and panel.device_refresh.isEnabled()
 
 
-def test_punch_in_replaces_a_region_as_a_new_take(window: MainWindow, qtbot: QtBot,
+def test_punch_in_replaces_a_region_as_a_new_take(window: Studio, qtbot: QtBot,
                                                   mic: VirtualMic) -> None:
     from voxbooth.dsp.pitch import track_pitch
 
-    flow = window.workflow
+    flow = window
     panel = flow.desk_panel
     mic.play(tone(220.0, 5.0), RATE_HZ)
     panel.record()

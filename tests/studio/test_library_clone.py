@@ -18,58 +18,60 @@ from pytestqt.qtbot import QtBot
 from tests.studio.helpers import running_window
 from tests.support.server import LiveServer
 from tests.support.speech import repeated_speech_wav
+from voxbooth.studio.assembly import Studio
 from voxbooth.studio.backend import StudioBackend
 from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.library import service
 from voxbooth.studio.library.entities import VoiceInfo
 from voxbooth.studio.library.private_voices import PrivateVoiceWatch
-from voxbooth.studio.window import MainWindow
 from voxbooth.studio.workers import TaskRunner
 
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer,
-           monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+           monkeypatch: pytest.MonkeyPatch) -> Iterator[Studio]:
     monkeypatch.setenv("VOXBOOTH_TAKES_DIR", str(tmp_path / "takes"))
     with running_window(qtbot, tmp_path, live_server, show=False) as w:
-        qtbot.waitUntil(lambda: w.workflow.voices.rowCount() > 0, timeout=20000)
+        qtbot.waitUntil(lambda: w.voices.rowCount() > 0, timeout=20000)
         yield w
 
 
-def test_an_accent_sample_downloads_as_audio(window: MainWindow, qtbot: QtBot) -> None:
-    flow = window.workflow
+def test_an_accent_sample_downloads_as_audio(window: Studio, qtbot: QtBot) -> None:
+    flow = window
     flow.library_panel.select_voice_ids([flow.voices.voices()[0].id])
     heard: list[str] = []
-    flow.library.sample_ready.disconnect(flow.play_sample)  # no speaker in this test
-    flow.library.sample_ready.connect(heard.append)
+    # no speaker in this test
+    flow.voice_library.sample_ready.disconnect(flow.desk_commands.play_sample)
+    flow.voice_library.sample_ready.connect(heard.append)
     flow.library_panel.detail.play_sample.click()
     qtbot.waitUntil(lambda: bool(heard), timeout=60000)
     info = sf.info(heard[0])
     assert info.duration > 0.5 and info.samplerate >= 16000
 
 
-def _voice_named(window: MainWindow, name: str) -> VoiceInfo | None:
-    return next((v for v in window.workflow.voices.voices() if v.name == name), None)
+def _voice_named(window: Studio, name: str) -> VoiceInfo | None:
+    return next((v for v in window.voices.voices() if v.name == name), None)
 
 
-def test_new_voice_from_samples_appears_by_itself(window: MainWindow, qtbot: QtBot,
+def test_new_voice_from_samples_appears_by_itself(window: Studio, qtbot: QtBot,
                                                   speech_path: Path, tmp_path: Path) -> None:
     sample = repeated_speech_wav(speech_path, 3, tmp_path / "my reading.wav")
-    flow = window.workflow
-    dialog = flow.open_new_voice()
+    flow = window
+    dialog = flow.openers.open_new_voice()
     dialog.submit()
     assert "name" in dialog.note.text()  # nothing sent without a name and a sample
     dialog.name.setText("My narrator")
     dialog.add_paths([str(sample)])
     dialog.submit()
-    qtbot.waitUntil(lambda: "“My narrator” is being made" in window.statusBar().currentMessage(),
+    qtbot.waitUntil(lambda: "“My narrator” is being made"
+                    in window.window.statusBar().currentMessage(),
                     timeout=60000)
     assert _voice_named(window, "My narrator") is None  # not processed yet
     # the artist only waits: the studio follows the voice and reloads the library itself
     qtbot.waitUntil(lambda: _voice_named(window, "My narrator") is not None, timeout=180000)
     voice = _voice_named(window, "My narrator")
     assert voice is not None and voice.is_private
-    assert window.statusBar().currentMessage() == \
+    assert window.window.statusBar().currentMessage() == \
         "Voice “My narrator” is ready: it is in the voice library"
     assert flow.clones.following == [] and not flow.clones.timer.isActive()  # polling stopped
     box = flow.library_panel.filter_boxes["visibility"]
@@ -77,21 +79,21 @@ def test_new_voice_from_samples_appears_by_itself(window: MainWindow, qtbot: QtB
     assert flow.library_panel.proxy.rowCount() == 1
 
 
-def test_a_voice_that_cannot_be_made_says_why(window: MainWindow, qtbot: QtBot,
+def test_a_voice_that_cannot_be_made_says_why(window: Studio, qtbot: QtBot,
                                               tmp_path: Path) -> None:
     silence = tmp_path / "room tone.wav"
     sf.write(silence, np.zeros(12 * 16000, dtype="float32"), 16000)  # 12 s, no speech at all
-    flow = window.workflow
-    dialog = flow.open_new_voice()
+    flow = window
+    dialog = flow.openers.open_new_voice()
     dialog.name.setText("Quiet one")
     dialog.add_paths([str(silence)])
     dialog.submit()
-    qtbot.waitUntil(lambda: "could not be made" in window.statusBar().currentMessage(),
+    qtbot.waitUntil(lambda: "could not be made" in window.window.statusBar().currentMessage(),
                     timeout=180000)
-    told = window.statusBar().currentMessage()
+    told = window.window.statusBar().currentMessage()
     assert told.startswith("Voice “Quiet one” could not be made from its samples: ")
     assert "no voiced speech" in told  # the service's own reason
-    assert window.findChildren(QMessageBox) == []  # told without a modal box
+    assert window.window.findChildren(QMessageBox) == []  # told without a modal box
     assert flow.clones.following == []
     assert _voice_named(window, "Quiet one") is None
 

@@ -13,17 +13,17 @@ from pytestqt.qtbot import QtBot
 
 from tests.studio.helpers import running_window
 from tests.support.server import LiveServer
+from voxbooth.studio.assembly import Studio
 from voxbooth.studio.library.entities import VoiceInfo
 from voxbooth.studio.library.model import VOICE_ROLE, VoiceFilterProxy, VoicesModel
-from voxbooth.studio.window import MainWindow
 
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer,
-           monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+           monkeypatch: pytest.MonkeyPatch) -> Iterator[Studio]:
     monkeypatch.setenv("VOXBOOTH_TAKES_DIR", str(tmp_path / "takes"))
     with running_window(qtbot, tmp_path, live_server, show=False) as w:
-        qtbot.waitUntil(lambda: w.workflow.voices.rowCount() > 0, timeout=20000)
+        qtbot.waitUntil(lambda: w.voices.rowCount() > 0, timeout=20000)
         yield w
 
 
@@ -31,8 +31,8 @@ def shown(proxy: VoiceFilterProxy) -> list[VoiceInfo]:
     return [proxy.index(r, 0).data(VOICE_ROLE) for r in range(proxy.rowCount())]
 
 
-def test_catalogue_listed_with_portraits(window: MainWindow, qtbot: QtBot) -> None:
-    model = window.workflow.voices
+def test_catalogue_listed_with_portraits(window: Studio, qtbot: QtBot) -> None:
+    model = window.voices
     assert model.rowCount() == 24
     qtbot.waitUntil(lambda: all(model.index(r, 0).data(Qt.ItemDataRole.DecorationRole)
                                 is not None for r in range(model.rowCount())), timeout=20000)
@@ -40,8 +40,8 @@ def test_catalogue_listed_with_portraits(window: MainWindow, qtbot: QtBot) -> No
     assert "Hz" in first  # name, gender, age group and pitch under it
 
 
-def test_filters_search_and_sort(window: MainWindow) -> None:
-    panel = window.workflow.library_panel
+def test_filters_search_and_sort(window: Studio) -> None:
+    panel = window.library_panel
     proxy = panel.proxy
     box = panel.filter_boxes["gender"]
     box.setCurrentIndex(box.findData("female"))
@@ -62,9 +62,9 @@ def test_filters_search_and_sort(window: MainWindow) -> None:
     assert shown(proxy) and {v.age_group for v in shown(proxy)} == {"senior"}
 
 
-def test_favourite_and_semitones_saved_on_the_service(window: MainWindow, qtbot: QtBot,
+def test_favourite_and_semitones_saved_on_the_service(window: Studio, qtbot: QtBot,
                                                       live_server: LiveServer) -> None:
-    flow = window.workflow
+    flow = window
     panel = flow.library_panel
     panel.select_voice_ids([flow.voices.voices()[0].id])
     voice = panel.current_voice()
@@ -85,7 +85,7 @@ def test_favourite_and_semitones_saved_on_the_service(window: MainWindow, qtbot:
     accent = next(a for a in on_service["accents"] if a["id"] == accent_id)
     assert accent["settings"]["semitones_correction"] == pytest.approx(-3.5)
     # the shift shown on the desk follows the saved correction
-    flow.set_speaker_f0(120.0)
+    flow.target_band.set_speaker_f0(120.0)
     assert "-3.5 st" in flow.desk_panel.live_view.target_label.text()
 
 

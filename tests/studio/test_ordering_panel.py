@@ -11,21 +11,21 @@ from pytestqt.qtbot import QtBot
 
 from tests.studio.helpers import open_new_folder, running_window
 from tests.support.server import LiveServer
+from voxbooth.studio.assembly import Studio
 from voxbooth.studio.entities import TakeInfo
 from voxbooth.studio.ordering.panel import OrderPanel
-from voxbooth.studio.window import MainWindow
 
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer,
-           monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+           monkeypatch: pytest.MonkeyPatch) -> Iterator[Studio]:
     monkeypatch.setenv("VOXBOOTH_TAKES_DIR", str(tmp_path / "takes"))
     with running_window(qtbot, tmp_path, live_server, show=False) as w:
-        qtbot.waitUntil(lambda: w.workflow.voices.rowCount() > 0, timeout=20000)
+        qtbot.waitUntil(lambda: w.voices.rowCount() > 0, timeout=20000)
         yield w
 
 
-def open_folder_with(window: MainWindow, qtbot: QtBot, speech_path: Path | None) -> str:
+def open_folder_with(window: Studio, qtbot: QtBot, speech_path: Path | None) -> str:
     folder_id = open_new_folder(window, qtbot, "Orders", "Scene 1")
     if speech_path is not None:
         backend = window.requests.backend
@@ -35,11 +35,11 @@ def open_folder_with(window: MainWindow, qtbot: QtBot, speech_path: Path | None)
     return folder_id
 
 
-def test_order_two_voices_with_cost_and_follow_them(window: MainWindow, qtbot: QtBot,
+def test_order_two_voices_with_cost_and_follow_them(window: Studio, qtbot: QtBot,
                                                     speech_path: Path) -> None:
     open_folder_with(window, qtbot, speech_path)
     qtbot.waitUntil(lambda: window.takes.rowCount() == 1, timeout=10000)
-    flow = window.workflow
+    flow = window
     panel = flow.order_panel
     assert not panel.submit.isEnabled()
     window.takes_view.setCurrentIndex(window.takes_proxy.index(0, 0))
@@ -64,9 +64,9 @@ def test_order_two_voices_with_cost_and_follow_them(window: MainWindow, qtbot: Q
     qtbot.waitUntil(lambda: panel.balance == balance - 2, timeout=10000)
 
 
-def test_tts_original_made_in_the_current_folder(window: MainWindow, qtbot: QtBot) -> None:
+def test_tts_original_made_in_the_current_folder(window: Studio, qtbot: QtBot) -> None:
     folder_id = open_folder_with(window, qtbot, None)
-    window.workflow.orders.make_tts("The quick brown fox jumps over the lazy dog.", None,
+    window.orders.make_tts("The quick brown fox jumps over the lazy dog.", None,
                                     "fox line")
     qtbot.waitUntil(lambda: window.takes.rowCount() == 1, timeout=60000)
     take = window.takes.takes()[0]

@@ -17,9 +17,9 @@ from pytestqt.qtbot import QtBot
 from tests.studio.helpers import inline_window, open_new_folder
 from tests.support.pulse import VirtualMic
 from tests.support.server import LiveServer
+from voxbooth.studio.assembly import Studio
 from voxbooth.studio.desk.script_panel import ScriptPanel
 from voxbooth.studio.dialogs.shortcuts import ShortcutsDialog
-from voxbooth.studio.window import MainWindow
 
 LINES = ("When the sunlight strikes raindrops in the air.", "They act as a prism.",
          "And form a rainbow.")
@@ -31,19 +31,20 @@ def _takes_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VOXBOOTH_TAKES_DIR", str(tmp_path / "takes"))
 
 
-def open_window(qtbot: QtBot, folder: Path, server: LiveServer) -> MainWindow:
+def open_window(qtbot: QtBot, folder: Path, server: LiveServer) -> Studio:
     """The studio as the artist starts it (same settings and takes folder each time)."""
     w = inline_window(folder, server.url, server.api_key)
-    qtbot.addWidget(w)
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow, timeout=5000)  # window-wide keys reach an active window
+    qtbot.addWidget(w.window)
+    w.window.show()
+    w.window.activateWindow()
+    # window-wide keys reach an active window
+    qtbot.waitUntil(w.window.isActiveWindow, timeout=5000)
     w.context.connection.start()
     return w
 
 
-def close(w: MainWindow) -> None:
-    w.close()
+def close(w: Studio) -> None:
+    w.window.close()
     w.context.connection.stop()
 
 
@@ -59,7 +60,7 @@ def listed(script: ScriptPanel) -> list[str]:
 def test_n_and_p_walk_the_script_and_a_restart_keeps_the_line(
         qtbot: QtBot, tmp_path: Path, live_server: LiveServer) -> None:
     w = open_window(qtbot, tmp_path, live_server)
-    script = w.workflow.desk_panel.script_panel
+    script = w.desk_panel.script_panel
     script.set_text("\n".join(LINES))
     assert shown(script) == ("", LINES[0], LINES[1])
     assert script.position_label.text().startswith("line 1 of 3")
@@ -70,33 +71,34 @@ def test_n_and_p_walk_the_script_and_a_restart_keeps_the_line(
     assert shown(script) == (LINES[1], LINES[2], "")
     qtbot.keyClick(w.takes_view, Qt.Key.Key_P)
     assert script.position_label.text().startswith("line 2 of 3")
-    search = w.workflow.library_panel.search
+    search = w.library_panel.search
     qtbot.keyClicks(search, "np")  # typing in a text box types: the line stays
     assert search.text() == "np" and script.line_label.text() == LINES[1]
-    dialog = ShortcutsDialog(w)  # Help > Keyboard shortcuts lists the desk's keys too
+    dialog = ShortcutsDialog(w.window)  # Help > Keyboard shortcuts lists the desk's keys too
     qtbot.addWidget(dialog)
     rows = {dialog.table.item(r, 1).text(): dialog.table.item(r, 2).text()
             for r in range(dialog.table.rowCount())}
     assert (rows["Next line"], rows["Previous line"], rows["Record"]) == ("N", "P", "R")
-    keys = [a.shortcut().toString() for a in w.findChildren(QAction) if not a.shortcut().isEmpty()]
+    keys = [a.shortcut().toString() for a in w.window.findChildren(QAction)
+            if not a.shortcut().isEmpty()]
     assert len(keys) == len(set(keys)), "a key bound to two commands does neither"
     close(w)
 
     again = open_window(qtbot, tmp_path, live_server)
-    restored = again.workflow.desk_panel.script_panel
+    restored = again.desk_panel.script_panel
     assert shown(restored) == (LINES[0], LINES[1], LINES[2])
     assert restored.position_label.text().startswith("line 2 of 3")
     close(again)
 
 
-def _folder(w: MainWindow, qtbot: QtBot, name: str) -> str:
+def _folder(w: Studio, qtbot: QtBot, name: str) -> str:
     return open_new_folder(w, qtbot, f"Script {name}", name)
 
 
-def _record(w: MainWindow, qtbot: QtBot, mic: VirtualMic, speech: np.ndarray, rate: int,
+def _record(w: Studio, qtbot: QtBot, mic: VirtualMic, speech: np.ndarray, rate: int,
             during: object = None) -> None:
     """One take of the speech: R, the speech into the microphone, Space."""
-    flow = w.workflow
+    flow = w
     qtbot.keyClick(w.takes_view, Qt.Key.Key_R)
     assert flow.desk.recording
     player = mic.play(np.concatenate([np.zeros(rate // 4, dtype="float32"), speech]), rate)
@@ -112,9 +114,9 @@ def test_several_takes_per_line_and_the_best_one_starred(
         qtbot: QtBot, tmp_path: Path, live_server: LiveServer, mic: VirtualMic,
         speech_path: Path) -> None:
     w = open_window(qtbot, tmp_path, live_server)
-    qtbot.waitUntil(lambda: w.workflow.desk.capture is not None, timeout=10000)
+    qtbot.waitUntil(lambda: w.desk.capture is not None, timeout=10000)
     _folder(w, qtbot, "Rainbow")
-    script = w.workflow.desk_panel.script_panel
+    script = w.desk_panel.script_panel
     script.set_text("\n".join(LINES))
     speech, rate = sf.read(speech_path, dtype="float32")
     _record(w, qtbot, mic, speech, rate)
@@ -160,7 +162,7 @@ def test_several_takes_per_line_and_the_best_one_starred(
     close(w)
 
     again = open_window(qtbot, tmp_path, live_server)
-    restored = again.workflow.desk_panel.script_panel
+    restored = again.desk_panel.script_panel
     assert restored.line_label.text() == LINES[0]
     assert [r.split(" · ")[0] for r in listed(restored)] == ["L01 take 1", "★ L01 take 2"]
     restored.takes_view.setCurrentIndex(restored.takes.index(0, 0))

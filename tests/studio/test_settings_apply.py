@@ -21,6 +21,7 @@ from tests.studio.helpers import running_window
 from tests.support.pulse import VirtualMic
 from tests.support.server import LiveServer
 from voxbooth.audio.take_file import TakeFile, TakeFormat, TakeMarker, marker_path
+from voxbooth.studio.assembly import Studio
 from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.dialogs.settings import SettingsDialog, list_device_names
@@ -28,24 +29,23 @@ from voxbooth.studio.outbox.outbox import Outbox
 from voxbooth.studio.outbox.store import WAITING, OutboxEntry, OutboxStore
 from voxbooth.studio.plot_theme import PlotColours
 from voxbooth.studio.theme import dark_palette, live_colours, plot_colours
-from voxbooth.studio.window import MainWindow
 from voxbooth.studio.workers import InlineThreadPool, TaskRunner
 
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer, mic: VirtualMic,
-           monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+           monkeypatch: pytest.MonkeyPatch) -> Iterator[Studio]:
     monkeypatch.setenv("VOXBOOTH_TAKES_DIR", str(tmp_path / "takes"))
     with running_window(qtbot, tmp_path, live_server, connect=False) as w:
-        qtbot.waitUntil(lambda: w.workflow.desk.capture is not None, timeout=10000)
+        qtbot.waitUntil(lambda: w.desk.capture is not None, timeout=10000)
         yield w
         mic.stop_players()
         w.context.player.stop()
 
 
-def save_settings(window: MainWindow, **choices: str) -> SettingsDialog:
+def save_settings(window: Studio, **choices: str) -> SettingsDialog:
     """Opens Settings, makes the choices as the artist would, and presses OK."""
-    dialog = SettingsDialog(window.context.settings, window.context.runner, window)
+    dialog = SettingsDialog(window.context.settings, window.context.runner, window.window)
     for combo_name in ("input", "output"):
         if combo_name in choices:
             combo = getattr(dialog, combo_name)
@@ -59,14 +59,14 @@ def save_settings(window: MainWindow, **choices: str) -> SettingsDialog:
     return dialog
 
 
-def open_microphone(window: MainWindow) -> str:
-    capture = window.workflow.desk.capture
+def open_microphone(window: Studio) -> str:
+    capture = window.desk.capture
     return capture.device.name if capture is not None else ""
 
 
 def test_the_microphone_chosen_in_settings_is_the_one_the_desk_opens(
-        window: MainWindow, qtbot: QtBot) -> None:
-    desk, panel = window.workflow.desk, window.workflow.desk_panel
+        window: Studio, qtbot: QtBot) -> None:
+    desk, panel = window.desk, window.desk_panel
     first = open_microphone(window)
     others = [n for n in list_device_names("input") if n != first
               and panel.device_picker.findData(n) >= 0]
@@ -83,7 +83,7 @@ def test_the_microphone_chosen_in_settings_is_the_one_the_desk_opens(
     panel.device_picker.setCurrentIndex(panel.device_picker.findData(first))
     panel.device_picker.activated.emit(panel.device_picker.currentIndex())
     qtbot.waitUntil(lambda: open_microphone(window) == first, timeout=10000)
-    again = SettingsDialog(window.context.settings, window.context.runner, window)
+    again = SettingsDialog(window.context.settings, window.context.runner, window.window)
     qtbot.addWidget(again)
     assert again.input.currentData() == first
 
@@ -99,7 +99,7 @@ def test_the_microphone_chosen_in_settings_is_the_one_the_desk_opens(
     assert panel.device_picker.currentText() == other
 
 
-def test_a_new_playback_device_is_used_at_the_next_play(window: MainWindow,
+def test_a_new_playback_device_is_used_at_the_next_play(window: Studio,
                                                         qtbot: QtBot) -> None:
     player = window.context.player
     player.load([(0.2 * np.sin(np.arange(48000) * 2 * np.pi * 440 / 48000), 48000)])
@@ -120,8 +120,8 @@ def test_a_new_playback_device_is_used_at_the_next_play(window: MainWindow,
     player.stop()
 
 
-def record_take(window: MainWindow, qtbot: QtBot, mic: VirtualMic, speech_path: Path) -> Path:
-    desk = window.workflow.desk
+def record_take(window: Studio, qtbot: QtBot, mic: VirtualMic, speech_path: Path) -> Path:
+    desk = window.desk
     path = desk.record("Line")
     assert path is not None
     qtbot.waitUntil(lambda: desk.recording, timeout=10000)
@@ -134,9 +134,9 @@ def record_take(window: MainWindow, qtbot: QtBot, mic: VirtualMic, speech_path: 
 
 
 def test_new_takes_go_to_the_chosen_folder_and_earlier_ones_still_upload(
-        window: MainWindow, qtbot: QtBot, mic: VirtualMic, speech_path: Path,
+        window: Studio, qtbot: QtBot, mic: VirtualMic, speech_path: Path,
         tmp_path: Path) -> None:
-    panel = window.workflow.desk_panel
+    panel = window.desk_panel
     earlier = record_take(window, qtbot, mic, speech_path)  # the service is away: it waits
     assert earlier.parent == tmp_path / "takes"
     chosen = tmp_path / "other disk" / "my takes"
@@ -153,8 +153,8 @@ def test_new_takes_go_to_the_chosen_folder_and_earlier_ones_still_upload(
     window.context.connection.start()  # the service is back: both upload into its folder
     qtbot.waitUntil(lambda: window.takes.rowCount() == 2, timeout=30000)
     assert sorted(t.label for t in window.takes.takes()) == ["Line", "Line"]
-    assert window.workflow.desk.store.entries == []
-    reopened = SettingsDialog(window.context.settings, window.context.runner, window)
+    assert window.desk.store.entries == []
+    reopened = SettingsDialog(window.context.settings, window.context.runner, window.window)
     qtbot.addWidget(reopened)
     assert reopened.takes_folder.text() == str(chosen)
 

@@ -22,6 +22,7 @@ from voxbooth.api.errors import (
     Timeout,
     Unprocessable,
 )
+from voxbooth.studio.assembly import Studio
 from voxbooth.studio.backend import StudioBackend
 from voxbooth.studio.outbox.policy import (
     CANCELLED,
@@ -33,7 +34,6 @@ from voxbooth.studio.outbox.policy import (
     fate,
     retry_delay_s,
 )
-from voxbooth.studio.window import MainWindow
 
 BACK_WITHIN_MS = 60_000  # service start-up plus a few growing pauses between health checks
 
@@ -41,7 +41,7 @@ BACK_WITHIN_MS = 60_000  # service start-up plus a few growing pauses between he
 class UploadLog:
     """What the upload rows are told, in order."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Studio) -> None:
         self.added: list[int] = []
         self.waiting: list[tuple[int, str]] = []
         self.done: list[tuple[int, bool, str]] = []
@@ -62,7 +62,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path, service: LiveServer) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, tmp_path: Path, service: LiveServer) -> Iterator[Studio]:
     if service.proc is None or service.proc.poll() is not None:
         service.start()  # an earlier test left it down
     with running_window(qtbot, tmp_path, service) as w:
@@ -107,7 +107,7 @@ def test_health_checks_back_off_to_a_ceiling() -> None:
 
 # -- against the real service ---------------------------------------------------------------------
 def test_an_upload_during_an_outage_waits_then_completes_once(
-        qtbot: QtBot, window: MainWindow, service: LiveServer, speech_path: Path) -> None:
+        qtbot: QtBot, window: Studio, service: LiveServer, speech_path: Path) -> None:
     folder_id = open_new_folder(window, qtbot, "Outage", "Takes")
     log = UploadLog(window)
     service.stop()
@@ -133,7 +133,7 @@ def test_an_upload_during_an_outage_waits_then_completes_once(
 
 
 def test_a_waiting_upload_can_be_cancelled_and_is_never_sent(
-        qtbot: QtBot, window: MainWindow, service: LiveServer, speech_path: Path) -> None:
+        qtbot: QtBot, window: Studio, service: LiveServer, speech_path: Path) -> None:
     folder_id = open_new_folder(window, qtbot, "Cancelled", "Takes")
     log = UploadLog(window)
     service.stop()
@@ -152,7 +152,7 @@ def test_a_waiting_upload_can_be_cancelled_and_is_never_sent(
 
 
 def test_an_upload_the_service_refuses_fails_at_once_with_its_detail(
-        qtbot: QtBot, window: MainWindow, speech_path: Path) -> None:
+        qtbot: QtBot, window: Studio, speech_path: Path) -> None:
     folder_id = open_new_folder(window, qtbot, "Refused", "Takes")
     backend = window.requests.backend
     assert backend is not None
@@ -168,7 +168,7 @@ def test_an_upload_the_service_refuses_fails_at_once_with_its_detail(
 
 
 def test_an_upload_kept_by_the_service_whose_answer_was_lost_is_not_sent_again(
-        qtbot: QtBot, window: MainWindow, service: LiveServer, speech_path: Path,
+        qtbot: QtBot, window: Studio, service: LiveServer, speech_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     folder_id = open_new_folder(window, qtbot, "Lost answer", "Takes")
     backend = window.requests.backend

@@ -13,19 +13,19 @@ from PySide6.QtWidgets import QApplication
 
 from tests.studio.helpers import inline_window, running_window
 from tests.support.server import LiveServer
+from voxbooth.studio.assembly import Studio
 from voxbooth.studio.dialogs.shortcuts import ShortcutsDialog
 from voxbooth.studio.models.roles import ID_ROLE, TAKE_IDS_MIME
 from voxbooth.studio.models.takes import COL_NOTE, COL_STAR
-from voxbooth.studio.window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, live_server: LiveServer) -> Iterator[MainWindow]:
+def window(qtbot, tmp_path: Path, live_server: LiveServer) -> Iterator[Studio]:
     with running_window(qtbot, tmp_path, live_server) as w:
         yield w
 
 
-def _project_with_folder(w: MainWindow, project: str, folder: str = "Takes") -> str:
+def _project_with_folder(w: Studio, project: str, folder: str = "Takes") -> str:
     w.library.create_project(project)
     assert w.project_picker.currentText() == project
     w.library.create_folder(folder)
@@ -47,7 +47,7 @@ def _drop_files(widget, paths: list[Path]) -> bool:
     return drop.isAccepted()
 
 
-def test_new_project_and_folder_are_listed_and_selected(window: MainWindow) -> None:
+def test_new_project_and_folder_are_listed_and_selected(window: Studio) -> None:
     folder_id = _project_with_folder(window, "Audiobook", "Chapter 1")
     window.library.create_folder("Scene 2", parent_id=folder_id)
     child = window.folders.index_of(window.library.folder_id)
@@ -55,7 +55,7 @@ def test_new_project_and_folder_are_listed_and_selected(window: MainWindow) -> N
     assert not window.banner.isVisible()
 
 
-def test_dropped_file_is_uploaded_listed_and_drawn(window: MainWindow, speech_path: Path) -> None:
+def test_dropped_file_is_uploaded_listed_and_drawn(window: Studio, speech_path: Path) -> None:
     _project_with_folder(window, "Drops")
     assert _drop_files(window.takes_view.viewport(), [speech_path])
     assert window.takes_proxy.rowCount() == 1
@@ -68,7 +68,7 @@ def test_dropped_file_is_uploaded_listed_and_drawn(window: MainWindow, speech_pa
     assert window.upload_panel.isVisible()  # the finished row lingers with "done"
 
 
-def test_unfit_files_are_refused_with_the_reason(window: MainWindow, tmp_path: Path) -> None:
+def test_unfit_files_are_refused_with_the_reason(window: Studio, tmp_path: Path) -> None:
     _project_with_folder(window, "Refusals")
     not_audio = tmp_path / "notes.wav"
     not_audio.write_text("this is not audio")
@@ -83,7 +83,7 @@ def test_unfit_files_are_refused_with_the_reason(window: MainWindow, tmp_path: P
     assert "huge.wav" in messages[0] and "50 MB" in messages[0]
 
 
-def test_rename_star_and_note_are_stored_on_the_service(window: MainWindow,
+def test_rename_star_and_note_are_stored_on_the_service(window: Studio,
                                                         speech_path: Path) -> None:
     _project_with_folder(window, "Edits")
     window.outbox.add([speech_path], window.library.folder_id)
@@ -98,7 +98,7 @@ def test_rename_star_and_note_are_stored_on_the_service(window: MainWindow,
     assert index.siblingAtColumn(COL_NOTE).data() == "breath at 2 s"
 
 
-def test_delete_can_be_undone_and_otherwise_happens(window: MainWindow,
+def test_delete_can_be_undone_and_otherwise_happens(window: Studio,
                                                     speech_path: Path) -> None:
     _project_with_folder(window, "Deletes")
     window.outbox.add([speech_path], window.library.folder_id)
@@ -114,7 +114,7 @@ def test_delete_can_be_undone_and_otherwise_happens(window: MainWindow,
     assert window.takes.rowCount() == 0
 
 
-def test_takes_dropped_on_another_folder_move_there(window: MainWindow,
+def test_takes_dropped_on_another_folder_move_there(window: Studio,
                                                     speech_path: Path) -> None:
     first = _project_with_folder(window, "Moves", "Inbox")
     window.library.create_folder("Keepers")
@@ -131,14 +131,14 @@ def test_takes_dropped_on_another_folder_move_there(window: MainWindow,
     assert [t.id for t in window.takes.takes()] == [take_id]
 
 
-def test_last_project_and_folder_come_back_after_a_restart(qtbot, window: MainWindow,
+def test_last_project_and_folder_come_back_after_a_restart(qtbot, window: Studio,
                                                            tmp_path: Path,
                                                            live_server: LiveServer) -> None:
     folder_id = _project_with_folder(window, "Remembered", "Last one")
-    window.close()
+    window.window.close()
     again = inline_window(tmp_path, live_server.url, live_server.api_key)
-    qtbot.addWidget(again)
-    again.show()
+    qtbot.addWidget(again.window)
+    again.window.show()
     again.context.connection.start()
     assert again.project_picker.currentText() == "Remembered"
     assert again.library.folder_id == folder_id
@@ -159,9 +159,9 @@ def test_unreachable_service_shows_a_banner_and_keeps_changes(qtbot, tmp_path: P
                                                               speech_path: Path) -> None:
     server = LiveServer(data_dir=tmp_path / "svc").start()
     w = inline_window(tmp_path / "studio", server.url, server.api_key)
-    qtbot.addWidget(w)
+    qtbot.addWidget(w.window)
     try:
-        w.show()
+        w.window.show()
         w.context.connection.start()
         _project_with_folder(w, "Outage")
         w.outbox.add([speech_path], w.library.folder_id)
@@ -181,7 +181,7 @@ def test_unreachable_service_shows_a_banner_and_keeps_changes(qtbot, tmp_path: P
         shutil.rmtree(tmp_path / "svc", ignore_errors=True)
 
 
-def test_take_ids_in_the_takes_view_match_the_model(window: MainWindow, speech_path: Path) -> None:
+def test_take_ids_in_the_takes_view_match_the_model(window: Studio, speech_path: Path) -> None:
     _project_with_folder(window, "Selection")
     window.outbox.add([speech_path, speech_path], window.library.folder_id)
     window.takes_view.selectAll()
@@ -189,7 +189,7 @@ def test_take_ids_in_the_takes_view_match_the_model(window: MainWindow, speech_p
     assert ids == {window.takes_proxy.index(r, 0).data(ID_ROLE) for r in range(2)}
 
 
-def test_project_export_is_a_zip_with_its_manifest(window: MainWindow, speech_path: Path,
+def test_project_export_is_a_zip_with_its_manifest(window: Studio, speech_path: Path,
                                                    tmp_path: Path) -> None:
     import zipfile
 
@@ -205,7 +205,7 @@ def test_project_export_is_a_zip_with_its_manifest(window: MainWindow, speech_pa
     assert any(n.endswith((".wav", ".flac")) for n in names)
 
 
-def test_stats_view_draws_a_bar_per_month_and_voice(qtbot, window: MainWindow) -> None:
+def test_stats_view_draws_a_bar_per_month_and_voice(qtbot, window: Studio) -> None:
     import pyqtgraph as pg
 
     from voxbooth.studio.dialogs.stats import StatsDialog
@@ -223,7 +223,7 @@ def test_stats_view_draws_a_bar_per_month_and_voice(qtbot, window: MainWindow) -
              "models": [{"id": "a", "name": "Elena", "conversions_count": 2, "converted_time": 60},
                         {"id": "b", "name": "Marcus", "conversions_count": 7,
                          "converted_time": 1440}]}
-    dialog = StatsDialog(stats, {"credits": 41}, window)
+    dialog = StatsDialog(stats, {"credits": 41}, window.window)
     qtbot.addWidget(dialog)
     assert dialog.summary.text() == ("Converted 25.0 min in 9 conversions: 7 done, 1 running, "
                                      "1 failed.")
@@ -233,7 +233,7 @@ def test_stats_view_draws_a_bar_per_month_and_voice(qtbot, window: MainWindow) -
     # and what the embedded service says of an account with nothing converted yet
     backend = window.requests.backend
     assert backend is not None
-    empty = StatsDialog(backend.stats(), backend.credits(), window)
+    empty = StatsDialog(backend.stats(), backend.credits(), window.window)
     qtbot.addWidget(empty)
     assert empty.summary.text().startswith("Converted 0.0 min in 0 conversions")
     assert bars(empty.voices) == ([0.0], ["none"])
@@ -242,9 +242,9 @@ def test_stats_view_draws_a_bar_per_month_and_voice(qtbot, window: MainWindow) -
 def test_a_first_start_has_a_folder_ready_for_drops(qtbot, tmp_path: Path) -> None:
     server = LiveServer(data_dir=tmp_path / "fresh").start()  # no project yet
     w = inline_window(tmp_path / "studio", server.url, server.api_key)
-    qtbot.addWidget(w)
+    qtbot.addWidget(w.window)
     try:
-        w.show()
+        w.window.show()
         w.context.connection.start()
         assert w.project_picker.currentText() == "My project"
         assert w.folder_view.currentIndex().data() == "Takes" and w.library.folder_id
@@ -253,10 +253,10 @@ def test_a_first_start_has_a_folder_ready_for_drops(qtbot, tmp_path: Path) -> No
         server.stop()
 
 
-def test_space_in_the_takes_list_plays_and_stops(qtbot, window: MainWindow) -> None:
+def test_space_in_the_takes_list_plays_and_stops(qtbot, window: Studio) -> None:
     triggered: list[bool] = []
     window.actions_by_key["play_stop"].triggered.connect(lambda: triggered.append(True))
-    window.activateWindow()
+    window.window.activateWindow()
     window.takes_view.setFocus()
     qtbot.keyClick(window.takes_view, Qt.Key.Key_Space)
     assert triggered == [True]

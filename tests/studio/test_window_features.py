@@ -31,16 +31,16 @@ from pytestqt.qtbot import QtBot
 from tests.studio.helpers import inline_window, open_new_folder, remote_settings, running_window
 from tests.support.server import LiveServer
 from voxbooth.audio.playback import Player
+from voxbooth.studio.assembly import Studio, assemble
 from voxbooth.studio.connection import ServiceConnection
 from voxbooth.studio.context import StudioContext
 from voxbooth.studio.dialogs.settings import SettingsDialog
 from voxbooth.studio.settings import load_api_key
-from voxbooth.studio.window import MainWindow
 from voxbooth.studio.workers import InlineThreadPool, TaskRunner
 
 
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer) -> Iterator[Studio]:
     with running_window(qtbot, tmp_path, live_server) as w:
         qtbot.waitExposed(w)
         yield w
@@ -65,17 +65,17 @@ def _labels_on_service(server: LiveServer, folder_id: str) -> list[str]:
     return sorted(r["label"] for r in answer.json()["list"])
 
 
-def _labels_listed(w: MainWindow) -> list[str]:
+def _labels_listed(w: Studio) -> list[str]:
     return sorted(t.label for t in w.takes.takes())
 
 
-def _pick_take(w: MainWindow, take_id: str) -> None:
+def _pick_take(w: Studio, take_id: str) -> None:
     w.takes_view.setCurrentIndex(w.takes_proxy.mapFromSource(w.takes.index_of(take_id)))
 
 
 # -- dropping -------------------------------------------------------------------------------------
 def test_file_dropped_on_a_folder_in_the_tree_goes_into_that_folder(
-        qtbot: QtBot, window: MainWindow, live_server: LiveServer, speech_path: Path) -> None:
+        qtbot: QtBot, window: Studio, live_server: LiveServer, speech_path: Path) -> None:
     inbox = open_new_folder(window, qtbot, "Tree drops", "Inbox")
     window.library.create_folder("Keepers")
     keepers = window.library.folder_id
@@ -96,7 +96,7 @@ def test_file_dropped_on_a_folder_in_the_tree_goes_into_that_folder(
 
 
 def test_dropped_folder_uploads_its_audio_and_names_what_it_refused(
-        qtbot: QtBot, window: MainWindow, live_server: LiveServer, speech_path: Path,
+        qtbot: QtBot, window: Studio, live_server: LiveServer, speech_path: Path,
         tmp_path: Path) -> None:
     folder_id = open_new_folder(window, qtbot, "Folder drops", "Session")
     session = tmp_path / "session 3"
@@ -114,11 +114,11 @@ def test_dropped_folder_uploads_its_audio_and_names_what_it_refused(
     expected = ["line 1", "line 2", "line 3"]
     assert _labels_listed(window) == expected
     assert _labels_on_service(live_server, folder_id) == expected
-    told = window.statusBar().currentMessage()
+    told = window.window.statusBar().currentMessage()
     assert "broken.wav" in told and "not audio" in told, told
 
 
-def test_dropped_folder_without_audio_says_so(qtbot: QtBot, window: MainWindow,
+def test_dropped_folder_without_audio_says_so(qtbot: QtBot, window: Studio,
                                               tmp_path: Path) -> None:
     open_new_folder(window, qtbot, "Empty drops", "Session")
     empty = tmp_path / "notes only"
@@ -126,7 +126,7 @@ def test_dropped_folder_without_audio_says_so(qtbot: QtBot, window: MainWindow,
     (empty / "script.txt").write_text("line one")
     _drop_files(window.takes_view.viewport(), window.takes_view.viewport().rect().center(),
                 [empty])
-    assert window.statusBar().currentMessage() == "No audio files in what was dropped"
+    assert window.window.statusBar().currentMessage() == "No audio files in what was dropped"
     assert window.takes.rowCount() == 0 and not window.upload_panel.rows
 
 
@@ -149,7 +149,7 @@ class SlowLinkPool:
         self.pool.start(runnable)
 
 
-def _window_on_a_slow_link(folder: Path, server: LiveServer) -> tuple[MainWindow, SlowLinkPool]:
+def _window_on_a_slow_link(folder: Path, server: LiveServer) -> tuple[Studio, SlowLinkPool]:
     """As `inline_window`, but uploads run on threads as in the studio, on a `SlowLinkPool`."""
     settings = remote_settings(folder, server.url, server.api_key)
     runner = TaskRunner(InlineThreadPool())
@@ -158,7 +158,7 @@ def _window_on_a_slow_link(folder: Path, server: LiveServer) -> tuple[MainWindow
                             Player(defer_device=True), cache_dir=folder / "cache",
                             upload_pool=link)
     context.cache_dir.mkdir(parents=True, exist_ok=True)
-    return MainWindow(context), link
+    return assemble(context), link
 
 
 def test_cancelled_upload_leaves_nothing_listed_or_stored(
@@ -167,8 +167,8 @@ def test_cancelled_upload_leaves_nothing_listed_or_stored(
     long_take = tmp_path / "long take.wav"
     sf.write(str(long_take), np.tile(samples, 10), rate)  # 40 s, ~1.3 MB: several chunks
     w, link = _window_on_a_slow_link(tmp_path, live_server)
-    qtbot.addWidget(w)
-    w.show()
+    qtbot.addWidget(w.window)
+    w.window.show()
     w.context.connection.start()
     try:
         folder_id = open_new_folder(w, qtbot, "Cancels", "Session")
@@ -204,14 +204,14 @@ def test_cancelled_upload_leaves_nothing_listed_or_stored(
         assert _labels_on_service(live_server, folder_id) == ["arctic_a0007"]
     finally:
         link.let_go.set()
-        w.close()
+        w.window.close()
         link.pool.waitForDone(30000)
         w.context.connection.stop()
 
 
 # -- exporting one take -----------------------------------------------------------------------
 def test_take_exported_through_the_save_dialog_is_a_zip_of_that_take(
-        qtbot: QtBot, window: MainWindow, speech_path: Path, tmp_path: Path,
+        qtbot: QtBot, window: Studio, speech_path: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     folder_id = open_new_folder(window, qtbot, "Exports", "Session")
     second = tmp_path / "line two.wav"
@@ -231,7 +231,7 @@ def test_take_exported_through_the_save_dialog_is_a_zip_of_that_take(
     window.actions_by_key["export_original"].trigger()
 
     assert Path(offered[0]).name == "line two.zip"
-    assert window.statusBar().currentMessage() == f"Saved {dest}"
+    assert window.window.statusBar().currentMessage() == f"Saved {dest}"
     with zipfile.ZipFile(dest) as archive:
         assert sorted(archive.namelist()) == ["line two.wav", "manifest.json"]
         manifest = json.loads(archive.read("manifest.json"))
@@ -247,7 +247,7 @@ def test_take_exported_through_the_save_dialog_is_a_zip_of_that_take(
 
 # -- layout and selection across a restart --------------------------------------------------------
 def test_layout_and_nested_folder_come_back_after_a_restart(
-        qtbot: QtBot, window: MainWindow, live_server: LiveServer, tmp_path: Path) -> None:
+        qtbot: QtBot, window: Studio, live_server: LiveServer, tmp_path: Path) -> None:
     backend = window.requests.backend
     assert backend is not None
     backend.create_project("Aa listed first")  # the remembered project is not the first row
@@ -262,33 +262,35 @@ def test_layout_and_nested_folder_come_back_after_a_restart(
     window.folder_view.setCurrentIndex(window.folders.index_of(scene.id))
     qtbot.waitUntil(lambda: window.library.folder_id == scene.id)
     # the artist moves the waveform to the right and the voice library to the left
-    voices_dock = window.findChild(QDockWidget, "voicesDock")
+    voices_dock = window.window.findChild(QDockWidget, "voicesDock")
     assert voices_dock is not None
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.waveform_dock)
-    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, voices_dock)
-    window.close()
+    window.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.window.waveform_dock)
+    window.window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, voices_dock)
+    window.window.close()
 
     again = inline_window(tmp_path, live_server.url, live_server.api_key)
-    qtbot.addWidget(again)
+    qtbot.addWidget(again.window)
     try:
-        again.show()
+        again.window.show()
         again.context.connection.start()
         qtbot.waitUntil(lambda: again.library.folder_id == scene.id, timeout=10000)
         assert again.project_picker.currentText() == "Zz remembered book"
         current = again.folder_view.currentIndex()
         assert current.data() == "Scene 2" and current.parent().data() == "Chapter 1"
         assert again.folder_view.isExpanded(current.parent())  # the pick is in sight
-        voices_again = again.findChild(QDockWidget, "voicesDock")
-        assert again.dockWidgetArea(again.waveform_dock) == Qt.DockWidgetArea.RightDockWidgetArea
-        assert again.dockWidgetArea(voices_again) == Qt.DockWidgetArea.LeftDockWidgetArea
+        voices_again = again.window.findChild(QDockWidget, "voicesDock")
+        waveform_again = again.window.waveform_dock
+        assert waveform_again is not None
+        assert again.window.dockWidgetArea(waveform_again) == Qt.DockWidgetArea.RightDockWidgetArea
+        assert again.window.dockWidgetArea(voices_again) == Qt.DockWidgetArea.LeftDockWidgetArea
     finally:
-        again.close()
+        again.window.close()
         again.context.connection.stop()
 
 
 # -- logging in with e-mail and password --------------------------------------------------------
 def test_login_in_settings_lists_that_users_projects(
-        qtbot: QtBot, window: MainWindow, live_server: LiveServer, tmp_path: Path) -> None:
+        qtbot: QtBot, window: Studio, live_server: LiveServer, tmp_path: Path) -> None:
     from voxbooth.api import VoxBoothClient
 
     email, password = "dana@example.com", "a long passphrase for dana"
@@ -335,7 +337,7 @@ def test_login_in_settings_lists_that_users_projects(
 
 
 # -- looping a region -----------------------------------------------------------------------------
-def test_loop_follows_the_region_on_the_waveform(qtbot: QtBot, window: MainWindow,
+def test_loop_follows_the_region_on_the_waveform(qtbot: QtBot, window: Studio,
                                                  speech_path: Path, tmp_path: Path) -> None:
     folder_id = open_new_folder(window, qtbot, "Loops", "Session")
     second = tmp_path / "line two.wav"

@@ -23,7 +23,7 @@ from voxbooth.studio.settings import EMBEDDED, REMOTE, ServerChoice, StudioSetti
 from voxbooth.studio.theme import apply_theme, follow_os_theme
 
 if TYPE_CHECKING:
-    from voxbooth.studio.window import MainWindow
+    from voxbooth.studio.assembly import Studio
 
 SETTINGS_DIR_ENV = "VOXBOOTH_STUDIO_SETTINGS_DIR"  # tests and benchmarks keep settings apart
 TIMING_ENV = "VOXBOOTH_STUDIO_TIMING"  # prints start-up milestones for the benchmarks
@@ -55,12 +55,12 @@ def make_settings() -> StudioSettings:
 class _Milestones(QObject):
     """Prints when the window first paints and when the service is usable (benchmarks)."""
 
-    def __init__(self, window: MainWindow, started_s: float) -> None:
-        super().__init__(window)
+    def __init__(self, studio: Studio, started_s: float) -> None:
+        super().__init__(studio.window)
         self.started_s = started_s
         self.painted = False
-        window.installEventFilter(self)
-        window.library.projects_loaded.connect(lambda: self._say("service-ready"))
+        studio.window.installEventFilter(self)
+        studio.library.projects_loaded.connect(lambda: self._say("service-ready"))
 
     def _say(self, what: str) -> None:
         print(f"voxbooth-studio {what} {time.perf_counter() - self.started_s:.3f}", flush=True)
@@ -86,20 +86,20 @@ def studio_settings(data_dir: Path | None = None, server_url: str = "") -> Studi
 
 def build_studio(app: QApplication, *, data_dir: Path | None = None, server_url: str = "",
                  settings: StudioSettings | None = None,
-                 embedded: EmbeddedService | None = None) -> MainWindow:
-    """The window with its context; call `window.context.connection.start()` once shown.
+                 embedded: EmbeddedService | None = None) -> Studio:
+    """The studio with its context; call `studio.context.connection.start()` once shown.
     `embedded`: a service child already launched, which the studio then uses."""
+    from voxbooth.studio.assembly import assemble  # pyqtgraph and the panels: after the launch
     from voxbooth.studio.plot_theme import PlotColours
-    from voxbooth.studio.window import MainWindow  # pyqtgraph and the panels: after the launch
 
     settings = settings or studio_settings(data_dir, server_url)
     dark = apply_theme(app)
     follow_os_theme(app)
     context = StudioContext.create(settings)
     context.connection.embedded = embedded
-    window = MainWindow(context, dark)
-    PlotColours(window, dark)  # the plots follow the OS theme too (kept by the window)
-    return window
+    studio = assemble(context, dark)
+    PlotColours(studio.window, dark)  # the plots follow the OS theme too (kept by the window)
+    return studio
 
 
 def launch_embedded_early(settings: StudioSettings) -> EmbeddedService | None:
@@ -118,20 +118,20 @@ def run(argv: Sequence[str] = (), *, data_dir: Path | None = None, server_url: s
     embedded = launch_embedded_early(settings)
     try:
         app = make_application(argv)
-        window = build_studio(app, settings=settings, embedded=embedded)
+        studio = build_studio(app, settings=settings, embedded=embedded)
     except BaseException:
         if embedded is not None:
             embedded.stop()  # never leave the child behind
         raise
     if os.environ.get(TIMING_ENV):
-        _Milestones(window, started_s)
-    window.show()
-    QTimer.singleShot(0, window.context.connection.start)
+        _Milestones(studio, started_s)
+    studio.window.show()
+    QTimer.singleShot(0, studio.context.connection.start)
     quit_on_signals(app)
     try:
         return int(app.exec())
     finally:
-        shutdown(window)
+        shutdown(studio)
 
 
 def quit_on_signals(app: QApplication) -> None:
@@ -146,10 +146,10 @@ def quit_on_signals(app: QApplication) -> None:
     timer.start(250)
 
 
-def shutdown(window: MainWindow) -> None:
+def shutdown(studio: Studio) -> None:
     """After the event loop: lets queued work finish briefly, then stops the embedded service."""
-    pool = window.context.runner.pool
+    pool = studio.context.runner.pool
     wait = getattr(pool, "waitForDone", None)
     if wait is not None:
         wait(5000)
-    window.context.connection.stop()
+    studio.context.connection.stop()

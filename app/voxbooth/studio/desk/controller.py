@@ -433,5 +433,15 @@ class DeskController(QObject):
             self.message.emit(f"Recovered {len(repaired_paths)} take(s) interrupted by a crash")
         self.outbox.start()
 
+    def shutdown(self) -> None:
+        """The studio closes: a running take is closed (never lost), the device released."""
+        if self.starting:  # it stops once it runs (if the loop still does)
+            self.stop()
+        recorder = self.recorder
+        if recorder is not None:
+            self.recorder = None
+            recorder.stop()
+        self.close_device()
+
     def status(self) -> RecorderStatus | None:
         return self.recorder.status() if self.recorder is not None else None

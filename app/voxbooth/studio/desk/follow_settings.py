@@ -1,5 +1,5 @@
 """The desk follows the studio's settings: the microphone and the takes folder chosen in Settings
-apply at once, and a microphone picked at the desk is the one Settings remembers (the workflow
+apply at once, and a microphone picked at the desk is the one Settings remembers (the assembly
 connects that way round)."""
 
 from __future__ import annotations

@@ -1,0 +1,68 @@
+"""Which project and folder are open: picked by the artist, remembered between sessions, and
+restored when the lists come back from the service (at start, or after a restart of it)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QObject
+from PySide6.QtWidgets import QComboBox
+
+from voxbooth.studio.controllers.library import LibraryController
+from voxbooth.studio.models.folders import FolderTreeModel
+from voxbooth.studio.models.projects import ProjectsModel
+from voxbooth.studio.models.roles import ID_ROLE
+from voxbooth.studio.settings import StudioSettings
+from voxbooth.studio.widgets.views import FolderView
+
+
+class Navigation(QObject):
+    def __init__(self, library: LibraryController, settings: StudioSettings,
+                 picker: QComboBox, folder_view: FolderView,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.settings = settings
+        self.picker = picker
+        self.folder_view = folder_view
+        self.projects: ProjectsModel = library.projects
+        self.folders: FolderTreeModel = library.folders
+        picker.currentIndexChanged.connect(self.on_project_picked)
+        library.projects_loaded.connect(self.restore_project)
+        library.project_created.connect(self.select_project)
+        library.folders_loaded.connect(self.restore_folder)
+        library.folder_created.connect(self.select_folder)
+        folder_view.selectionModel().selectionChanged.connect(self.on_folder_picked)
+
+    def on_project_picked(self, row: int) -> None:
+        project = self.projects.project_at(row) if row >= 0 else None
+        self.library.select_project(project.id if project else "")
+        self.settings.remember_selection(project.id if project else "", "")
+
+    def select_project(self, project_id: str) -> None:
+        row = self.projects.row_of(project_id)
+        if row >= 0:
+            self.picker.setCurrentIndex(row)
+            self.on_project_picked(row)
+
+    def restore_project(self) -> None:
+        last = self.settings.last_project_id()
+        row = self.projects.row_of(last) if last else -1
+        first = self.projects.project_at(max(row, 0)) if self.projects.rowCount() else None
+        self.select_project(first.id if first is not None else "")
+
+    def restore_folder(self) -> None:
+        last = self.settings.last_folder_id()
+        ids = self.folders.folder_ids()
+        if ids:
+            self.select_folder(last if last in ids else self.folders.index(0, 0).data(ID_ROLE))
+
+    def select_folder(self, folder_id: str) -> None:
+        index = self.folders.index_of(folder_id)
+        if index.isValid():
+            self.folder_view.expand(index.parent())
+            self.folder_view.setCurrentIndex(index)
+
+    def on_folder_picked(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        folder_id = str(indexes[0].data(ID_ROLE)) if indexes else ""
+        self.library.select_folder(folder_id)
+        self.settings.remember_selection(self.library.project_id, folder_id)

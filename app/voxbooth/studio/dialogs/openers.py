@@ -1,0 +1,71 @@
+"""The dialogs that start from a panel rather than a menu: calibration (the desk's button), a new
+private voice (the library's), text to speech (the order panel's). Each opens without a nested
+event loop where it can, and its result goes to the part that follows it up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QWidget
+
+from voxbooth.studio.controllers.requests import Requests
+from voxbooth.studio.desk.controller import DeskController
+from voxbooth.studio.desk.target_band import TargetBand
+from voxbooth.studio.library.controller import VoiceLibrary
+from voxbooth.studio.library.private_voices import PrivateVoiceWatch
+from voxbooth.studio.ordering.controller import OrderController
+
+if TYPE_CHECKING:
+    from voxbooth.studio.calibration.wizard import CalibrationWizard
+    from voxbooth.studio.library.new_voice import NewVoiceDialog
+
+
+class Openers:
+    def __init__(self, parent: QWidget, requests: Requests, desk: DeskController,
+                 target_band: TargetBand, voices: VoiceLibrary, clones: PrivateVoiceWatch,
+                 orders: OrderController, tell: Callable[[str], None]) -> None:
+        self.parent = parent
+        self.requests = requests
+        self.desk = desk
+        self.target_band = target_band
+        self.voices = voices
+        self.clones = clones
+        self.orders = orders
+        self.tell = tell
+
+    def open_calibration(self) -> CalibrationWizard:
+        from voxbooth.studio.calibration.wizard import CalibrationWizard
+
+        wizard = CalibrationWizard(self.desk, self.requests, parent=self.parent)
+        wizard.saved.connect(
+            lambda c: self.target_band.set_speaker_f0(float(c.f0) if c.f0 else None))
+        wizard.finished.connect(lambda _r: self.voices.reload())
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.open()
+        return wizard
+
+    def open_new_voice(self) -> NewVoiceDialog:
+        """Once its samples are uploaded the voice is followed until the service has made it."""
+        from voxbooth.studio.library.new_voice import NewVoiceDialog
+
+        dialog = NewVoiceDialog(self.requests, self.parent)
+
+        def created() -> None:
+            name = dialog.name.text().strip()
+            self.clones.follow(dialog.created_id, name)
+            self.tell(f"Samples uploaded: “{name}” is being made; you will be told "
+                      "here when it is in the library")
+
+        dialog.accepted.connect(created)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def open_tts(self) -> None:
+        from voxbooth.studio.ordering.tts_dialog import TtsDialog
+
+        dialog = TtsDialog(self.parent)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.orders.make_tts(*dialog.values())
