@@ -27,9 +27,9 @@ from tests.studio.helpers import remote_settings
 from tests.support.server import LiveServer
 from voxbooth.audio.playback import Player
 from voxbooth.studio.assembly import Studio, assemble
-from voxbooth.studio.connection import ServiceConnection
 from voxbooth.studio.context import StudioContext
-from voxbooth.studio.workers import TaskRunner
+from voxbooth.studio.service.connection import ServiceConnection
+from voxbooth.studio.service.workers import TaskRunner
 
 TARGET_STALL_MS = 50.0
 TAKE_COUNT = 5000
@@ -98,10 +98,10 @@ def _window(qtbot, tmp_path: Path, server: LiveServer) -> Studio:
     window.window.show()
     context.connection.start()
     qtbot.waitUntil(lambda: window.requests.backend is not None, timeout=30000)
-    window.library.create_project("Bench")
-    qtbot.waitUntil(lambda: window.library.project_id != "", timeout=10000)
-    window.library.create_folder("Takes")
-    qtbot.waitUntil(lambda: window.library.folder_id != "", timeout=10000)
+    window.browser.create_project("Bench")
+    qtbot.waitUntil(lambda: window.browser.project_id != "", timeout=10000)
+    window.browser.create_folder("Takes")
+    qtbot.waitUntil(lambda: window.browser.folder_id != "", timeout=10000)
     return window
 
 
@@ -132,7 +132,7 @@ def test_gui_stall_while_uploading_50_mb(qtbot, tmp_path: Path, keyring_file: No
         window.outbox.refused.connect(done.append)
         started = time.perf_counter()
         beat.start()
-        window.outbox.add([big], window.library.folder_id)
+        window.outbox.add([big], window.browser.folder_id)
         qtbot.waitUntil(lambda: bool(done), timeout=300_000)
         worst_ms = beat.stop()
         took_s = time.perf_counter() - started
@@ -177,13 +177,13 @@ def test_gui_stall_while_listing_5000_takes(qtbot, tmp_path: Path, keyring_file:
     server = LiveServer(data_dir=tmp_path / "service").start()
     try:
         window = _window(qtbot, tmp_path, server)
-        folder_id = window.library.folder_id
+        folder_id = window.browser.folder_id
         fill_s = _fill_folder(server, folder_id, TAKE_COUNT)
         beat = Heartbeat()
         idle_ms = _idle_reference_ms(qtbot, beat)
         started = time.perf_counter()
         beat.start()
-        window.library.reload_takes()
+        window.browser.reload_takes()
         qtbot.waitUntil(lambda: window.takes.rowCount() == TAKE_COUNT, timeout=120_000)
         qtbot.wait(200)  # the view lays out and paints
         list_ms = beat.stop()

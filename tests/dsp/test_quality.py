@@ -65,5 +65,9 @@ def test_a_file_over_the_upload_limit_is_refused(speech_path: Path, tmp_path: Pa
     path = tmp_path / "take.wav"
     sf.write(path, _speech(speech_path, 12.0), RATE_HZ, subtype="FLOAT")
     assert check_take_file(path, "voice_sample").verdict == "good"
-    report = check_take(_speech(speech_path, 12.0), RATE_HZ, file_size_bytes=60 * 2**20)
+    limit = 50 * 2**20  # the service's, given by the caller (dsp knows no service)
+    report = check_take(_speech(speech_path, 12.0), RATE_HZ, file_size_bytes=60 * 2**20,
+                        max_upload_bytes=limit)
     assert report.verdict == "bad" and "50 MB" in report.summary
+    assert check_take(_speech(speech_path, 12.0), RATE_HZ, file_size_bytes=60 * 2**20,
+                      max_upload_bytes=80 * 2**20).verdict == "good"

@@ -142,7 +142,7 @@ class Driver:
         self.wait_until("the project", lambda: w.project_picker.currentText() == "Audiobook")
         self.answer_next_input("Chapter 1")
         w.actions_by_key["new_folder"].trigger()
-        self.wait_until("the folder", lambda: w.library.folder_id != "")
+        self.wait_until("the folder", lambda: w.browser.folder_id != "")
         panel = w.desk_panel
         panel.script_panel.set_text("Author of the danger trail, Philip Steels, et cetera.\n"
                                     + SECOND_TAKE_LINE)
@@ -185,7 +185,7 @@ class Driver:
         self.wait_until("the take uploaded", lambda: w.takes.rowCount() == 1, 60)
         take = w.takes.takes()[0]
         self.result["take"] = {"label": take.label, "duration_s": take.duration_s,
-                               "folder_ok": take.folder_id == w.library.folder_id,
+                               "folder_ok": take.folder_id == w.browser.folder_id,
                                "file": flow.desk_panel.last_take_path}
         self.step("take recorded, checked and uploaded")
         self.shot("take-checked-uploaded")
@@ -195,7 +195,7 @@ class Driver:
         flow = w
         original = w.takes.takes()[0]
         w.takes_view.setCurrentIndex(w.takes_proxy.index(0, 0))
-        library = flow.library_panel
+        library = flow.voices_panel
         library.search.setText("")
         voices = [v for v in flow.voices.voices() if v.species == "human"][:2]
         library.select_voice_ids([v.id for v in voices])
@@ -268,7 +268,7 @@ class Driver:
     # -- after the kill -------------------------------------------------------------------------
     def restart(self) -> None:
         w = self.window
-        self.wait_until("the folder remembered", lambda: w.library.folder_id != "", 30)
+        self.wait_until("the folder remembered", lambda: w.browser.folder_id != "", 30)
         self.wait_until("the recovered take uploaded",
                         lambda: any(t.label.startswith("L02") for t in w.takes.takes()), 120)
         take = next(t for t in w.takes.takes() if t.label.startswith("L02"))

@@ -104,7 +104,7 @@ class Driver:
         self.wait_until("the new project", lambda: w.project_picker.currentText() == "Audiobook")
         self.answer_next_input("Chapter 1")
         w.actions_by_key["new_folder"].trigger()
-        self.wait_until("the new folder", lambda: w.library.folder_id != "")
+        self.wait_until("the new folder", lambda: w.browser.folder_id != "")
         self.result["folder_name"] = w.folder_view.currentIndex().data()
         self.step("project and folder created")
         self.shot("project-and-folder")
@@ -145,7 +145,7 @@ class Driver:
             voice_ids = backend.first_voice_ids(1)
             conversions = backend.order(original.id, voice_ids)
             self.result["audition_mode"] = "conversion"
-            w.library.reload_takes()
+            w.browser.reload_takes()
             self.wait_until("the conversion listed",
                             lambda: len(w.takes.conversions_of(original.id)) == 1, 30)
             self.wait_until("the conversion done",

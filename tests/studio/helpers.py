@@ -12,10 +12,10 @@ from pytestqt.qtbot import QtBot
 from tests.support.server import LiveServer
 from voxbooth.audio.playback import Player
 from voxbooth.studio.assembly import Studio, assemble
-from voxbooth.studio.connection import ServiceConnection
 from voxbooth.studio.context import StudioContext
+from voxbooth.studio.service.connection import ServiceConnection
+from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
 from voxbooth.studio.settings import REMOTE, ServerChoice, StudioSettings, store_api_key
-from voxbooth.studio.workers import InlineThreadPool, TaskRunner
 
 
 def remote_settings(folder: Path, url: str, api_key: str) -> StudioSettings:
@@ -43,12 +43,12 @@ def open_new_folder(window: Studio, qtbot: QtBot, project_name: str, name: str) 
     assert backend is not None
     project = backend.create_project(project_name)
     folder = backend.create_folder(project.id, name, None)
-    window.library.reload_projects()
+    window.browser.reload_projects()
     qtbot.waitUntil(lambda: window.projects.row_of(project.id) >= 0, timeout=10000)
     window.project_picker.setCurrentIndex(window.projects.row_of(project.id))
     qtbot.waitUntil(lambda: window.folders.index_of(folder.id).isValid(), timeout=10000)
     window.folder_view.setCurrentIndex(window.folders.index_of(folder.id))
-    qtbot.waitUntil(lambda: window.library.folder_id == folder.id, timeout=10000)
+    qtbot.waitUntil(lambda: window.browser.folder_id == folder.id, timeout=10000)
     return folder.id
 
 

@@ -87,9 +87,11 @@ def test_file_checks_name_the_problem(tmp_path: Path, speech_path: Path) -> None
         w.setsampwidth(2)
         w.setframerate(16000)
         w.writeframes(b"\0\0" * 100)
-    assert check_file(speech_path).ok
-    assert "empty" in (check_file(empty).problem or "")
-    assert "no sound" in (check_file(silent).problem or "")
+    limit = 20 * 2**20  # the service's, once connected
+    assert check_file(speech_path, limit).ok
+    assert "empty" in (check_file(empty, limit).problem or "")
+    assert "no sound" in (check_file(silent, limit).problem or "")
+    assert "over the" in (check_file(speech_path, 1000).problem or "")  # a smaller service
     folder = tmp_path / "session"
     folder.mkdir()
     (folder / "a.wav").write_bytes(speech_path.read_bytes())

@@ -20,8 +20,8 @@ from voxbooth.audio.playback import Player
 from voxbooth.studio.actions import shortcut_rows
 from voxbooth.studio.assembly import Studio
 from voxbooth.studio.audition_tracks import MAX_TRACKS, family_of
-from voxbooth.studio.backend import StudioBackend
 from voxbooth.studio.entities import TakeInfo
+from voxbooth.studio.service.backend import StudioBackend
 
 
 @dataclass(frozen=True)

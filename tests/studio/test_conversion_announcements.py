@@ -63,7 +63,7 @@ def test_a_conversion_is_announced_after_moving_to_another_project(
     assert window.takes.take(conversion.id) is None  # no longer on screen
     qtbot.waitUntil(lambda: bool(announcement(window)), timeout=CONVERTED_WITHIN_MS)
     assert announcement(window).startswith(f"Conversion ready: “{conversion.label}”")
-    assert window.library.folder_id == folder_b and window.takes.take(conversion.id) is None
+    assert window.browser.folder_id == folder_b and window.takes.take(conversion.id) is None
     assert QApplication.activeModalWidget() is None
 
 
@@ -75,9 +75,13 @@ def test_a_conversion_ordered_while_its_folder_is_not_shown_is_announced(
     open_new_folder(window, qtbot, "Now here", "Other lines")
     backend = window.requests.backend
     assert backend is not None
-    # the order's answer arrives after the artist left its folder: the order panel does not
-    # list it, and hands it to the watcher (`OrderController.ordered`)
-    ordered = backend.order(original.id, backend.first_voice_ids(1))
-    window.watcher.follow(ordered)
+    # the order's answer arrives after the artist left its folder: the takes list does not
+    # show it, so only the wire `OrderController.ordered -> ConversionWatcher.follow` (made in
+    # the assembly) has the watcher follow it
+    ordered: list[list[TakeInfo]] = []
+    window.orders.ordered.connect(ordered.append)
+    window.orders.submit([original.id], backend.first_voice_ids(1))
+    [[conversion]] = ordered
+    assert window.takes.take(conversion.id) is None  # not on screen
     qtbot.waitUntil(lambda: bool(announcement(window)), timeout=CONVERTED_WITHIN_MS)
-    assert announcement(window).startswith(f"Conversion ready: “{ordered[0].label}”")
+    assert announcement(window).startswith(f"Conversion ready: “{conversion.label}”")

@@ -16,7 +16,6 @@ from voxbooth.studio.desk.script import Script
 from voxbooth.studio.desk.script_store import ScriptStore
 from voxbooth.studio.desk.series import ScrollingSeries
 from voxbooth.studio.desk.targets import PitchTarget
-from voxbooth.studio.ordering.cost import describe_cost, order_cost
 from voxbooth.studio.outbox import writer as queue_writer
 from voxbooth.studio.outbox.store import FAILED, RECORDING, WAITING, OutboxEntry, OutboxStore
 
@@ -184,21 +183,14 @@ def test_pitch_target_shift_and_band() -> None:
     assert "calibrate" in PitchTarget("Greta", 220.0, None).describe()
 
 
-def test_order_cost_counts_started_minutes_per_voice() -> None:
-    assert order_cost([4.0], 2) == 2
-    assert order_cost([61.0, 30.0], 3) == 9
-    assert "not enough credits" in describe_cost([600.0], 2, balance=5)
-    assert describe_cost([], 2, None).startswith("Select")
-
-
 def test_f0_histogram_finds_the_speaking_pitch() -> None:
     rng = np.random.default_rng(7)
     f0 = 120.0 * 2 ** (rng.normal(0, 1.5, 1500) / 12)
     f0[::4] = np.nan  # unvoiced frames
-    histogram = f0_histogram(f0)
+    histogram = f0_histogram(f0, 4.0)
     assert histogram.median_hz == pytest.approx(120.0, rel=0.03)
     assert histogram.usable and histogram.counts.sum() == np.isfinite(f0).sum()
-    assert not f0_histogram(np.full(100, np.nan)).usable
+    assert not f0_histogram(np.full(100, np.nan), 4.0).usable
 
 
 def test_take_file_names_are_safe_and_readable() -> None:

@@ -21,14 +21,14 @@ from tests.support.server import LiveServer, free_port
 from voxbooth.audio.capture import InputCapture
 from voxbooth.audio.devices import AudioDevice
 from voxbooth.studio.assembly import Studio
-from voxbooth.studio.backend import StudioBackend
-from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.desk.controller import DeskController, open_capture
 from voxbooth.studio.desk.panel import DeskPanel
 from voxbooth.studio.outbox import writer as queue_writer
 from voxbooth.studio.outbox.outbox import Outbox
 from voxbooth.studio.outbox.store import WAITING, OutboxEntry, OutboxStore
-from voxbooth.studio.workers import InlineThreadPool, TaskRunner
+from voxbooth.studio.service.backend import StudioBackend
+from voxbooth.studio.service.requests import Requests
+from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
 
 RATE_HZ = 48000
 

@@ -3,12 +3,13 @@ by its PID."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from voxbooth.studio.embedded import EmbeddedService
+from voxbooth.studio.service.embedded import EmbeddedService
 
 
 @pytest.mark.slow
@@ -38,9 +39,9 @@ def test_embedded_service_starts_restarts_and_stops(tmp_path: Path) -> None:
 def test_connection_restarts_a_crashed_embedded_service(qtbot, tmp_path: Path) -> None:
     from PySide6.QtCore import QSettings
 
-    from voxbooth.studio.connection import ServiceConnection
+    from voxbooth.studio.service.connection import ServiceConnection
+    from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
     from voxbooth.studio.settings import EMBEDDED, ServerChoice, StudioSettings
-    from voxbooth.studio.workers import InlineThreadPool, TaskRunner
 
     settings = StudioSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     settings.set_server(ServerChoice(mode=EMBEDDED, data_dir=tmp_path / "data"))
@@ -63,3 +64,46 @@ def test_connection_restarts_a_crashed_embedded_service(qtbot, tmp_path: Path) -
     finally:
         connection.stop()
     assert not connection.embedded.is_running()
+
+
+@pytest.mark.slow
+def test_a_slow_health_answer_is_slowness_not_a_restart(qtbot, tmp_path: Path) -> None:
+    """A loaded machine: every health check takes 3 s for longer than the 15 s of silence that
+    would restart a service that is gone. The studio says it is slow and restarts nothing."""
+    from PySide6.QtCore import QSettings
+
+    from tests.support.fault_proxy import Fault, fault_proxy
+    from voxbooth.studio.service.backend import StudioBackend
+    from voxbooth.studio.service.connection import SILENCE_BEFORE_RESTART_S, ServiceConnection
+    from voxbooth.studio.service.embedded import EmbeddedService
+    from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
+    from voxbooth.studio.settings import EMBEDDED, ServerChoice, StudioSettings
+
+    settings = StudioSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    settings.set_server(ServerChoice(mode=EMBEDDED, data_dir=tmp_path / "data"))
+    embedded = EmbeddedService(tmp_path / "data")
+    slow = [Fault(delay_s=3.0) for _ in range(20)]
+    with fault_proxy(embedded.url, "GET", "/api/health", slow) as proxy:
+        connection = ServiceConnection(
+            TaskRunner(InlineThreadPool()), settings,
+            backend_factory=lambda _url, key: StudioBackend.connect(proxy.url, key))
+        connection.embedded = embedded
+        banners: list[str] = []
+        statuses: list[str] = []
+        connection.unreachable.connect(banners.append)
+        connection.status.connect(statuses.append)
+        try:
+            connection.start()
+            assert connection.is_up and embedded.proc is not None
+            first_pid = embedded.proc.pid
+            started_s = time.monotonic()
+            while time.monotonic() - started_s < SILENCE_BEFORE_RESTART_S + 3:
+                connection.check_now()  # what the health timer does every 2 s
+            assert embedded.restarts == 0 and embedded.proc.pid == first_pid
+            assert embedded.is_running() and connection.is_up
+            assert banners == []  # no red banner: nothing is wrong but the pace
+            assert any("slow to answer" in s for s in statuses)
+            assert len(proxy.aimed) >= 6
+        finally:
+            connection.stop()
+    assert not embedded.is_running()

@@ -19,12 +19,12 @@ from tests.studio.helpers import running_window
 from tests.support.server import LiveServer
 from tests.support.speech import repeated_speech_wav
 from voxbooth.studio.assembly import Studio
-from voxbooth.studio.backend import StudioBackend
-from voxbooth.studio.controllers.requests import Requests
-from voxbooth.studio.library import service
-from voxbooth.studio.library.entities import VoiceInfo
-from voxbooth.studio.library.private_voices import PrivateVoiceWatch
-from voxbooth.studio.workers import TaskRunner
+from voxbooth.studio.service import voices as service
+from voxbooth.studio.service.backend import StudioBackend
+from voxbooth.studio.service.requests import Requests
+from voxbooth.studio.service.workers import TaskRunner
+from voxbooth.studio.voices.entities import VoiceInfo
+from voxbooth.studio.voices.private_voices import PrivateVoiceWatch
 
 
 @pytest.fixture
@@ -38,12 +38,12 @@ def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer,
 
 def test_an_accent_sample_downloads_as_audio(window: Studio, qtbot: QtBot) -> None:
     flow = window
-    flow.library_panel.select_voice_ids([flow.voices.voices()[0].id])
+    flow.voices_panel.select_voice_ids([flow.voices.voices()[0].id])
     heard: list[str] = []
     # no speaker in this test
-    flow.voice_library.sample_ready.disconnect(flow.desk_commands.play_sample)
-    flow.voice_library.sample_ready.connect(heard.append)
-    flow.library_panel.detail.play_sample.click()
+    flow.voices_controller.sample_ready.disconnect(flow.desk_commands.play_sample)
+    flow.voices_controller.sample_ready.connect(heard.append)
+    flow.voices_panel.detail.play_sample.click()
     qtbot.waitUntil(lambda: bool(heard), timeout=60000)
     info = sf.info(heard[0])
     assert info.duration > 0.5 and info.samplerate >= 16000
@@ -74,9 +74,9 @@ def test_new_voice_from_samples_appears_by_itself(window: Studio, qtbot: QtBot,
     assert window.window.statusBar().currentMessage() == \
         "Voice “My narrator” is ready: it is in the voice library"
     assert flow.clones.following == [] and not flow.clones.timer.isActive()  # polling stopped
-    box = flow.library_panel.filter_boxes["visibility"]
+    box = flow.voices_panel.filter_boxes["visibility"]
     box.setCurrentIndex(box.findData("private"))
-    assert flow.library_panel.proxy.rowCount() == 1
+    assert flow.voices_panel.proxy.rowCount() == 1
 
 
 def test_a_voice_that_cannot_be_made_says_why(window: Studio, qtbot: QtBot,

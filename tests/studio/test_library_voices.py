@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 from tests.studio.helpers import running_window
 from tests.support.server import LiveServer
 from voxbooth.studio.assembly import Studio
-from voxbooth.studio.library.entities import VoiceInfo
-from voxbooth.studio.library.model import VOICE_ROLE, VoiceFilterProxy, VoicesModel
+from voxbooth.studio.voices.entities import VoiceInfo
+from voxbooth.studio.voices.model import VOICE_ROLE, VoiceFilterProxy, VoicesModel
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_catalogue_listed_with_portraits(window: Studio, qtbot: QtBot) -> None:
 
 
 def test_filters_search_and_sort(window: Studio) -> None:
-    panel = window.library_panel
+    panel = window.voices_panel
     proxy = panel.proxy
     box = panel.filter_boxes["gender"]
     box.setCurrentIndex(box.findData("female"))
@@ -65,7 +65,7 @@ def test_filters_search_and_sort(window: Studio) -> None:
 def test_favourite_and_semitones_saved_on_the_service(window: Studio, qtbot: QtBot,
                                                       live_server: LiveServer) -> None:
     flow = window
-    panel = flow.library_panel
+    panel = flow.voices_panel
     panel.select_voice_ids([flow.voices.voices()[0].id])
     voice = panel.current_voice()
     assert voice is not None and panel.detail.voice == voice

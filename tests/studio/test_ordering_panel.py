@@ -13,7 +13,7 @@ from tests.studio.helpers import open_new_folder, running_window
 from tests.support.server import LiveServer
 from voxbooth.studio.assembly import Studio
 from voxbooth.studio.entities import TakeInfo
-from voxbooth.studio.ordering.panel import OrderPanel
+from voxbooth.studio.orders.panel import OrderPanel
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def open_folder_with(window: Studio, qtbot: QtBot, speech_path: Path | None) -> 
         backend = window.requests.backend
         assert backend is not None
         backend.upload(speech_path, folder_id, label="line one")
-        window.library.reload_takes()
+        window.browser.reload_takes()
     return folder_id
 
 
@@ -45,7 +45,7 @@ def test_order_two_voices_with_cost_and_follow_them(window: Studio, qtbot: QtBot
     window.takes_view.setCurrentIndex(window.takes_proxy.index(0, 0))
     window.takes_view.selectAll()
     voices = flow.voices.voices()
-    flow.library_panel.select_voice_ids([voices[0].id, voices[1].id])
+    flow.voices_panel.select_voice_ids([voices[0].id, voices[1].id])
     assert [v.id for v in panel.voices] == [voices[0].id, voices[1].id]
     qtbot.waitUntil(lambda: panel.balance is not None, timeout=10000)
     balance = panel.balance
@@ -75,7 +75,7 @@ def test_tts_original_made_in_the_current_folder(window: Studio, qtbot: QtBot) -
 
 
 def test_tts_original_is_ordered_with_a_narration_style(qtbot: QtBot) -> None:
-    from voxbooth.studio.library.entities import StyleInfo, VoiceInfo
+    from voxbooth.studio.voices.entities import StyleInfo, VoiceInfo
 
     panel = OrderPanel()
     qtbot.addWidget(panel)

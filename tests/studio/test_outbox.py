@@ -13,14 +13,14 @@ from pytestqt.qtbot import QtBot
 
 from tests.support.fault_proxy import LOST, Fault, fault_proxy
 from tests.support.server import LiveServer
-from voxbooth.studio.backend import StudioBackend
-from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.entities import TakeInfo
 from voxbooth.studio.outbox.outbox import Outbox
 from voxbooth.studio.outbox.policy import WAITING_TEXT
 from voxbooth.studio.outbox.store import RECORDING, OutboxEntry, OutboxStore
-from voxbooth.studio.workers import InlineThreadPool, TaskRunner
+from voxbooth.studio.service.backend import StudioBackend
+from voxbooth.studio.service.requests import Requests
+from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
 
 UPLOADED_WITHIN_MS = 30_000  # two health checks with their pauses (1 s, then Retry-After 1 s)
 
@@ -142,3 +142,38 @@ def test_a_take_cut_off_by_a_kill_is_looked_for_before_it_is_sent_again(
         desk.close()
     assert desk.done == [(True, "L01 take 1: uploaded")]
     assert labels_on_service(live_server, folder_id) == ["L01 take 1"]
+
+
+def test_a_server_with_a_20_mb_limit_has_a_30_mb_drop_refused_before_sending(
+        qtbot: QtBot, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The limit is the service's (asked of it at connect), not a copy in the studio."""
+    import importlib.util
+
+    if importlib.util.find_spec("voxbooth.api.resources.limits") is None:
+        pytest.skip("the client has no GET /api/limits yet (branch idem)")
+    from tests.studio.helpers import inline_window, open_new_folder
+
+    server = LiveServer(data_dir=tmp_path_factory.mktemp("small") / "data",
+                        extra_env={"VOXBOOTH_MAX_UPLOAD_BYTES": str(20 * 2**20)}).start()
+    try:
+        with fault_proxy(server.url, "POST", "/api/recordings", []) as proxy:
+            studio = inline_window(tmp_path, proxy.url, server.api_key)
+            qtbot.addWidget(studio.window)
+            try:
+                studio.window.show()
+                studio.context.connection.start()
+                assert studio.requests.rules.max_upload_bytes == 20 * 2**20
+                folder_id = open_new_folder(studio, qtbot, "Small server", "Takes")
+                big = tmp_path / "thirty.wav"
+                with big.open("wb") as f:
+                    f.truncate(30 * 2**20)  # sparse: costs no disk
+                refused: list[str] = []
+                studio.outbox.refused.connect(refused.append)
+                studio.outbox.add([big], folder_id)
+                assert refused and "thirty.wav" in refused[0] and "20 MB" in refused[0]
+                assert proxy.aimed == []  # not a byte of it was sent
+            finally:
+                studio.window.close()
+                studio.context.connection.stop()
+    finally:
+        server.stop()

@@ -71,7 +71,7 @@ def test_n_and_p_walk_the_script_and_a_restart_keeps_the_line(
     assert shown(script) == (LINES[1], LINES[2], "")
     qtbot.keyClick(w.takes_view, Qt.Key.Key_P)
     assert script.position_label.text().startswith("line 2 of 3")
-    search = w.library_panel.search
+    search = w.voices_panel.search
     qtbot.keyClicks(search, "np")  # typing in a text box types: the line stays
     assert search.text() == "np" and script.line_label.text() == LINES[1]
     dialog = ShortcutsDialog(w.window)  # Help > Keyboard shortcuts lists the desk's keys too

@@ -8,8 +8,8 @@ import keyring
 from PySide6.QtCore import QSettings
 
 from voxbooth.studio.dialogs.settings import SettingsDialog
+from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
 from voxbooth.studio.settings import REMOTE, StudioSettings, load_api_key
-from voxbooth.studio.workers import InlineThreadPool, TaskRunner
 
 
 def test_remote_server_key_is_kept_in_the_keyring_only(qtbot, tmp_path: Path) -> None:

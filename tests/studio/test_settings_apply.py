@@ -22,14 +22,14 @@ from tests.support.pulse import VirtualMic
 from tests.support.server import LiveServer
 from voxbooth.audio.take_file import TakeFile, TakeFormat, TakeMarker, marker_path
 from voxbooth.studio.assembly import Studio
-from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.dialogs.settings import SettingsDialog, list_device_names
 from voxbooth.studio.outbox.outbox import Outbox
 from voxbooth.studio.outbox.store import WAITING, OutboxEntry, OutboxStore
 from voxbooth.studio.plot_theme import PlotColours
+from voxbooth.studio.service.requests import Requests
+from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
 from voxbooth.studio.theme import dark_palette, live_colours, plot_colours
-from voxbooth.studio.workers import InlineThreadPool, TaskRunner
 
 
 @pytest.fixture

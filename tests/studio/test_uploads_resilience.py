@@ -23,7 +23,6 @@ from voxbooth.api.errors import (
     Unprocessable,
 )
 from voxbooth.studio.assembly import Studio
-from voxbooth.studio.backend import StudioBackend
 from voxbooth.studio.outbox.policy import (
     CANCELLED,
     FAIL,
@@ -34,6 +33,7 @@ from voxbooth.studio.outbox.policy import (
     fate,
     retry_delay_s,
 )
+from voxbooth.studio.service.backend import StudioBackend
 
 BACK_WITHIN_MS = 60_000  # service start-up plus a few growing pauses between health checks
 
@@ -128,7 +128,7 @@ def test_an_upload_during_an_outage_waits_then_completes_once(
     assert [t.label for t in window.takes.takes()] == ["arctic_a0007"]
     assert takes_on_service(service, folder_id) == ["arctic_a0007"]
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=BACK_WITHIN_MS)
-    window.library.reload_takes()
+    window.browser.reload_takes()
     assert [t.label for t in window.takes.takes()] == ["arctic_a0007"]
 
 

@@ -17,6 +17,7 @@ from voxbooth.studio.assembly import Studio
 from voxbooth.studio.dialogs.shortcuts import ShortcutsDialog
 from voxbooth.studio.models.roles import ID_ROLE, TAKE_IDS_MIME
 from voxbooth.studio.models.takes import COL_NOTE, COL_STAR
+from voxbooth.studio.service.backend import StudioBackend
 
 
 @pytest.fixture
@@ -26,11 +27,11 @@ def window(qtbot, tmp_path: Path, live_server: LiveServer) -> Iterator[Studio]:
 
 
 def _project_with_folder(w: Studio, project: str, folder: str = "Takes") -> str:
-    w.library.create_project(project)
+    w.browser.create_project(project)
     assert w.project_picker.currentText() == project
-    w.library.create_folder(folder)
+    w.browser.create_folder(folder)
     assert w.folder_view.currentIndex().data() == folder
-    return w.library.folder_id
+    return w.browser.folder_id
 
 
 def _drop_files(widget, paths: list[Path]) -> bool:
@@ -49,8 +50,8 @@ def _drop_files(widget, paths: list[Path]) -> bool:
 
 def test_new_project_and_folder_are_listed_and_selected(window: Studio) -> None:
     folder_id = _project_with_folder(window, "Audiobook", "Chapter 1")
-    window.library.create_folder("Scene 2", parent_id=folder_id)
-    child = window.folders.index_of(window.library.folder_id)
+    window.browser.create_folder("Scene 2", parent_id=folder_id)
+    child = window.folders.index_of(window.browser.folder_id)
     assert child.data() == "Scene 2" and child.parent().data() == "Chapter 1"
     assert not window.banner.isVisible()
 
@@ -86,12 +87,12 @@ def test_unfit_files_are_refused_with_the_reason(window: Studio, tmp_path: Path)
 def test_rename_star_and_note_are_stored_on_the_service(window: Studio,
                                                         speech_path: Path) -> None:
     _project_with_folder(window, "Edits")
-    window.outbox.add([speech_path], window.library.folder_id)
+    window.outbox.add([speech_path], window.browser.folder_id)
     take_id = window.takes.takes()[0].id
-    window.library.rename_take(take_id, "Line 1, take 2")
-    window.library.toggle_star([take_id])
-    window.library.set_note(take_id, "breath at 2 s")
-    window.library.reload_takes()  # what the service has, not what the window remembers
+    window.browser.rename_take(take_id, "Line 1, take 2")
+    window.browser.toggle_star([take_id])
+    window.browser.set_note(take_id, "breath at 2 s")
+    window.browser.reload_takes()  # what the service has, not what the window remembers
     index = window.takes.index_of(take_id)
     assert index.data() == "Line 1, take 2"
     assert index.siblingAtColumn(COL_STAR).data() == "★"
@@ -101,24 +102,24 @@ def test_rename_star_and_note_are_stored_on_the_service(window: Studio,
 def test_delete_can_be_undone_and_otherwise_happens(window: Studio,
                                                     speech_path: Path) -> None:
     _project_with_folder(window, "Deletes")
-    window.outbox.add([speech_path], window.library.folder_id)
+    window.outbox.add([speech_path], window.browser.folder_id)
     take_id = window.takes.takes()[0].id
     window.takes_view.setCurrentIndex(window.takes_proxy.index(0, 0))
     window.actions_by_key["delete_take"].trigger()
     assert window.takes.rowCount() == 0
     window.actions_by_key["undo_delete"].trigger()
     assert window.takes.take(take_id) is not None
-    window.library.delete_takes([take_id])
-    window.library.commit_deletes()
-    window.library.reload_takes()
+    window.browser.delete_takes([take_id])
+    window.browser.commit_deletes()
+    window.browser.reload_takes()
     assert window.takes.rowCount() == 0
 
 
 def test_takes_dropped_on_another_folder_move_there(window: Studio,
                                                     speech_path: Path) -> None:
     first = _project_with_folder(window, "Moves", "Inbox")
-    window.library.create_folder("Keepers")
-    keepers = window.library.folder_id
+    window.browser.create_folder("Keepers")
+    keepers = window.browser.folder_id
     window.folder_view.setCurrentIndex(window.folders.index_of(first))
     window.outbox.add([speech_path], first)
     take_id = window.takes.takes()[0].id
@@ -141,7 +142,7 @@ def test_last_project_and_folder_come_back_after_a_restart(qtbot, window: Studio
     again.window.show()
     again.context.connection.start()
     assert again.project_picker.currentText() == "Remembered"
-    assert again.library.folder_id == folder_id
+    assert again.browser.folder_id == folder_id
     again.context.connection.stop()
 
 
@@ -164,10 +165,10 @@ def test_unreachable_service_shows_a_banner_and_keeps_changes(qtbot, tmp_path: P
         w.window.show()
         w.context.connection.start()
         _project_with_folder(w, "Outage")
-        w.outbox.add([speech_path], w.library.folder_id)
+        w.outbox.add([speech_path], w.browser.folder_id)
         take_id = w.takes.takes()[0].id
         server.kill()
-        w.library.rename_take(take_id, "renamed while down")
+        w.browser.rename_take(take_id, "renamed while down")
         assert w.banner.isVisible() and "unreachable" in w.banner.label.text().lower()
         assert w.requests.pending_count == 1
         server.start()  # same port, same data: the service comes back
@@ -183,7 +184,7 @@ def test_unreachable_service_shows_a_banner_and_keeps_changes(qtbot, tmp_path: P
 
 def test_take_ids_in_the_takes_view_match_the_model(window: Studio, speech_path: Path) -> None:
     _project_with_folder(window, "Selection")
-    window.outbox.add([speech_path, speech_path], window.library.folder_id)
+    window.outbox.add([speech_path, speech_path], window.browser.folder_id)
     window.takes_view.selectAll()
     ids = set(window.takes_view.selected_ids())
     assert ids == {window.takes_proxy.index(r, 0).data(ID_ROLE) for r in range(2)}
@@ -194,10 +195,10 @@ def test_project_export_is_a_zip_with_its_manifest(window: Studio, speech_path: 
     import zipfile
 
     _project_with_folder(window, "Export me")
-    window.outbox.add([speech_path], window.library.folder_id)
+    window.outbox.add([speech_path], window.browser.folder_id)
     saved: list[Path] = []
-    window.requests.call("export_project", window.library.project_id, tmp_path / "book.zip",
-                         on_result=saved.append)
+    window.requests.call(StudioBackend.export_project, window.browser.project_id,
+                         tmp_path / "book.zip", on_result=saved.append)
     assert saved, "the export did not finish"
     with zipfile.ZipFile(saved[0]) as archive:
         names = archive.namelist()
@@ -247,7 +248,7 @@ def test_a_first_start_has_a_folder_ready_for_drops(qtbot, tmp_path: Path) -> No
         w.window.show()
         w.context.connection.start()
         assert w.project_picker.currentText() == "My project"
-        assert w.folder_view.currentIndex().data() == "Takes" and w.library.folder_id
+        assert w.folder_view.currentIndex().data() == "Takes" and w.browser.folder_id
     finally:
         w.context.connection.stop()
         server.stop()

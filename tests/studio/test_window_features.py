@@ -32,11 +32,11 @@ from tests.studio.helpers import inline_window, open_new_folder, remote_settings
 from tests.support.server import LiveServer
 from voxbooth.audio.playback import Player
 from voxbooth.studio.assembly import Studio, assemble
-from voxbooth.studio.connection import ServiceConnection
 from voxbooth.studio.context import StudioContext
 from voxbooth.studio.dialogs.settings import SettingsDialog
+from voxbooth.studio.service.connection import ServiceConnection
+from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
 from voxbooth.studio.settings import load_api_key
-from voxbooth.studio.workers import InlineThreadPool, TaskRunner
 
 
 @pytest.fixture
@@ -77,11 +77,11 @@ def _pick_take(w: Studio, take_id: str) -> None:
 def test_file_dropped_on_a_folder_in_the_tree_goes_into_that_folder(
         qtbot: QtBot, window: Studio, live_server: LiveServer, speech_path: Path) -> None:
     inbox = open_new_folder(window, qtbot, "Tree drops", "Inbox")
-    window.library.create_folder("Keepers")
-    keepers = window.library.folder_id
+    window.browser.create_folder("Keepers")
+    keepers = window.browser.folder_id
     assert keepers != inbox
     window.folder_view.setCurrentIndex(window.folders.index_of(inbox))
-    qtbot.waitUntil(lambda: window.library.folder_id == inbox)
+    qtbot.waitUntil(lambda: window.browser.folder_id == inbox)
 
     target = window.folder_view.visualRect(window.folders.index_of(keepers))
     assert target.isValid()
@@ -255,12 +255,12 @@ def test_layout_and_nested_folder_come_back_after_a_restart(
     backend.create_folder(book.id, "Chapter 0", None)
     chapter = backend.create_folder(book.id, "Chapter 1", None)
     scene = backend.create_folder(book.id, "Scene 2", chapter.id)
-    window.library.reload_projects()
+    window.browser.reload_projects()
     qtbot.waitUntil(lambda: window.projects.row_of(book.id) > 0, timeout=10000)
     window.project_picker.setCurrentIndex(window.projects.row_of(book.id))
     qtbot.waitUntil(lambda: window.folders.index_of(scene.id).isValid(), timeout=10000)
     window.folder_view.setCurrentIndex(window.folders.index_of(scene.id))
-    qtbot.waitUntil(lambda: window.library.folder_id == scene.id)
+    qtbot.waitUntil(lambda: window.browser.folder_id == scene.id)
     # the artist moves the waveform to the right and the voice library to the left
     voices_dock = window.window.findChild(QDockWidget, "voicesDock")
     assert voices_dock is not None
@@ -273,7 +273,7 @@ def test_layout_and_nested_folder_come_back_after_a_restart(
     try:
         again.window.show()
         again.context.connection.start()
-        qtbot.waitUntil(lambda: again.library.folder_id == scene.id, timeout=10000)
+        qtbot.waitUntil(lambda: again.browser.folder_id == scene.id, timeout=10000)
         assert again.project_picker.currentText() == "Zz remembered book"
         current = again.folder_view.currentIndex()
         assert current.data() == "Scene 2" and current.parent().data() == "Chapter 1"
@@ -301,7 +301,7 @@ def test_login_in_settings_lists_that_users_projects(
     backend = window.requests.backend
     assert backend is not None
     backend.create_project("Local user's project")
-    window.library.reload_projects()
+    window.browser.reload_projects()
     qtbot.waitUntil(lambda: window.project_picker.findText("Local user's project") >= 0,
                     timeout=10000)
     seen: list[str] = []

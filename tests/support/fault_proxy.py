@@ -3,12 +3,14 @@
 Every request is forwarded to the service as it came, except those a test aims at (a method and
 a path prefix): each of those takes the next fault from the script - answer 503 or 429 itself
 without forwarding, or forward and then drop the connection before answering (the service did
-the work, the client never hears of it). What the script does not cover passes through.
+the work, the client never hears of it), or answer late. What the script does not cover passes
+through.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ class Fault:
 
     kind: str | int = PASS
     headers: dict[str, str] = field(default_factory=dict)
+    delay_s: float = 0.0  # waited before anything else: a slow answer
 
 
 class FaultProxy:
@@ -49,6 +52,8 @@ class FaultProxy:
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length) if length else b""
                 fault = outer._fault_for(self.command, self.path)
+                if fault.delay_s:
+                    time.sleep(fault.delay_s)
                 if isinstance(fault.kind, int):
                     self._answer(fault.kind, fault.headers, b'{"detail": "spoiled by the proxy"}',
                                  {"content-type": "application/json"})

@@ -23,7 +23,6 @@ Verdict = Literal["good", "warning", "bad"]
 # any upload at most 50 MB.
 MIN_SAMPLE_S = 10.0
 MAX_SAMPLE_S = 600.0
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MIN_RATE_HZ = 16000
 _SLICE_S = 0.05
 
@@ -91,7 +90,8 @@ def _silence_at_ends(slice_db: npt.NDArray[np.float64], gate_db: float) -> tuple
 
 
 def _limit_reasons(kind: TakeKind, duration_s: float, rate_hz: int,
-                   file_size_bytes: int | None) -> tuple[list[str], list[str]]:
+                   file_size_bytes: int | None,
+                   max_upload_bytes: int | None) -> tuple[list[str], list[str]]:
     bad: list[str] = []
     warn: list[str] = []
     if kind != "original" and duration_s < MIN_SAMPLE_S:
@@ -100,9 +100,10 @@ def _limit_reasons(kind: TakeKind, duration_s: float, rate_hz: int,
     if kind != "original" and duration_s > MAX_SAMPLE_S:
         bad.append(f"too long: {duration_s / 60:.1f} min, a {kind.replace('_', ' ')} may last "
                    f"at most {MAX_SAMPLE_S / 60:.0f} min")
-    if file_size_bytes is not None and file_size_bytes > MAX_UPLOAD_BYTES:
+    if (file_size_bytes is not None and max_upload_bytes is not None
+            and file_size_bytes > max_upload_bytes):
         bad.append(f"file is {file_size_bytes / 2**20:.1f} MB; uploads are limited to "
-                   f"{MAX_UPLOAD_BYTES / 2**20:.0f} MB (record FLAC or a shorter take)")
+                   f"{max_upload_bytes / 2**20:.0f} MB (record FLAC or a shorter take)")
     if rate_hz < MIN_RATE_HZ:
         warn.append(f"sample rate {rate_hz} Hz is low; {MIN_RATE_HZ} Hz or more sounds better")
     return bad, warn
@@ -136,7 +137,10 @@ def _signal_reasons(stats: TakeStats, floor_db: float, level_db: float,
 
 
 def check_stats(stats: TakeStats, kind: TakeKind = "original",
-                file_size_bytes: int | None = None, max_silence_s: float = 2.0) -> QualityReport:
+                file_size_bytes: int | None = None, max_silence_s: float = 2.0,
+                max_upload_bytes: int | None = None) -> QualityReport:
+    """`max_upload_bytes`: the service's limit (asked of it, `GET /api/limits`); None checks
+    no size."""
     slice_db = stats.slice_db()
     duration_s = stats.frames / stats.rate_hz
     floor_db = float(np.percentile(slice_db, 10)) if slice_db.size else SILENCE_DB
@@ -144,7 +148,8 @@ def check_stats(stats: TakeStats, kind: TakeKind = "original",
     dc = stats._sum / max(1, stats.frames)
     gate_db = max(floor_db + 10.0, level_db - 40.0)
     lead_s, trail_s = _silence_at_ends(slice_db, gate_db)
-    bad, warn = _limit_reasons(kind, duration_s, stats.rate_hz, file_size_bytes)
+    bad, warn = _limit_reasons(kind, duration_s, stats.rate_hz, file_size_bytes,
+                               max_upload_bytes)
     signal_bad, signal_warn = _signal_reasons(stats, floor_db, level_db, dc)
     bad += signal_bad
     warn += signal_warn
@@ -158,7 +163,8 @@ def check_stats(stats: TakeStats, kind: TakeKind = "original",
 
 
 def check_take(samples: npt.NDArray[np.floating], rate_hz: int, kind: TakeKind = "original",
-               file_size_bytes: int | None = None) -> QualityReport:
+               file_size_bytes: int | None = None,
+               max_upload_bytes: int | None = None) -> QualityReport:
     stats = TakeStats(rate_hz)
     stats.add(samples)
-    return check_stats(stats, kind, file_size_bytes)
+    return check_stats(stats, kind, file_size_bytes, max_upload_bytes=max_upload_bytes)

@@ -18,14 +18,19 @@ from PySide6.QtWidgets import QApplication
 
 from voxbooth.resources import resources_dir
 from voxbooth.studio.context import StudioContext
-from voxbooth.studio.embedded import EmbeddedService
-from voxbooth.studio.settings import EMBEDDED, REMOTE, ServerChoice, StudioSettings
+from voxbooth.studio.service.embedded import EmbeddedService
+from voxbooth.studio.settings import (
+    EMBEDDED,
+    REMOTE,
+    SETTINGS_DIR_ENV,
+    ServerChoice,
+    StudioSettings,
+)
 from voxbooth.studio.theme import apply_theme, follow_os_theme
 
 if TYPE_CHECKING:
     from voxbooth.studio.assembly import Studio
 
-SETTINGS_DIR_ENV = "VOXBOOTH_STUDIO_SETTINGS_DIR"  # tests and benchmarks keep settings apart
 TIMING_ENV = "VOXBOOTH_STUDIO_TIMING"  # prints start-up milestones for the benchmarks
 
 
@@ -60,7 +65,7 @@ class _Milestones(QObject):
         self.started_s = started_s
         self.painted = False
         studio.window.installEventFilter(self)
-        studio.library.projects_loaded.connect(lambda: self._say("service-ready"))
+        studio.browser.projects_loaded.connect(lambda: self._say("service-ready"))
 
     def _say(self, what: str) -> None:
         print(f"voxbooth-studio {what} {time.perf_counter() - self.started_s:.3f}", flush=True)

@@ -1,9 +1,10 @@
 """The one place the studio is built: every part made here, handed what it needs, and wired.
 
-The rooms (see README "How it is built"): takes (projects, folders, takes; `models/`,
-`controllers/library.py`, `controllers/navigation.py`), audition (`controllers/audition.py`,
-the playback panel), outbox (`outbox/`), desk (`desk/`), voices (`library/`), orders
-(`ordering/`), calibration (`calibration/`), service (the backend, requests and connection).
+The rooms (see README "How it is built"): takes (projects, folders, takes: `models/`, the
+browser in `controllers/browser.py` and `widgets/browser.py`, `controllers/navigation.py`),
+audition (`controllers/audition.py`, the playback panel), outbox (`outbox/`), desk (`desk/`),
+voices (`voices/`), orders (`orders/`), calibration (`calibration/`), service (`service/`: the
+backend, requests, connection, embedded service and workers).
 The window (`window.py`) only lays out what `assemble` gives it.
 
 `Studio` keeps the parts, public for tests and scripts. Its one service-ready slot sets the
@@ -20,14 +21,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSplitter
 
 from voxbooth.studio.audition_tracks import SoundCache
-from voxbooth.studio.backend import StudioBackend
 from voxbooth.studio.commands import Commands
 from voxbooth.studio.context import StudioContext
 from voxbooth.studio.controllers.audition import AuditionController
+from voxbooth.studio.controllers.browser import TakesBrowser
 from voxbooth.studio.controllers.conversions import ConversionWatcher
-from voxbooth.studio.controllers.library import LibraryController
 from voxbooth.studio.controllers.navigation import Navigation
-from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.desk.commands import DeskCommands
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.follow_settings import follow_settings
@@ -38,18 +37,20 @@ from voxbooth.studio.desk.takes_folder import default_takes_dir
 from voxbooth.studio.desk.target_band import TargetBand
 from voxbooth.studio.dialogs.openers import Openers
 from voxbooth.studio.entities import TakeInfo
-from voxbooth.studio.library.controller import VoiceLibrary
-from voxbooth.studio.library.model import VoicesModel
-from voxbooth.studio.library.panel import VoiceLibraryPanel
-from voxbooth.studio.library.private_voices import PrivateVoiceWatch
 from voxbooth.studio.models.filters import TakesFilterProxy
 from voxbooth.studio.models.folders import FolderTreeModel
 from voxbooth.studio.models.projects import ProjectsModel
 from voxbooth.studio.models.takes import TakesModel
-from voxbooth.studio.ordering.controller import OrderController
-from voxbooth.studio.ordering.panel import OrderPanel
+from voxbooth.studio.orders.controller import OrderController
+from voxbooth.studio.orders.panel import OrderPanel
 from voxbooth.studio.outbox.outbox import Outbox
 from voxbooth.studio.outbox.store import OutboxStore
+from voxbooth.studio.service.backend import StudioBackend
+from voxbooth.studio.service.requests import Requests
+from voxbooth.studio.voices.controller import VoicesController
+from voxbooth.studio.voices.model import VoicesModel
+from voxbooth.studio.voices.panel import VoicesPanel
+from voxbooth.studio.voices.private_voices import PrivateVoiceWatch
 from voxbooth.studio.widgets.browser import ProjectsPanel, TakesPanel
 from voxbooth.studio.widgets.notices import ServiceBanner
 from voxbooth.studio.widgets.playback import PlaybackPanel
@@ -77,7 +78,7 @@ class Studio:
     takes_proxy: TakesFilterProxy
     projects_panel: ProjectsPanel
     takes_panel: TakesPanel
-    library: LibraryController
+    browser: TakesBrowser
     navigation: Navigation
     watcher: ConversionWatcher
     commands: Commands
@@ -94,8 +95,8 @@ class Studio:
     desk_commands: DeskCommands
     # voices, orders, calibration
     voices: VoicesModel
-    voice_library: VoiceLibrary
-    library_panel: VoiceLibraryPanel
+    voices_controller: VoicesController
+    voices_panel: VoicesPanel
     clones: PrivateVoiceWatch
     order_panel: OrderPanel
     orders: OrderController
@@ -143,29 +144,35 @@ class Studio:
         reloads what lives on the service, in this order."""
         first = self.requests.backend is None
         self.requests.set_backend(backend)
+        self.takes_view.set_upload_limit(backend.rules.max_upload_bytes)
         self.banner.clear()
         self.watcher.start()
         if first:  # after a restart the open project, folder and tree stay as they were
-            self.library.reload_projects()
-        self.voice_library.reload()
+            self.browser.reload_projects()
+        self.voices_controller.reload()
         self.clones.follow_unfinished()
         self.orders.refresh_balance()
         self.outbox.resume_waiting()
 
     def on_service_restored(self) -> None:
+        """The service is back (perhaps restarted): the takes are read again, and the artist
+        keeps the takes picked and opened, so the audition goes on with them."""
         self.banner.clear()
         self.tell("The service is back; your changes were kept")
-        self.library.reload_takes()
+        state = self.takes_view.view_state()
+        self.takes.populated.connect(lambda: self.takes_view.restore_view(state),
+                                     Qt.ConnectionType.SingleShotConnection)
+        self.browser.reload_takes()
 
     def on_server_changed(self) -> None:
         """New server settings: forget the old service's objects and connect again."""
         self.requests.set_backend(None)
         self.projects.set_projects([])
-        self.library.select_project("")
+        self.browser.select_project("")
         self.context.connection.reconnect()
 
     def on_uploaded(self, take: TakeInfo) -> None:
-        if take.folder_id in (None, self.library.folder_id):
+        if take.folder_id in (None, self.browser.folder_id):
             self.takes.upsert(take)
 
     def on_take_uploaded(self, path: str, take: TakeInfo) -> None:
@@ -181,7 +188,7 @@ class Studio:
         """The window closes: a running take is closed, deletions committed, playback and
         watching stopped; the outbox keeps what it has not sent for the next start."""
         self.desk.shutdown()
-        self.library.commit_deletes()
+        self.browser.commit_deletes()
         self.watcher.stop()
         self.playback.stop()
         self.outbox.stop()
@@ -200,8 +207,8 @@ def assemble(context: StudioContext, dark: bool = False,
     takes_proxy.setSourceModel(takes)
     projects_panel = ProjectsPanel(projects, folders, actions["new_project"])
     takes_panel = TakesPanel(takes_proxy)
-    library = LibraryController(requests, projects, folders, takes, window)
-    navigation = Navigation(library, settings, projects_panel.project_picker,
+    browser = TakesBrowser(requests, projects, folders, takes, window)
+    navigation = Navigation(browser, settings, projects_panel.project_picker,
                             projects_panel.folder_view, window)
     watcher = ConversionWatcher(requests, takes, window)
     # audition
@@ -210,31 +217,31 @@ def assemble(context: StudioContext, dark: bool = False,
     # outbox and desk
     folder = takes_dir or Path(str(settings.value("desk/takes_dir", "") or default_takes_dir()))
     store = OutboxStore(folder)
-    current_folder = lambda: library.folder_id  # noqa: E731
+    current_folder = lambda: browser.folder_id  # noqa: E731
     outbox = Outbox(requests, store, current_folder, context.runner, context.upload_pool, window)
     desk = DeskController(context.runner, store, outbox, current_folder, window)
     desk_panel = DeskPanel(desk, dark)
     script = ScriptSession(desk, desk_panel.script_panel, ScriptStore(folder), requests, takes)
     # voices and orders
     voices = VoicesModel(window)
-    voice_library = VoiceLibrary(requests, voices, context.cache_dir, window)
-    library_panel = VoiceLibraryPanel(voices)
+    voices_controller = VoicesController(requests, voices, context.cache_dir, window)
+    voices_panel = VoicesPanel(voices)
     order_panel = OrderPanel()
     orders = OrderController(requests, takes, order_panel, current_folder, window)
     clones = PrivateVoiceWatch(requests, window)
-    target_band = TargetBand(desk, desk_panel.live_view, library_panel.current_voice)
-    commands = Commands(window, library, outbox, requests, projects_panel.folder_view,
+    target_band = TargetBand(desk, desk_panel.live_view, voices_panel.current_voice)
+    commands = Commands(window, browser, outbox, requests, projects_panel.folder_view,
                         takes_panel.takes_view)
     desk_commands = DeskCommands(desk, script, requests, context.player, window.tell)
-    openers = Openers(window, requests, desk, target_band, voice_library, clones, orders,
+    openers = Openers(window, requests, desk, target_band, voices_controller, clones, orders,
                       window.tell)
     studio = Studio(context, window, actions, requests, projects, folders, takes, takes_proxy,
-                    projects_panel, takes_panel, library, navigation, watcher, commands,
+                    projects_panel, takes_panel, browser, navigation, watcher, commands,
                     audition, playback, outbox, desk, desk_panel, script, target_band,
-                    desk_commands, voices, voice_library, library_panel, clones, order_panel,
+                    desk_commands, voices, voices_controller, voices_panel, clones, order_panel,
                     orders, openers)
     window.lay_out(Panels(projects_panel, takes_panel, takes_panel.takes_view, playback,
-                          desk_panel, _voices_column(library_panel, order_panel)))
+                          desk_panel, _voices_column(voices_panel, order_panel)))
     _menus_of_views(studio)
     _wire_service(studio)
     _wire_takes(studio)
@@ -250,11 +257,11 @@ def assemble(context: StudioContext, dark: bool = False,
     return studio
 
 
-def _voices_column(library_panel: VoiceLibraryPanel, order_panel: OrderPanel) -> QSplitter:
+def _voices_column(voices_panel: VoicesPanel, order_panel: OrderPanel) -> QSplitter:
     right = QSplitter(Qt.Orientation.Vertical)
     right.setObjectName("voicesSplitter")
-    right.addWidget(library_panel)
-    right.addWidget(library_panel.detail)  # the detail of the current voice, under the list
+    right.addWidget(voices_panel)
+    right.addWidget(voices_panel.detail)  # the detail of the current voice, under the list
     right.addWidget(order_panel)
     right.setSizes([330, 150, 210])
     for index, stretch in enumerate((3, 0, 2)):
@@ -279,14 +286,14 @@ def _wire_service(s: Studio) -> None:
     conn.restored.connect(s.outbox.resume_waiting)  # uploads held while it was away
     s.requests.unreachable.connect(conn.report_failure)
     s.requests.error.connect(s.tell)
-    for source in (s.library.message, s.outbox.message, s.desk.message,
-                   s.voice_library.message, s.orders.message, s.clones.message):
+    for source in (s.browser.message, s.outbox.message, s.desk.message,
+                   s.voices_controller.message, s.orders.message, s.clones.message):
         source.connect(s.tell)
 
 
 def _wire_takes(s: Studio) -> None:
     s.folders.files_dropped.connect(s.outbox.add)
-    s.takes_view.files_dropped.connect(lambda paths: s.outbox.add(paths, s.library.folder_id))
+    s.takes_view.files_dropped.connect(lambda paths: s.outbox.add(paths, s.browser.folder_id))
     panel = s.upload_panel
     s.outbox.job_added.connect(panel.add_job)
     s.outbox.job_progress.connect(panel.set_progress)
@@ -321,7 +328,7 @@ def _wire_audition(s: Studio) -> None:
 def _wire_desk(s: Studio) -> None:
     s.outbox.take_uploaded.connect(s.on_take_uploaded)
     s.folder_view.selectionModel().selectionChanged.connect(
-        lambda *_args: s.outbox.adopt_held(s.library.folder_id))
+        lambda *_args: s.outbox.adopt_held(s.browser.folder_id))
     s.desk_panel.device_chosen.connect(s.context.settings.set_input_device)
     s.desk_panel.calibrate_requested.connect(s.openers.open_calibration)
     s.desk_panel.punch_requested.connect(s.desk_commands.punch_in)
@@ -332,22 +339,22 @@ def _wire_voices_and_orders(s: Studio) -> None:
     s.orders.ordered.connect(s.watcher.follow)
     s.takes_view.selectionModel().selectionChanged.connect(s.on_takes_selected)
     s.takes.dataChanged.connect(s.on_takes_selected)
-    panel = s.library_panel
+    panel = s.voices_panel
     panel.selection_changed.connect(s.order_panel.set_voices)
     panel.current_changed.connect(s.target_band.show)
     panel.new_voice_requested.connect(s.openers.open_new_voice)
-    panel.detail.favorite_toggled.connect(s.voice_library.toggle_favorite)
-    panel.detail.semitones_saved.connect(s.voice_library.save_semitones)
-    panel.detail.sample_requested.connect(s.voice_library.fetch_accent_sample)
-    s.voice_library.sample_ready.connect(s.desk_commands.play_sample)
-    s.voice_library.speaker_f0.connect(s.target_band.set_speaker_f0)
-    s.voice_library.voice_changed.connect(s.target_band.follow_voice)
-    s.clones.ready.connect(lambda _voice_id: s.voice_library.reload())
+    panel.detail.favorite_toggled.connect(s.voices_controller.toggle_favorite)
+    panel.detail.semitones_saved.connect(s.voices_controller.save_semitones)
+    panel.detail.sample_requested.connect(s.voices_controller.fetch_accent_sample)
+    s.voices_controller.sample_ready.connect(s.desk_commands.play_sample)
+    s.voices_controller.speaker_f0.connect(s.target_band.set_speaker_f0)
+    s.voices_controller.voice_changed.connect(s.target_band.follow_voice)
+    s.clones.ready.connect(lambda _voice_id: s.voices_controller.reload())
     s.order_panel.tts_requested.connect(s.openers.open_tts)
 
 
 def _wire_actions(s: Studio) -> None:
-    a, c, lib = s.actions_by_key, s.commands, s.library
+    a, c, lib = s.actions_by_key, s.commands, s.browser
     slots = {
         "new_project": c.new_project, "rename_project": c.rename_project,
         "delete_project": c.delete_project, "import_files": c.import_files,

@@ -19,8 +19,8 @@ import numpy as np
 
 from voxbooth.audio.playback import matched_gains, resample
 from voxbooth.studio.analysis import TakeAudio, analyse_take
-from voxbooth.studio.backend import StudioBackend
 from voxbooth.studio.entities import TakeInfo
+from voxbooth.studio.service.backend import StudioBackend
 
 MAX_TRACKS = 9  # one number key each
 CACHE_BUDGET_BYTES = 768 * 1024 * 1024  # a few minutes-long families at 48 kHz

@@ -8,20 +8,20 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from voxbooth.studio.backend import StudioBackend
 from voxbooth.studio.context import StudioContext
-from voxbooth.studio.controllers.library import LibraryController
-from voxbooth.studio.controllers.requests import Requests
+from voxbooth.studio.controllers.browser import TakesBrowser
 from voxbooth.studio.outbox.outbox import Outbox
+from voxbooth.studio.service.backend import StudioBackend
+from voxbooth.studio.service.requests import Requests
 from voxbooth.studio.uploadcheck import AUDIO_SUFFIXES
 from voxbooth.studio.widgets.views import FolderView, TakesView
 
 
 class Commands:
-    def __init__(self, parent: QWidget, library: LibraryController, outbox: Outbox,
+    def __init__(self, parent: QWidget, browser: TakesBrowser, outbox: Outbox,
                  requests: Requests, folder_view: FolderView, takes_view: TakesView) -> None:
         self.parent = parent
-        self.library = library
+        self.browser = browser
         self.outbox = outbox
         self.requests = requests
         self.folder_view = folder_view
@@ -39,75 +39,76 @@ class Commands:
     def new_project(self) -> None:
         name = self._ask("New project", "Project name:")
         if name:
-            self.library.create_project(name)
+            self.browser.create_project(name)
 
     def rename_project(self) -> None:
-        project = self.library.projects.project_at(
-            self.library.projects.row_of(self.library.project_id))
+        project = self.browser.projects.project_at(
+            self.browser.projects.row_of(self.browser.project_id))
         if project is not None:
             name = self._ask("Rename project", "Project name:", project.name)
             if name and name != project.name:
-                self.library.rename_project(project.id, name)
+                self.browser.rename_project(project.id, name)
 
     def delete_project(self) -> None:
-        project_id = self.library.project_id
-        row = self.library.projects.row_of(project_id)
-        project = self.library.projects.project_at(row) if row >= 0 else None
+        project_id = self.browser.project_id
+        row = self.browser.projects.row_of(project_id)
+        project = self.browser.projects.project_at(row) if row >= 0 else None
         if project is not None and self._confirm(
                 "Delete project", f"Delete “{project.name}” with all its folders and takes?"):
-            self.library.delete_project(project.id)
+            self.browser.delete_project(project.id)
 
     def new_folder(self, inside: bool = False) -> None:
         parent_id = self.folder_view.current_id() if inside else None
         name = self._ask("New folder", "Folder name:")
         if name:
-            self.library.create_folder(name, parent_id or None)
+            self.browser.create_folder(name, parent_id or None)
 
     def rename_folder(self) -> None:
-        folder = self.library.folders.folder(self.folder_view.current_id())
+        folder = self.browser.folders.folder(self.folder_view.current_id())
         if folder is not None:
             name = self._ask("Rename folder", "Folder name:", folder.name)
             if name and name != folder.name:
-                self.library.rename_folder(folder.id, name)
+                self.browser.rename_folder(folder.id, name)
 
     def delete_folder(self) -> None:
-        folder = self.library.folders.folder(self.folder_view.current_id())
+        folder = self.browser.folders.folder(self.folder_view.current_id())
         if folder is not None and self._confirm(
                 "Delete folder", f"Delete the folder “{folder.name}” and the takes in it?"):
-            self.library.delete_folder(folder.id)
+            self.browser.delete_folder(folder.id)
 
     # -- takes ----------------------------------------------------------------------------------
     def rename_take(self) -> None:
-        take = self.library.takes.take(self.takes_view.current_id() or "")
+        take = self.browser.takes.take(self.takes_view.current_id() or "")
         if take is not None:
             label = self._ask("Rename take", "Label:", take.label)
             if label and label != take.label:
-                self.library.rename_take(take.id, label)
+                self.browser.rename_take(take.id, label)
 
     def note_take(self) -> None:
-        take = self.library.takes.take(self.takes_view.current_id() or "")
+        take = self.browser.takes.take(self.takes_view.current_id() or "")
         if take is not None:
             text, ok = QInputDialog.getMultiLineText(self.parent, "Note", "Note:", take.note)
             if ok:
-                self.library.set_note(take.id, text.strip())
+                self.browser.set_note(take.id, text.strip())
 
     def import_files(self) -> None:
         patterns = " ".join(f"*{s}" for s in sorted(AUDIO_SUFFIXES))
         paths, _ = QFileDialog.getOpenFileNames(self.parent, "Add audio files", "",
                                                 f"Audio ({patterns})")
         if paths:
-            self.outbox.add(paths, self.library.folder_id)
+            self.outbox.add(paths, self.browser.folder_id)
 
     def export_project(self) -> None:
-        if not self.library.project_id:
+        if not self.browser.project_id:
             return
-        self._export("export_project", self.library.project_id, "project.zip")
+        self._export(StudioBackend.export_project, self.browser.project_id, "project.zip")
 
     def export_original(self) -> None:
-        take = self.library.takes.take(self.takes_view.current_id() or "")
+        take = self.browser.takes.take(self.takes_view.current_id() or "")
         if take is not None:
             original = take.original_id if take.is_conversion else take.id
-            self._export("export_original", original or take.id, f"{take.label or 'take'}.zip")
+            self._export(StudioBackend.export_original, original or take.id,
+                         f"{take.label or 'take'}.zip")
 
     # -- dialogs --------------------------------------------------------------------------------
     def open_settings(self, context: StudioContext, on_server_changed: Callable[[], None]) -> None:
@@ -115,7 +116,7 @@ class Commands:
 
         dialog = SettingsDialog(context.settings, context.runner, self.parent)
         if dialog.exec() and dialog.save():
-            self.library.message.emit("Server settings saved; connecting again")
+            self.browser.message.emit("Server settings saved; connecting again")
             on_server_changed()
 
     def open_stats(self) -> None:
@@ -137,10 +138,10 @@ class Commands:
         QMessageBox.about(self.parent, "About VoxBooth",
                           "VoxBooth Studio: record, organise and audition voice conversions.")
 
-    def _export(self, method: str, entity_id: str, suggested: str) -> None:
+    def _export(self, method: Callable[..., Path], entity_id: str, suggested: str) -> None:
         dest, _ = QFileDialog.getSaveFileName(self.parent, "Export to zip",
                                               str(Path.home() / suggested), "Zip (*.zip)")
         if dest:
-            self.library.message.emit(f"Exporting to {dest}…")
+            self.browser.message.emit(f"Exporting to {dest}…")
             self.requests.call(method, entity_id, Path(dest),
-                               on_result=lambda p: self.library.message.emit(f"Saved {p}"))
+                               on_result=lambda p: self.browser.message.emit(f"Saved {p}"))

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from voxbooth.audio.playback import Player
-from voxbooth.studio.connection import ServiceConnection
+from voxbooth.studio.service.connection import ServiceConnection
+from voxbooth.studio.service.workers import Pool, TaskRunner
 from voxbooth.studio.settings import StudioSettings
-from voxbooth.studio.workers import Pool, TaskRunner
 
 
 @dataclass

@@ -14,7 +14,10 @@ import keyring
 import keyring.errors
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
-from voxbooth.studio.embedded import default_data_dir
+from voxbooth.studio.service.embedded import default_data_dir
+
+#: a studio whose settings (and takes) are kept apart: tests, benchmarks, a second profile
+SETTINGS_DIR_ENV = "VOXBOOTH_STUDIO_SETTINGS_DIR"
 
 KEYRING_SERVICE = "VoxBooth"
 EMBEDDED, REMOTE = "embedded", "remote"

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import soundfile as sf
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the service answers 413 above this
 MIN_DURATION_S = 0.1
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".opus", ".mp3", ".m4a", ".aac", ".mp4"})
 
@@ -67,15 +66,16 @@ def audio_duration_s(path: Path) -> float:
         raise ValueError("it is not audio VoxBooth can read (WAV, FLAC, OGG, MP3, M4A)") from exc
 
 
-def check_file(path: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> FileCheck:
-    """Runs on a worker: reads the file's header."""
+def check_file(path: Path, max_bytes: int | None) -> FileCheck:
+    """Runs on a worker: reads the file's header. `max_bytes`: the service's upload limit
+    (`ServiceRules.max_upload_bytes`), None while no service is connected."""
     name = path.name
     if not path.is_file():
         return FileCheck(path, f"{name}: not a file")
     size = path.stat().st_size
     if size == 0:
         return FileCheck(path, f"{name}: the file is empty")
-    if size > max_bytes:
+    if max_bytes is not None and size > max_bytes:
         return FileCheck(path, f"{name}: {size / 1e6:.0f} MB is over the "
                                f"{max_bytes // (1024 * 1024)} MB limit", size_bytes=size)
     try:

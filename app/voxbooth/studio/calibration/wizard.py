@@ -23,15 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from voxbooth.audio.recorder import TakeResult
-from voxbooth.dsp.quality import MIN_SAMPLE_S
 from voxbooth.resources import resources_dir
-from voxbooth.studio.calibration import service
 from voxbooth.studio.calibration.histogram import F0Histogram, f0_histogram
-from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.live import LiveUpdate
 from voxbooth.studio.desk.live_view import LiveView, midi_to_name
-from voxbooth.studio.errors import user_message
+from voxbooth.studio.service import calibrations as service
+from voxbooth.studio.service.errors import user_message
+from voxbooth.studio.service.requests import Requests
 
 
 def prompt_text(language: str = "en") -> str:
@@ -130,14 +129,16 @@ class CalibrationWizard(QDialog):
         self.live.show_note(update.newest_f0_hz)
         if self.started_s and self.desk.recording:
             read_s = time.monotonic() - self.started_s
-            enough = read_s >= MIN_SAMPLE_S
+            least_s = self.requests.rules.calibration_min_s  # the service's rule
+            enough = read_s >= least_s
             self.stop_button.setEnabled(enough)
             self.elapsed.setText(f"{read_s:.1f} s read" + ("" if enough else
-                                 f" (at least {MIN_SAMPLE_S:.0f} s)"))
+                                 f" (at least {least_s:.0f} s)"))
 
     def stop(self) -> None:
         if self.desk.analysis is not None:
             self.histogram = f0_histogram(self.desk.analysis.stop_collecting(),
+                                          self.requests.rules.calibration_min_voiced_s,
                                           self.desk.analysis.tracker.hop_s)
         self.started_s = 0.0
         self.stop_button.setEnabled(False)

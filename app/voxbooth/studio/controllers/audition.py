@@ -22,9 +22,9 @@ from voxbooth.studio.audition_tracks import (
     load_tracks,
     track_label,
 )
-from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.entities import TakeInfo
-from voxbooth.studio.errors import user_message
+from voxbooth.studio.service.errors import user_message
+from voxbooth.studio.service.requests import Requests
 
 if TYPE_CHECKING:
     from voxbooth.studio.models.takes import TakesModel

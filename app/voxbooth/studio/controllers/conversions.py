@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from voxbooth.studio.controllers.followed import Fetched, FollowedConversions, fetch_states
-from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.entities import TakeInfo
 from voxbooth.studio.models.takes import TakesModel
+from voxbooth.studio.service.requests import Requests
 
 POLL_INTERVAL_MS = 1000
 

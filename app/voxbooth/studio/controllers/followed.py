@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from voxbooth.studio.entities import TakeInfo
-from voxbooth.studio.errors import is_unreachable
+from voxbooth.studio.service.backend import StudioBackend
+from voxbooth.studio.service.errors import is_gone, is_service_error, is_unreachable
 
 
 class FollowedConversions:
@@ -56,19 +56,17 @@ class Fetched:
     gone: list[str] = field(default_factory=list)  # deleted on the service
 
 
-def fetch_states(backend: Any, take_ids: list[str]) -> Fetched:
+def fetch_states(backend: StudioBackend, take_ids: list[str]) -> Fetched:
     """Worker thread: each take's state now. Raises when the service does not answer (the
     connection is told and the next poll asks again); a take the service no longer has (or
     never had: the server was changed) is `gone`; any other refusal is asked again next time."""
-    from voxbooth.api.errors import Forbidden, NotFound, VoxBoothError
-
     fetched = Fetched()
     for take_id in take_ids:
         try:
             fetched.fresh.append(backend.get_take(take_id))
-        except (NotFound, Forbidden):  # deleted, or another server's since the settings changed
-            fetched.gone.append(take_id)
-        except VoxBoothError as exc:
-            if is_unreachable(exc):
+        except Exception as exc:
+            if is_gone(exc):  # deleted, or another server's since the settings changed
+                fetched.gone.append(take_id)
+            elif not is_service_error(exc) or is_unreachable(exc):
                 raise
     return fetched

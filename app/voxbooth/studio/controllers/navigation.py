@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, QObject
 from PySide6.QtWidgets import QComboBox
 
-from voxbooth.studio.controllers.library import LibraryController
+from voxbooth.studio.controllers.browser import TakesBrowser
 from voxbooth.studio.models.folders import FolderTreeModel
 from voxbooth.studio.models.projects import ProjectsModel
 from voxbooth.studio.models.roles import ID_ROLE
@@ -15,26 +15,26 @@ from voxbooth.studio.widgets.views import FolderView
 
 
 class Navigation(QObject):
-    def __init__(self, library: LibraryController, settings: StudioSettings,
+    def __init__(self, browser: TakesBrowser, settings: StudioSettings,
                  picker: QComboBox, folder_view: FolderView,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.library = library
+        self.browser = browser
         self.settings = settings
         self.picker = picker
         self.folder_view = folder_view
-        self.projects: ProjectsModel = library.projects
-        self.folders: FolderTreeModel = library.folders
+        self.projects: ProjectsModel = browser.projects
+        self.folders: FolderTreeModel = browser.folders
         picker.currentIndexChanged.connect(self.on_project_picked)
-        library.projects_loaded.connect(self.restore_project)
-        library.project_created.connect(self.select_project)
-        library.folders_loaded.connect(self.restore_folder)
-        library.folder_created.connect(self.select_folder)
+        browser.projects_loaded.connect(self.restore_project)
+        browser.project_created.connect(self.select_project)
+        browser.folders_loaded.connect(self.restore_folder)
+        browser.folder_created.connect(self.select_folder)
         folder_view.selectionModel().selectionChanged.connect(self.on_folder_picked)
 
     def on_project_picked(self, row: int) -> None:
         project = self.projects.project_at(row) if row >= 0 else None
-        self.library.select_project(project.id if project else "")
+        self.browser.select_project(project.id if project else "")
         self.settings.remember_selection(project.id if project else "", "")
 
     def select_project(self, project_id: str) -> None:
@@ -64,5 +64,5 @@ class Navigation(QObject):
     def on_folder_picked(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
         folder_id = str(indexes[0].data(ID_ROLE)) if indexes else ""
-        self.library.select_folder(folder_id)
-        self.settings.remember_selection(self.library.project_id, folder_id)
+        self.browser.select_folder(folder_id)
+        self.settings.remember_selection(self.browser.project_id, folder_id)

@@ -9,10 +9,10 @@ import numpy as np
 from PySide6.QtCore import QTimer
 
 from voxbooth.audio.playback import Player
-from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.punch import PREROLL_S, PunchPlan
 from voxbooth.studio.desk.script_session import ScriptSession
+from voxbooth.studio.service.requests import Requests
 
 
 def read_for_player(path: str, rate_hz: int) -> np.ndarray:

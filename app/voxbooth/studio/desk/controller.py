@@ -35,7 +35,6 @@ from voxbooth.studio.desk.inputs import (
 from voxbooth.studio.desk.live import LiveAnalysis, LiveUpdate
 from voxbooth.studio.desk.punch import PunchPlan, splice
 from voxbooth.studio.desk.takes_folder import recover_takes, take_file_name
-from voxbooth.studio.errors import user_message
 from voxbooth.studio.outbox.outbox import Outbox
 from voxbooth.studio.outbox.store import (
     CHECKING,
@@ -45,7 +44,8 @@ from voxbooth.studio.outbox.store import (
     OutboxEntry,
     OutboxStore,
 )
-from voxbooth.studio.workers import TaskRunner
+from voxbooth.studio.service.errors import user_message
+from voxbooth.studio.service.workers import TaskRunner
 
 FRAME_INTERVAL_MS = 33
 TAKE_FORMAT = TakeFormat("WAV", "PCM_24")  # readable while written; half a float WAV's size
@@ -373,7 +373,7 @@ class DeskController(QObject):
 
     def check(self, path: str) -> None:
         self.store.update(path, state=CHECKING)
-        self.runner.run(check_take_file, Path(path),
+        self.runner.run(check_take_file, Path(path), "original", self.outbox.max_upload_bytes(),
                         on_result=lambda report: self._checked(path, report),
                         on_error=lambda exc: self._check_failed(path, exc))
 

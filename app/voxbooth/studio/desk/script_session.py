@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.script import Script
 from voxbooth.studio.desk.script_panel import ScriptPanel
 from voxbooth.studio.desk.script_store import ScriptStore
 from voxbooth.studio.entities import TakeInfo
 from voxbooth.studio.models.takes import TakesModel
+from voxbooth.studio.service.backend import StudioBackend
+from voxbooth.studio.service.requests import Requests
 
 if TYPE_CHECKING:
     from voxbooth.dsp.quality import QualityReport
@@ -47,7 +48,7 @@ class ScriptSession:
         if take_id is None:
             self.starred_files = {*self.starred_files, path}
             return
-        self.requests.call("update_take", take_id, starred=True, keep=True,
+        self.requests.call(StudioBackend.update_take, take_id, starred=True, keep=True,
                            on_result=self.takes.upsert)
 
     def unstar(self, path: str) -> None:
@@ -55,7 +56,7 @@ class ScriptSession:
         self.starred_files = self.starred_files - {path}
         take_id = self.take_ids.get(path)
         if take_id is not None:
-            self.requests.call("update_take", take_id, starred=False, keep=True,
+            self.requests.call(StudioBackend.update_take, take_id, starred=False, keep=True,
                                on_result=self.takes.upsert)
 
     def on_take_uploaded(self, path: str, take: TakeInfo) -> None:

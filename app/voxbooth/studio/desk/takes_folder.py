@@ -17,11 +17,9 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 from voxbooth.audio.recovery import RepairedTake, recover_folder
+from voxbooth.studio.settings import SETTINGS_DIR_ENV
 
 TAKES_DIR_ENV = "VOXBOOTH_TAKES_DIR"  # tests, and artists who want takes on another disk
-
-
-SETTINGS_DIR_ENV = "VOXBOOTH_STUDIO_SETTINGS_DIR"  # a studio with its settings kept apart
 
 
 def default_takes_dir() -> Path:

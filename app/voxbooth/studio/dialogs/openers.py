@@ -10,21 +10,21 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
-from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.target_band import TargetBand
-from voxbooth.studio.library.controller import VoiceLibrary
-from voxbooth.studio.library.private_voices import PrivateVoiceWatch
-from voxbooth.studio.ordering.controller import OrderController
+from voxbooth.studio.orders.controller import OrderController
+from voxbooth.studio.service.requests import Requests
+from voxbooth.studio.voices.controller import VoicesController
+from voxbooth.studio.voices.private_voices import PrivateVoiceWatch
 
 if TYPE_CHECKING:
     from voxbooth.studio.calibration.wizard import CalibrationWizard
-    from voxbooth.studio.library.new_voice import NewVoiceDialog
+    from voxbooth.studio.voices.new_voice import NewVoiceDialog
 
 
 class Openers:
     def __init__(self, parent: QWidget, requests: Requests, desk: DeskController,
-                 target_band: TargetBand, voices: VoiceLibrary, clones: PrivateVoiceWatch,
+                 target_band: TargetBand, voices: VoicesController, clones: PrivateVoiceWatch,
                  orders: OrderController, tell: Callable[[str], None]) -> None:
         self.parent = parent
         self.requests = requests
@@ -48,7 +48,7 @@ class Openers:
 
     def open_new_voice(self) -> NewVoiceDialog:
         """Once its samples are uploaded the voice is followed until the service has made it."""
-        from voxbooth.studio.library.new_voice import NewVoiceDialog
+        from voxbooth.studio.voices.new_voice import NewVoiceDialog
 
         dialog = NewVoiceDialog(self.requests, self.parent)
 
@@ -64,7 +64,7 @@ class Openers:
         return dialog
 
     def open_tts(self) -> None:
-        from voxbooth.studio.ordering.tts_dialog import TtsDialog
+        from voxbooth.studio.orders.tts_dialog import TtsDialog
 
         dialog = TtsDialog(self.parent)
         if dialog.exec() == QDialog.DialogCode.Accepted:

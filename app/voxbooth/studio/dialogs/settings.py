@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from voxbooth.studio.desk.takes_folder import default_takes_dir
-from voxbooth.studio.embedded import default_data_dir
+from voxbooth.studio.service.backend import login_for_key
+from voxbooth.studio.service.embedded import default_data_dir
+from voxbooth.studio.service.workers import TaskRunner
 from voxbooth.studio.settings import (
     EMBEDDED,
     REMOTE,
@@ -36,7 +38,6 @@ from voxbooth.studio.settings import (
     load_api_key,
     store_api_key,
 )
-from voxbooth.studio.workers import TaskRunner
 
 
 def list_device_names(direction: str) -> list[str]:
@@ -44,15 +45,6 @@ def list_device_names(direction: str) -> list[str]:
     from voxbooth.audio.devices import list_devices
 
     return [d.name for d in list_devices(direction)]  # type: ignore[arg-type]
-
-
-def login_for_key(url: str, email: str, password: str) -> str:
-    """Worker thread: logs in and makes an API key for this studio, so no password is kept."""
-    from voxbooth.api import VoxBoothClient
-
-    with VoxBoothClient(url) as client:
-        client.login(email, password)
-        return client.create_api_key()
 
 
 class SettingsDialog(QDialog):
@@ -169,7 +161,7 @@ class SettingsDialog(QDialog):
         self.status.setText("Logged in; a key for this studio will be kept in the keyring")
 
     def _on_login_error(self, exc: BaseException) -> None:
-        from voxbooth.studio.errors import user_message
+        from voxbooth.studio.service.errors import user_message
 
         self.status.setText(user_message(exc))
 

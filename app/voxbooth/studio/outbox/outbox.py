@@ -23,9 +23,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
-from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.entities import TakeInfo
-from voxbooth.studio.errors import is_unreachable, user_message
 from voxbooth.studio.outbox.entries import new_key
 from voxbooth.studio.outbox.policy import (
     CANCELLED,
@@ -48,16 +46,23 @@ from voxbooth.studio.outbox.store import (
     OutboxEntry,
     OutboxStore,
 )
+from voxbooth.studio.service.errors import is_unreachable, user_message
+from voxbooth.studio.service.requests import Requests
+from voxbooth.studio.service.workers import Pool, TaskRunner, Worker
 from voxbooth.studio.uploadcheck import FileCheck, check_file, expand_dropped
-from voxbooth.studio.workers import Pool, TaskRunner, Worker
 
 PARALLEL_UPLOADS = 3
 UNREACHABLE_TEXT = "the service is unreachable; it uploads when it is back"
 
 
-def check_files(paths: list[str]) -> list[FileCheck]:
+def check_files(paths: list[str], max_bytes: int | None) -> list[FileCheck]:
     """Worker thread: walks dropped folders and reads each file's header."""
-    return [check_file(p) for p in expand_dropped(paths)]
+    return [check_file(p, max_bytes) for p in expand_dropped(paths)]
+
+
+def too_large(size_bytes: int, max_bytes: int) -> str:
+    return (f"{size_bytes / 1e6:.0f} MB is over this service's "
+            f"{max_bytes // (1024 * 1024)} MB limit")
 
 
 @dataclass
@@ -115,8 +120,14 @@ class Outbox(QObject):
         if not folder_id:
             self.refused.emit("Pick or create a folder first, then drop the files on it")
             return
-        self.checker.run(check_files, names,
+        self.checker.run(check_files, names, self.max_upload_bytes(),
                          on_result=lambda checks: self._queue_files(checks, folder_id))
+
+    def max_upload_bytes(self) -> int | None:
+        """The connected service's upload limit; None while none is connected (checked again
+        before each upload)."""
+        backend = self.requests.backend
+        return backend.rules.max_upload_bytes if backend is not None else None
 
     def _queue_files(self, checks: list[FileCheck], folder_id: str) -> None:
         problems = [c.problem for c in checks if c.problem]
@@ -233,6 +244,9 @@ class Outbox(QObject):
             self._finish(job_id, FAILED, "the file is gone")
             return
         size = entry.size_bytes or _size_of(entry.path)
+        if size > backend.rules.max_upload_bytes:  # refused here, before a byte is sent
+            self._finish(job_id, FAILED, too_large(size, backend.rules.max_upload_bytes))
+            return
         job.attempt += 1
         job.sent_all = False
         attempt = job.attempt
@@ -314,7 +328,7 @@ class Outbox(QObject):
             self._asked_wait_s = max(asked, self._asked_wait_s or 0.0)
         if is_unreachable(exc):
             changes["message"] = UNREACHABLE_TEXT
-        self.store.update(entry.id, **changes)  # type: ignore[arg-type]
+        self.store.update(entry.id, **changes)
         self.changed.emit()
         self._wait(job_id)
         if is_unreachable(exc):  # the connection shows the banner and restarts the service

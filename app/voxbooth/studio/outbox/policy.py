@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from voxbooth.studio.entities import TakeInfo
-from voxbooth.studio.errors import is_cancelled, is_unreachable
+from voxbooth.studio.service.errors import is_cancelled, is_unreachable
 
 WAIT, FAIL, CANCELLED = "wait", "fail", "cancelled"
 WAITING_TEXT = "waiting for the service"

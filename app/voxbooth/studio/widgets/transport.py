@@ -45,14 +45,18 @@ class TransportBar(QWidget):
         self.now_label.setMinimumWidth(180)
         self.score_label = QLabel("")
         self.score_label.setObjectName("abxScore")
-        for widget in (self.play_button, self.loop_button, self.time_label, self.track_strip):
+        row: tuple[QWidget, ...] = (self.play_button, self.loop_button, self.time_label,
+                                    self.track_strip)
+        for widget in row:
             layout.addWidget(widget)
         layout.addStretch(1)
         layout.addWidget(self.now_label)
         # comparing (A, B, the pair, the blind test and its score) gets its own row, so the bar
         # never widens the window
-        for widget in (self.a_button, self.b_button, self.x_button, self.pair, self.abx_button,
-                       self.says_a, self.says_b, self.score_label):
+        compare: tuple[QWidget, ...] = (self.a_button, self.b_button, self.x_button, self.pair,
+                                        self.abx_button, self.says_a, self.says_b,
+                                        self.score_label)
+        for widget in compare:
             abx_row.addWidget(widget)
         abx_row.addStretch(1)
         self.set_abx_visible(False)

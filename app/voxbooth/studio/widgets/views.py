@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QDragEnterEvent,
@@ -55,13 +64,59 @@ def _local_paths(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[s
     return [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
 
 
+@dataclass(frozen=True)
+class ViewState:
+    """What the artist had picked and opened in the takes list, by take id."""
+
+    selected: list[str]
+    current: str | None
+    expanded: list[str]
+
+
 class TakesView(QTreeView):
     """Originals with conversions nested; files dropped anywhere on it go to the current folder."""
 
     files_dropped = Signal(list)
-    EMPTY_HINT = ("Drop audio files or folders here to add them to this folder\n"
-                  "(WAV, FLAC, OGG, MP3, M4A; up to 50 MB each), or use File > Add audio files.\n"
-                  "No project yet? File > New project, then Folder > New folder.")
+    HINT = ("Drop audio files or folders here to add them to this folder\n"
+            "(WAV, FLAC, OGG, MP3, M4A{limit}), or use File > Add audio files.\n"
+            "No project yet? File > New project, then Folder > New folder.")
+    EMPTY_HINT = HINT.format(limit="")
+
+    def set_upload_limit(self, max_bytes: int) -> None:
+        """The service's upload limit, said in the empty list's hint."""
+        self.EMPTY_HINT = self.HINT.format(limit=f"; up to {max_bytes // 2**20} MB each")
+        self.viewport().update()
+
+    def view_state(self) -> ViewState:
+        model = self.model()
+        expanded = [model.index(row, 0).data(ID_ROLE) for row in range(model.rowCount())
+                    if self.isExpanded(model.index(row, 0))]
+        return ViewState(self.selected_ids(), self.current_id(), expanded)
+
+    def restore_view(self, state: ViewState) -> None:
+        """The same takes picked and opened again (after the list was read anew)."""
+        model = self.model()
+        wanted = {*state.selected, *state.expanded, state.current}
+        found = {}
+        for row in range(model.rowCount()):
+            top = model.index(row, 0)
+            found[top.data(ID_ROLE)] = top
+            for child_row in range(model.rowCount(top)):
+                child = model.index(child_row, 0, top)
+                if child.data(ID_ROLE) in wanted:
+                    found[child.data(ID_ROLE)] = child
+        for take_id in state.expanded:
+            if take_id in found:
+                self.expand(found[take_id])
+        selection = self.selectionModel()
+        flags = (QItemSelectionModel.SelectionFlag.Select
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        if state.current in found:
+            selection.setCurrentIndex(found[state.current],
+                                      QItemSelectionModel.SelectionFlag.NoUpdate)
+        for take_id in state.selected:
+            if take_id in found:
+                selection.select(found[take_id], flags)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

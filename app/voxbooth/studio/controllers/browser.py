@@ -8,12 +8,12 @@ from functools import partial
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from voxbooth.studio.backend import StudioBackend
-from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.entities import FolderInfo, ProjectInfo, TakeInfo
 from voxbooth.studio.models.folders import FolderTreeModel
 from voxbooth.studio.models.projects import ProjectsModel
 from voxbooth.studio.models.takes import TakesModel
+from voxbooth.studio.service.backend import StudioBackend, new_key
+from voxbooth.studio.service.requests import Requests
 
 FIRST_PROJECT_NAME = "My project"  # made on a first start, so files can be dropped at once
 FIRST_FOLDER_NAME = "Takes"
@@ -26,7 +26,7 @@ def make_first_project(backend: StudioBackend) -> tuple[ProjectInfo, FolderInfo]
     return project, backend.create_folder(project.id, FIRST_FOLDER_NAME, None)
 
 
-class LibraryController(QObject):
+class TakesBrowser(QObject):
     message = Signal(str)  # status bar
     projects_loaded = Signal()
     folders_loaded = Signal()
@@ -54,7 +54,7 @@ class LibraryController(QObject):
 
     # -- loading --------------------------------------------------------------------------------
     def reload_projects(self) -> None:
-        self.requests.call("list_projects", on_result=self._on_projects)
+        self.requests.call(StudioBackend.list_projects, on_result=self._on_projects)
 
     def _on_projects(self, projects: list[ProjectInfo]) -> None:
         self.projects.set_projects(projects)
@@ -78,7 +78,7 @@ class LibraryController(QObject):
         self.folders.set_folders([])
         self.takes.set_takes([])
         if project_id:
-            self.requests.call("list_folders", project_id,
+            self.requests.call(StudioBackend.list_folders, project_id,
                                on_result=partial(self._on_folders, project_id))
 
     def _on_folders(self, project_id: str, folders: list[FolderInfo]) -> None:
@@ -96,7 +96,7 @@ class LibraryController(QObject):
         if not folder_id:
             self.takes.set_takes([])
             return
-        self.requests.call("list_takes", folder_id,
+        self.requests.call(StudioBackend.list_takes, folder_id,
                            on_result=lambda ts: self._on_takes(generation, ts))
 
     def _on_takes(self, generation: int, takes: list[TakeInfo]) -> None:
@@ -107,7 +107,8 @@ class LibraryController(QObject):
 
     # -- projects and folders ---------------------------------------------------------------------
     def create_project(self, name: str) -> None:
-        self.requests.call("create_project", name, keep=True, on_result=self._on_project_created)
+        self.requests.call(StudioBackend.create_project, name, idempotency_key=new_key(), keep=True,
+                           on_result=self._on_project_created)
 
     def _on_project_created(self, project: ProjectInfo) -> None:
         self.projects.upsert(project)
@@ -115,18 +116,19 @@ class LibraryController(QObject):
         self.project_created.emit(project.id)
 
     def rename_project(self, project_id: str, name: str) -> None:
-        self.requests.call("rename_project", project_id, name, keep=True,
+        self.requests.call(StudioBackend.rename_project, project_id, name, keep=True,
                            on_result=self.projects.upsert)
 
     def delete_project(self, project_id: str) -> None:
-        self.requests.call("delete_project", project_id, keep=True,
+        self.requests.call(StudioBackend.delete_project, project_id, keep=True,
                            on_result=self.projects.remove)
 
     def create_folder(self, name: str, parent_id: str | None = None) -> None:
         if not self.project_id:
             self.message.emit("Create or pick a project first")
             return
-        self.requests.call("create_folder", self.project_id, name, parent_id, keep=True,
+        self.requests.call(StudioBackend.create_folder, self.project_id, name, parent_id,
+                           idempotency_key=new_key(), keep=True,
                            on_result=self._on_folder_created)
 
     def _on_folder_created(self, folder: FolderInfo) -> None:
@@ -136,11 +138,12 @@ class LibraryController(QObject):
         self.message.emit(f"Folder “{folder.name}” created")
 
     def rename_folder(self, folder_id: str, name: str) -> None:
-        self.requests.call("rename_folder", folder_id, name, keep=True,
+        self.requests.call(StudioBackend.rename_folder, folder_id, name, keep=True,
                            on_result=self.folders.upsert)
 
     def delete_folder(self, folder_id: str) -> None:
-        self.requests.call("delete_folder", folder_id, keep=True, on_result=self._on_folder_gone)
+        self.requests.call(StudioBackend.delete_folder, folder_id, keep=True,
+                           on_result=self._on_folder_gone)
 
     def _on_folder_gone(self, folder_id: str) -> None:
         self.folders.remove(folder_id)
@@ -156,8 +159,8 @@ class LibraryController(QObject):
         for take_id in take_ids:
             if folder_id == self.folder_id:
                 continue
-            self.requests.call("update_take", take_id, parent_folder_id=folder_id, keep=True,
-                               on_result=self._on_take_moved)
+            self.requests.call(StudioBackend.update_take, take_id, parent_folder_id=folder_id,
+                               keep=True, on_result=self._on_take_moved)
 
     def _on_take_moved(self, take: TakeInfo) -> None:
         if take.folder_id != self.folder_id:
@@ -167,27 +170,28 @@ class LibraryController(QObject):
             self.takes.upsert(take)
 
     def rename_take(self, take_id: str, label: str) -> None:
-        self.requests.call("update_take", take_id, label=label, keep=True,
+        self.requests.call(StudioBackend.update_take, take_id, label=label, keep=True,
                            on_result=self.takes.upsert)
 
     def toggle_star(self, take_ids: Iterable[str]) -> None:
         for take_id in take_ids:
             take = self.takes.take(take_id)
             if take is not None:
-                self.requests.call("update_take", take_id, starred=not take.starred, keep=True,
-                                   on_result=self.takes.upsert)
+                self.requests.call(StudioBackend.update_take, take_id, starred=not take.starred,
+                                   keep=True, on_result=self.takes.upsert)
 
     def set_note(self, take_id: str, text: str) -> None:
         take = self.takes.take(take_id)
         if take is not None:
-            self.requests.call("set_note", take, text, keep=True, on_result=self.takes.upsert)
+            self.requests.call(StudioBackend.set_note, take, text, idempotency_key=new_key(),
+                               keep=True, on_result=self.takes.upsert)
 
     def retry_all(self, take_ids: Iterable[str]) -> None:
         for take_id in take_ids:
             self.retry(take_id)
 
     def retry(self, take_id: str) -> None:
-        self.requests.call("retry", take_id, on_result=self._on_retried)
+        self.requests.call(StudioBackend.retry, take_id, on_result=self._on_retried)
 
     def _on_retried(self, takes: list[TakeInfo]) -> None:
         for take in takes:
@@ -219,7 +223,7 @@ class LibraryController(QObject):
     def commit_deletes(self) -> None:
         doomed, self._deleted = self._deleted, []
         for take in doomed:
-            self.requests.call("delete_take", take.id, keep=True)
+            self.requests.call(StudioBackend.delete_take, take.id, keep=True)
 
     @property
     def pending_deletes(self) -> int:

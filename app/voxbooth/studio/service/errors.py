@@ -1,4 +1,6 @@
-"""Errors in words a user understands: the service's detail, never a traceback."""
+"""What a failed call means, for the rest of the studio (which never imports `voxbooth.api`):
+the service did not answer, refused, no longer has the thing; and errors in words a user
+understands: the service's detail, never a traceback."""
 
 from __future__ import annotations
 
@@ -31,3 +33,18 @@ def is_cancelled(exc: BaseException) -> bool:
     except ImportError:  # pragma: no cover
         return False
     return isinstance(exc, Cancelled)
+
+
+def is_gone(exc: BaseException) -> bool:
+    """The service no longer has it (deleted), or never had it (another server's, since the
+    settings changed)."""
+    from voxbooth.api.errors import Forbidden, NotFound
+
+    return isinstance(exc, NotFound | Forbidden)
+
+
+def is_service_error(exc: BaseException) -> bool:
+    """Any failure the client reports (refusals, no answer), as opposed to a bug."""
+    from voxbooth.api.errors import VoxBoothError
+
+    return isinstance(exc, VoxBoothError)

@@ -8,12 +8,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from voxbooth.studio.controllers.requests import Requests
 from voxbooth.studio.entities import TakeInfo
-from voxbooth.studio.library import service as library_service
 from voxbooth.studio.models.takes import TakesModel
-from voxbooth.studio.ordering import service
-from voxbooth.studio.ordering.panel import OrderPanel
+from voxbooth.studio.orders.panel import OrderPanel
+from voxbooth.studio.service import orders as service
+from voxbooth.studio.service import voices as voices_service
+from voxbooth.studio.service.requests import Requests
 
 
 class OrderController(QObject):
@@ -29,11 +29,26 @@ class OrderController(QObject):
         self.current_folder = current_folder
         panel.submit_requested.connect(self.submit)
         panel.retry_requested.connect(self.retry)
+        panel.quote_wanted.connect(self.price)
+
+    def price(self, original_ids: list[str], voice_ids: list[str]) -> None:
+        """Asks the service what the order would cost (the rule that charges it)."""
+        backend = self.requests.backend
+        if backend is None:
+            self.panel.asked = None  # asked again once the service is there
+            return
+        key = (tuple(original_ids), tuple(voice_ids))
+        durations = [t.duration_s for t in (self.takes.take(i) for i in original_ids)
+                     if t is not None]
+        self.requests.run(backend.quote, original_ids, voice_ids, durations,
+                          on_result=lambda credits: self.panel.set_quote(key, int(credits)),
+                          on_error=lambda _exc: setattr(self.panel, "asked", None))
 
     def refresh_balance(self) -> None:
+        """The balance, and the price of what is selected (asked again after a reconnection)."""
         backend = self.requests.backend
         if backend is not None:
-            self.requests.run(library_service.credits_left, backend,
+            self.requests.run(voices_service.credits_left, backend,
                               on_result=self.panel.set_balance, on_error=lambda _e: None)
 
     def submit(self, original_ids: list[str], conversions: list[dict[str, Any]]) -> None:

@@ -1,4 +1,6 @@
-"""The studio's one door to the service: blocking calls on `voxbooth.api`, run in workers.
+"""The studio's one door to the service: blocking calls on the typed `VoxBoothClient`, run in
+workers. The calls of the voices, orders and calibration rooms live beside it in this package
+(`voices.py`, `orders.py`, `calibrations.py`), each taking a `StudioBackend`.
 
 Each method is what a user does (list a folder's takes, upload a file, star a take) and returns
 the studio's own small records (`entities.py`), so widgets never depend on the client's models.
@@ -9,12 +11,21 @@ from __future__ import annotations
 
 import inspect
 import threading
+import time
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from voxbooth.studio.entities import FolderInfo, ProjectInfo, TakeInfo
+from voxbooth.studio.service.rules import FALLBACK_RULES, ServiceRules, fallback_credits
+
+if TYPE_CHECKING:
+    from voxbooth.api import VoxBoothClient
+    from voxbooth.api.models import AccountStats
+    from voxbooth.api.models import Credits as CreditsModel
 
 Progress = Callable[[int, int], None] | None
 PAGE_SIZE = 500
@@ -25,36 +36,66 @@ SEARCH_PAGE = 100
 SEARCH_TAKES = 500  # newest first: a lost upload is among the latest takes of its folder
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def creates(method: F) -> F:
+    """Marks a call that makes something on the service: replayed only with its key."""
+    method.__dict__["creates"] = True
+    return method
+
+
+def is_create(method: Callable[..., Any]) -> bool:
+    return bool(getattr(method, "creates", False))
+
+
+def new_key() -> str:
+    """A fresh idempotency key for one create, kept with it across its replays."""
+    return uuid.uuid4().hex
+
+
 def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _accepts(fn: Callable[..., object], name: str) -> bool:
+def _key_for(create: Callable[..., object], key: str | None) -> dict[str, Any]:
+    """`idempotency_key=key` for a client create that takes it.
+
+    TEMPORARY shim (house branch, for the lead to remove when `idem` merges): the client's
+    creates take `idempotency_key` once idempotent creates land; until then the key is dropped
+    and the outbox's look-up alone keeps uploads single."""
+    if key is None:
+        return {}
     try:
-        return name in inspect.signature(fn).parameters
+        accepted = "idempotency_key" in inspect.signature(create).parameters
     except (TypeError, ValueError):
-        return False
-
-
-def _all(page_fn: Callable[..., Any], **params: Any) -> list[Any]:
-    """Every item of a paginated list, fetched in large pages."""
-    items: list[Any] = []
-    offset = 0
-    while True:
-        page = page_fn(limit=PAGE_SIZE, offset=offset, **params)
-        batch = list(page.items)
-        items.extend(batch)
-        total = getattr(getattr(page, "pagination", None), "count", None)
-        offset += len(batch)
-        if not batch or len(batch) < PAGE_SIZE or (total is not None and offset >= total):
-            return items
+        accepted = False
+    return {"idempotency_key": key} if accepted else {}
 
 
 class StudioBackend:
     """Wraps one `VoxBoothClient` (a base URL and credentials)."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: VoxBoothClient) -> None:
         self.client = client
+        #: the service's rules, asked for once the connection is made (`fetch_rules`)
+        self.rules: ServiceRules = FALLBACK_RULES
+
+    def fetch_rules(self) -> ServiceRules:
+        """Worker: asks the service for its limits and keeps them (`rules`)."""
+        limits = getattr(self.client, "limits", None)  # TEMPORARY shim until `idem` merges
+        if limits is not None:
+            self.rules = ServiceRules.from_limits(limits.get())
+        return self.rules
+
+    def quote(self, original_ids: list[str], voice_ids: list[str],
+              durations_s: list[float]) -> int:
+        """Credits the service would charge for ordering each original in each voice, by the
+        rule it charges with."""
+        quote = getattr(self.client.orders, "quote", None)  # TEMPORARY shim until `idem` merges
+        if quote is None:
+            return sum(fallback_credits(d, len(voice_ids)) for d in durations_s)
+        return sum(int(quote(original_id, voice_ids).credits) for original_id in original_ids)
 
     @classmethod
     def connect(cls, base_url: str, api_key: str | None = None) -> StudioBackend:
@@ -71,16 +112,16 @@ class StudioBackend:
         return cls(client)
 
     def close(self) -> None:
-        close = getattr(self.client, "close", None)
-        if close is not None:
-            close()
+        self.client.close()
 
     # -- projects and folders -------------------------------------------------------------------
     def list_projects(self) -> list[ProjectInfo]:
-        return [ProjectInfo.from_api(p) for p in _all(self.client.projects.list)]
+        return [ProjectInfo.from_api(p) for p in self.client.projects.iter(page_size=PAGE_SIZE)]
 
-    def create_project(self, name: str) -> ProjectInfo:
-        return ProjectInfo.from_api(self.client.projects.create(name))
+    @creates
+    def create_project(self, name: str, *, idempotency_key: str | None = None) -> ProjectInfo:
+        create = self.client.projects.create
+        return ProjectInfo.from_api(create(name, **_key_for(create, idempotency_key)))
 
     def rename_project(self, project_id: str, name: str) -> ProjectInfo:
         return ProjectInfo.from_api(self.client.projects.rename(project_id, name))
@@ -91,11 +132,14 @@ class StudioBackend:
 
     def list_folders(self, project_id: str) -> list[FolderInfo]:
         return [FolderInfo.from_api(f)
-                for f in _all(self.client.folders.list, project_id=project_id)]
+                for f in self.client.folders.iter(project_id, page_size=PAGE_SIZE)]
 
-    def create_folder(self, project_id: str, name: str, parent_id: str | None) -> FolderInfo:
-        return FolderInfo.from_api(self.client.folders.create(project_id, name,
-                                                              parent_id=parent_id))
+    @creates
+    def create_folder(self, project_id: str, name: str, parent_id: str | None, *,
+                      idempotency_key: str | None = None) -> FolderInfo:
+        create = self.client.folders.create
+        return FolderInfo.from_api(create(project_id, name, parent_id=parent_id,
+                                          **_key_for(create, idempotency_key)))
 
     def rename_folder(self, folder_id: str, name: str) -> FolderInfo:
         return FolderInfo.from_api(self.client.folders.rename(folder_id, name))
@@ -108,7 +152,7 @@ class StudioBackend:
     def list_takes(self, folder_id: str) -> list[TakeInfo]:
         """A folder's originals and all their conversions."""
         takes = [TakeInfo.from_api(r)
-                 for r in _all(self.client.recordings.list, folder_id=folder_id)]
+                 for r in self.client.recordings.iter(folder_id=folder_id, page_size=PAGE_SIZE)]
         originals = {t.id for t in takes if not t.is_conversion}
         have_conversions = {t.original_id for t in takes if t.is_conversion}
         if not have_conversions and originals and len(originals) <= 200:
@@ -118,8 +162,10 @@ class StudioBackend:
         return takes
 
     def list_conversions(self, original_id: str) -> list[TakeInfo]:
-        return [TakeInfo.from_api(r)
-                for r in _all(self.client.recordings.conversions, original_id=original_id)]
+        from voxbooth.api import iter_all
+
+        pages = partial(self.client.recordings.conversions, original_id)
+        return [TakeInfo.from_api(r) for r in iter_all(pages, page_size=PAGE_SIZE)]
 
     def get_take(self, take_id: str) -> TakeInfo:
         return TakeInfo.from_api(self.client.recordings.get(take_id))
@@ -130,14 +176,10 @@ class StudioBackend:
         """`idempotency_key`: the same for every attempt of one upload, so a service that
         stored an attempt whose answer was lost answers the next with that take."""
         upload = self.client.recordings.upload
-        extra: dict[str, Any] = {}
-        # TEMPORARY (house, until `idem` merges): the client's upload takes the key once the
-        # idempotent creates land; before, the outbox's look-up alone keeps uploads single
-        if idempotency_key is not None and _accepts(upload, "idempotency_key"):
-            extra["idempotency_key"] = idempotency_key
         recording = upload(
             path, folder_id=folder_id, label=label or path.stem, microphone="file",
-            on_progress=progress, cancel=cancel.is_set if cancel is not None else None, **extra)
+            on_progress=progress, cancel=cancel.is_set if cancel is not None else None,
+            **_key_for(upload, idempotency_key))
         return TakeInfo.from_api(recording)
 
     def find_upload(self, folder_id: str, label: str, size_bytes: int,
@@ -161,7 +203,9 @@ class StudioBackend:
         """label=, starred=, parent_folder_id= (moving an original to another folder)."""
         return TakeInfo.from_api(self.client.recordings.update(take_id, **fields))
 
-    def set_note(self, take: TakeInfo, text: str) -> TakeInfo:
+    @creates
+    def set_note(self, take: TakeInfo, text: str, *,
+                 idempotency_key: str | None = None) -> TakeInfo:
         notes = self.client.notes
         if not text:
             if take.note:
@@ -169,16 +213,18 @@ class StudioBackend:
         elif take.note:
             notes.update(take.id, text)
         else:
-            notes.create(take.id, text)
+            notes.create(take.id, text, **_key_for(notes.create, idempotency_key))
         return self.get_take(take.id)
 
     def delete_take(self, take_id: str) -> str:
         self.client.recordings.delete(take_id)
         return take_id
 
+    @creates
     def retry(self, take_id: str) -> list[TakeInfo]:
         return [TakeInfo.from_api(r) for r in self.client.orders.retry(take_id)]
 
+    @creates
     def order(self, original_id: str, voice_ids: list[str]) -> list[TakeInfo]:
         return [TakeInfo.from_api(r) for r in self.client.orders.create(original_id, voice_ids)]
 
@@ -204,15 +250,37 @@ class StudioBackend:
             original_id, dest, on_progress=progress,
             cancel=cancel.is_set if cancel is not None else None))
 
-    def stats(self) -> Any:
+    def stats(self) -> AccountStats:
         return self.client.stats.account()
 
-    def credits(self) -> Any:
+    def credits(self) -> CreditsModel:
         return self.client.credits.get()
 
     def health(self) -> bool:
-        health = getattr(self.client, "health", None)
-        if health is None:
-            return True
-        health()
+        self.client.health()
         return True
+
+    def probe(self, timeout_s: float) -> float:
+        """Seconds the health check took to answer; raises (unreachable) when no answer came
+        within `timeout_s`. Tried once: the connection counts silences itself."""
+        started_s = time.monotonic()
+        self.client.request("GET", "/api/health", timeout=timeout_s, retryable=False)
+        return time.monotonic() - started_s
+
+    def fetch_bytes(self, url: str) -> bytes:
+        """A file the service links to (portrait, accent sample), with the client's
+        credentials."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return bytes(self.client.request("GET", path).content)
+
+
+def login_for_key(url: str, email: str, password: str) -> str:
+    """Worker thread: logs in and makes an API key for this studio, so no password is kept."""
+    from voxbooth.api import VoxBoothClient
+
+    with VoxBoothClient(url) as client:
+        client.login(email, password)
+        return client.create_api_key()

@@ -1,20 +1,44 @@
 """Keeps the studio connected: starts the embedded service (or reaches a remote one), watches its
-health, restarts the embedded one when it dies, and tells the window by signal."""
+health, restarts the embedded one when it is really gone, and tells the window by signal.
+
+Really gone: its process has exited, or it has not answered MISSES_BEFORE_RESTART health checks
+in a row over at least SILENCE_BEFORE_RESTART_S. A service that answers slowly (a loaded
+machine) is working: the status bar says it is slow, and nothing it is doing is stopped.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from voxbooth.studio.backend import StudioBackend
-from voxbooth.studio.embedded import EmbeddedService
-from voxbooth.studio.errors import user_message
+from voxbooth.studio.service.backend import StudioBackend
+from voxbooth.studio.service.embedded import EmbeddedService
+from voxbooth.studio.service.errors import is_unreachable, user_message
+from voxbooth.studio.service.workers import TaskRunner
 from voxbooth.studio.settings import REMOTE, StudioSettings, load_api_key
-from voxbooth.studio.workers import TaskRunner
 
 HEALTH_INTERVAL_MS = 2000
+#: a health check waits this long for its answer: a slow answer is still an answer
+PROBE_TIMEOUT_S = 5.0
+SLOW_ANSWER_S = 1.0  # an answer slower than this is shown as slowness
+MISSES_BEFORE_RESTART = 3
+SILENCE_BEFORE_RESTART_S = 15.0
 BackendFactory = Callable[[str, str | None], StudioBackend]
+
+EXITED, SILENT, ANSWERED = "exited", "silent", "answered"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What one health check found: the process EXITED, it stayed SILENT (why), or it
+    ANSWERED (in how many seconds)."""
+
+    outcome: str
+    took_s: float = 0.0
+    error: BaseException | None = None
 
 
 class ServiceConnection(QObject):
@@ -37,6 +61,8 @@ class ServiceConnection(QObject):
         self.base_url = ""
         self._down = False
         self._checking = False
+        self._misses = 0  # health checks in a row that had no answer
+        self._silent_since: float | None = None  # monotonic time of the first of them
         self._timer = QTimer(self)
         self._timer.setInterval(HEALTH_INTERVAL_MS)
         self._timer.timeout.connect(self.check_now)
@@ -63,11 +89,14 @@ class ServiceConnection(QObject):
     def _open_embedded(self, service: EmbeddedService) -> StudioBackend:  # worker thread
         service.start()
         service.wait_until_healthy()
-        return self.backend_factory(service.url, service.api_key)
+        backend = self.backend_factory(service.url, service.api_key)
+        backend.fetch_rules()
+        return backend
 
     def _open_remote(self, url: str, key: str | None) -> StudioBackend:  # worker thread
         backend = self.backend_factory(url, key)
         backend.list_projects()  # proves both the address and the credentials
+        backend.fetch_rules()
         return backend
 
     def _on_ready(self, backend: StudioBackend) -> None:
@@ -95,49 +124,90 @@ class ServiceConnection(QObject):
         self._checking = True
         self.runner.run(self._probe, on_result=self._on_probe, on_error=self._on_probe_error)
 
-    def _probe(self) -> str:  # worker thread
-        """'ok', 'restarted', or raises."""
-        if self.embedded is not None:
-            if self.embedded.is_running() and self.embedded.is_healthy(timeout_s=2.0):
-                return "ok"
-            self.embedded.restart()
-            return "restarted"
+    def _probe(self) -> Probe:  # worker thread
+        if self.embedded is not None and not self.embedded.is_running():
+            return Probe(EXITED)
         backend = self.backend or self.backend_factory(self.base_url, load_api_key(self.base_url))
-        backend.list_projects()
+        try:
+            took_s = backend.probe(PROBE_TIMEOUT_S)
+        except Exception as exc:
+            if is_unreachable(exc):
+                return Probe(SILENT, error=exc)
+            raise
         self.backend = backend
-        return "ok"
+        return Probe(ANSWERED, took_s)
 
-    def _on_probe(self, result: str) -> None:
+    def _on_probe(self, probe: Probe) -> None:
         self._checking = False
-        if result == "restarted" and self.embedded is not None:
-            self.status.emit("The embedded service stopped and was restarted")
-            self._down = True  # _on_ready clears it and says `restored`
-            if self.backend is not None and self.backend_url_matches():
+        if probe.outcome == ANSWERED:
+            self._misses, self._silent_since = 0, None
+            if probe.took_s > SLOW_ANSWER_S:
+                self.status.emit(f"The VoxBooth service is slow to answer "
+                                 f"({probe.took_s:.1f} s); it is working")
+            if self._down and self.backend is not None:
                 self._on_ready(self.backend)
-            else:
-                self._on_ready(self.backend_factory(self.embedded.url, self.embedded.api_key))
-        elif self._down and self.backend is not None:
-            self._on_ready(self.backend)
+            return
+        if probe.outcome == EXITED:
+            self._say_down("The VoxBooth service stopped; restarting it. Nothing you did is lost.")
+            self._restart()
+            return
+        self._misses += 1
+        now_s = time.monotonic()
+        if self._silent_since is None:
+            self._silent_since = now_s
+        what = "restarting it if it stays silent" if self.embedded is not None else "retrying"
+        reason = user_message(probe.error) if probe.error is not None else "no answer"
+        self._say_down(f"The VoxBooth service is unreachable ({reason}); {what}. "
+                       "Nothing you did is lost.")
+        if (self.embedded is not None and self._misses >= MISSES_BEFORE_RESTART
+                and now_s - self._silent_since >= SILENCE_BEFORE_RESTART_S):
+            self._restart()
+
+    def _say_down(self, text: str) -> None:
+        self._down = True
+        self.unreachable.emit(text)
+
+    def _restart(self) -> None:
+        """Restarts the embedded service in a worker (same port and key when it can)."""
+        embedded = self.embedded
+        if embedded is None:
+            return
+        self._checking = True  # no health check while it starts again
+        self._misses, self._silent_since = 0, None
+        self.runner.run(self._restart_embedded, embedded, on_result=self._on_restarted,
+                        on_error=self._on_probe_error)
+
+    def _restart_embedded(self, embedded: EmbeddedService) -> StudioBackend:  # worker thread
+        embedded.restart()
+        if self.backend is not None and self.backend_url_matches():
+            return self.backend
+        backend = self.backend_factory(embedded.url, embedded.api_key)
+        backend.fetch_rules()
+        return backend
+
+    def _on_restarted(self, backend: StudioBackend) -> None:
+        self._checking = False
+        self.status.emit("The embedded service stopped and was restarted")
+        self._down = True  # _on_ready clears it and says `restored`
+        self._on_ready(backend)
 
     def backend_url_matches(self) -> bool:
         client = self.backend.client if self.backend is not None else None
-        url = str(getattr(client, "base_url", "") or "")
+        url = str(client.base_url if client is not None else "")
         return self.embedded is not None and (not url or url.rstrip("/") == self.embedded.url)
 
     def _on_probe_error(self, exc: BaseException) -> None:
         self._checking = False
-        if not self._down:
-            self._down = True
         what = "restarting it" if self.embedded is not None else "retrying"
-        self.unreachable.emit(f"The VoxBooth service is unreachable ({user_message(exc)}); "
-                              f"{what}. Nothing you did is lost.")
+        self._say_down(f"The VoxBooth service is unreachable ({user_message(exc)}); "
+                       f"{what}. Nothing you did is lost.")
 
     def report_failure(self, exc: BaseException) -> None:
-        """A request failed without an answer: say so now, check, restart if needed."""
+        """A request failed without an answer: say so now and check (a restart only once the
+        service is really gone)."""
         if not self._down:
-            self._down = True
-            self.unreachable.emit("The VoxBooth service is not answering; reconnecting. "
-                                  "Nothing you did is lost.")
+            self._say_down("The VoxBooth service is not answering; reconnecting. "
+                           "Nothing you did is lost.")
         self.check_now()
 
     def reconnect(self) -> None:

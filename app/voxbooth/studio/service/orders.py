@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from voxbooth.studio.entities import TakeInfo
+from voxbooth.studio.service.backend import StudioBackend
 
 
-def place_orders(backend: Any, original_ids: list[str],
+def place_orders(backend: StudioBackend, original_ids: list[str],
                  conversions: list[dict[str, Any]]) -> list[TakeInfo]:
     """One order per original, each converting into every requested voice."""
     made: list[TakeInfo] = []
@@ -17,14 +18,14 @@ def place_orders(backend: Any, original_ids: list[str],
     return made
 
 
-def retry(backend: Any, take_ids: list[str]) -> list[TakeInfo]:
+def retry(backend: StudioBackend, take_ids: list[str]) -> list[TakeInfo]:
     fresh: list[TakeInfo] = []
     for take_id in take_ids:
         fresh += [TakeInfo.from_api(r) for r in backend.client.orders.retry(take_id)]
     return fresh
 
 
-def make_tts(backend: Any, folder_id: str, text: str, language: str | None,
+def make_tts(backend: StudioBackend, folder_id: str, text: str, language: str | None,
              label: str | None) -> TakeInfo:
     return TakeInfo.from_api(backend.client.tts.create(folder_id, text, text_language=language,
                                                        label=label))

@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from voxbooth.studio.entities import TakeInfo
-from voxbooth.studio.library.entities import VoiceInfo
-from voxbooth.studio.ordering.cost import describe_cost, order_cost
+from voxbooth.studio.voices.entities import VoiceInfo
 
 COL_VOICE, COL_ACCENT, COL_SEMITONES, COL_STYLE = range(4)
 
@@ -28,6 +27,7 @@ class OrderPanel(QWidget):
     submit_requested = Signal(list, list)  # original ids, conversion dicts
     retry_requested = Signal(list)  # failed conversion ids
     tts_requested = Signal()
+    quote_wanted = Signal(list, list)  # original ids, voice ids: what would this order cost?
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +36,9 @@ class OrderPanel(QWidget):
         self.failed: list[TakeInfo] = []
         self.voices: list[VoiceInfo] = []
         self.balance: float | None = None
+        self.quoted: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # what `quote` prices
+        self.quote: int | None = None  # credits, as the service prices this order
+        self.asked: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # priced, not back
         self.originals_label = QLabel("")
         self.originals_label.setWordWrap(True)
         self.table = QTableWidget(0, 4)
@@ -138,17 +141,46 @@ class OrderPanel(QWidget):
         return items
 
     @property
-    def cost(self) -> int:
-        return order_cost([t.duration_s for t in self.originals], len(self.voices))
+    def order_key(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return tuple(t.id for t in self.originals), tuple(v.id for v in self.voices)
+
+    @property
+    def cost(self) -> int | None:
+        """The order's credits as the service prices it; None until it has answered."""
+        return self.quote if self.quoted == self.order_key else None
+
+    def set_quote(self, key: tuple[tuple[str, ...], tuple[str, ...]], credits: int) -> None:
+        """The service's price of the order `key` (a late answer for another order is kept
+        aside: the selection has moved on)."""
+        self.quoted, self.quote = key, credits
+        self._refresh()
+
+    def describe_cost(self) -> str:
+        if not self.originals or not self.voices:
+            return "Select one or more originals in the takes list and one or more voices"
+        count = len(self.originals) * len(self.voices)
+        cost = self.cost
+        if cost is None:
+            return f"{count} conversion(s) · pricing…"
+        text = f"{count} conversion(s) · {cost} credit(s)"
+        if self.balance is not None:
+            text += f" · you have {self.balance:g}"
+            if cost > self.balance:
+                text += " — not enough credits"
+        return text
 
     def _refresh(self) -> None:
         names = ", ".join(f"“{t.label}”" for t in self.originals[:3])
         more = f" and {len(self.originals) - 3} more" if len(self.originals) > 3 else ""
         self.originals_label.setText(f"Originals: {names}{more}" if self.originals
                                      else "Originals: select takes in the list")
-        self.cost_label.setText(describe_cost([t.duration_s for t in self.originals],
-                                              len(self.voices), self.balance))
-        affordable = self.balance is None or self.cost <= self.balance
+        key = self.order_key
+        if self.originals and self.voices and self.quoted != key and self.asked != key:
+            self.asked = key
+            self.quote_wanted.emit(list(key[0]), list(key[1]))
+        self.cost_label.setText(self.describe_cost())
+        cost = self.cost
+        affordable = self.balance is None or (cost is not None and cost <= self.balance)
         self.submit.setEnabled(bool(self.originals and self.voices) and affordable)
         self.retry.setEnabled(bool(self.failed))
         self.retry.setText(f"Retry {len(self.failed)} failed" if self.failed else "Retry failed")

@@ -1,5 +1,12 @@
-"""Runs backend calls in workers; a change the service could not receive because it was
-unreachable is kept and sent again once the service is back, so nothing the user did is lost."""
+"""Runs the backend's calls in workers; a change the service could not receive because it was
+unreachable is kept and sent again once the service is back, so nothing the user did is lost.
+
+A call names the `StudioBackend` method itself (`Requests.call(StudioBackend.rename_take, ...)`),
+bound to whichever backend is connected when it runs, never a method's name. Only safe calls are
+kept for replay: reads, renames and deletes (the same whatever the number of times they arrive),
+and creates that carry their `idempotency_key`, so a create replayed after a timeout that the
+service had in fact received makes nothing twice.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +16,17 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from voxbooth.studio.backend import StudioBackend
-from voxbooth.studio.errors import is_cancelled, is_unreachable, user_message
-from voxbooth.studio.workers import TaskRunner, Worker
+from voxbooth.studio.service.backend import StudioBackend, is_create
+from voxbooth.studio.service.errors import is_cancelled, is_unreachable, user_message
+from voxbooth.studio.service.rules import FALLBACK_RULES, ServiceRules
+from voxbooth.studio.service.workers import TaskRunner, Worker
+
+BackendCall = Callable[..., Any]  # a StudioBackend method, called with the backend first
 
 
 @dataclass
 class _Pending:
-    method: str
+    method: BackendCall
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
     on_result: Callable[[Any], object] | None
@@ -41,23 +51,33 @@ class Requests(QObject):
                           **item.kwargs)
 
     @property
+    def rules(self) -> ServiceRules:
+        """The connected service's rules (limits, minimums), kept since it connected."""
+        return self.backend.rules if self.backend is not None else FALLBACK_RULES
+
+    @property
     def pending_count(self) -> int:
         return len(self._pending)
 
-    def call(self, method: str, *args: Any, on_result: Callable[[Any], object] | None = None,
+    def call(self, method: BackendCall, *args: Any,
+             on_result: Callable[[Any], object] | None = None,
              on_error: Callable[[BaseException], object] | None = None,
              on_progress: Callable[[int, int], object] | None = None,
              keep: bool = False, **kwargs: Any) -> Worker | None:
-        """Calls `backend.<method>(*args)` in a worker. `keep`: a change to send again after
-        a reconnection if the service did not answer."""
+        """Calls `method(backend, *args, **kwargs)` in a worker. `keep`: a change to send again
+        after a reconnection if the service did not answer (a create must carry its
+        `idempotency_key` for that)."""
+        if keep and is_create(method) and not kwargs.get("idempotency_key"):
+            raise ValueError(f"{method.__name__} creates: it is kept for a replay only with "
+                             "its idempotency_key")
         backend = self.backend
         if backend is None:
             if keep:
                 self._pending.append(_Pending(method, args, kwargs, on_result))
             return None
         pending = _Pending(method, args, kwargs, on_result) if keep else None
-        return self.run(getattr(backend, method), *args, on_result=on_result,
-                        on_error=on_error, on_progress=on_progress, pending=pending, **kwargs)
+        return self.run(method, backend, *args, on_result=on_result, on_error=on_error,
+                        on_progress=on_progress, pending=pending, **kwargs)
 
     def run(self, fn: Callable[..., Any], *args: Any,
             on_result: Callable[[Any], object] | None = None,

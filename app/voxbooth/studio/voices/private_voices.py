@@ -12,9 +12,9 @@ from functools import partial
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from voxbooth.studio.controllers.requests import Requests
-from voxbooth.studio.library import service
-from voxbooth.studio.library.service import PrivateVoiceState
+from voxbooth.studio.service import voices as service
+from voxbooth.studio.service.requests import Requests
+from voxbooth.studio.service.voices import PrivateVoiceState
 
 POLL_INTERVAL_MS = 3000
 

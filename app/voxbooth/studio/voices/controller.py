@@ -9,10 +9,10 @@ from PySide6.QtCore import QByteArray, QObject, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from voxbooth.studio.controllers.requests import Requests
-from voxbooth.studio.library import service
-from voxbooth.studio.library.entities import VoiceInfo
-from voxbooth.studio.library.model import VoicesModel
+from voxbooth.studio.service import voices as service
+from voxbooth.studio.service.requests import Requests
+from voxbooth.studio.voices.entities import VoiceInfo
+from voxbooth.studio.voices.model import VoicesModel
 
 PORTRAIT_PX = 64
 
@@ -27,7 +27,7 @@ def icon_from_svg(data: bytes, size: int = PORTRAIT_PX) -> QIcon:
     return QIcon(QPixmap.fromImage(image))
 
 
-class VoiceLibrary(QObject):
+class VoicesController(QObject):
     loaded = Signal()
     voice_changed = Signal(object)  # VoiceInfo as the service now has it
     sample_ready = Signal(str)  # path of a downloaded accent sample

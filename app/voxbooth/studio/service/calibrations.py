@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from voxbooth.audio.files import check_take_file
+from voxbooth.studio.service.backend import StudioBackend
+
+if TYPE_CHECKING:
+    from voxbooth.api.models import Calibration
 
 
 class CalibrationRefused(Exception):
@@ -16,9 +20,11 @@ class CalibrationRefused(Exception):
         self.user_message = reason
 
 
-def save_calibration(backend: Any, path: Path, name: str, *, timeout_s: float = 180.0) -> Any:
+def save_calibration(backend: StudioBackend, path: Path, name: str, *,
+                     timeout_s: float = 180.0) -> Calibration:
     """Checks the reading, uploads it, waits until the service has measured it."""
-    report = check_take_file(path, kind="calibration")
+    report = check_take_file(path, kind="calibration",
+                             max_upload_bytes=backend.rules.max_upload_bytes)
     if report.verdict == "bad":
         raise CalibrationRefused(report.summary)
     calibrations = backend.client.calibrations
@@ -26,7 +32,7 @@ def save_calibration(backend: Any, path: Path, name: str, *, timeout_s: float = 
     return calibrations.wait_for_calibration(made.id, timeout_s=timeout_s, poll_s=0.5)
 
 
-def choose(backend: Any, calibration_id: str | None) -> None:
+def choose(backend: StudioBackend, calibration_id: str | None) -> None:
     """Enables that calibration, or auto (the service estimates each original) when None."""
     if calibration_id:
         backend.client.calibrations.enable(calibration_id)

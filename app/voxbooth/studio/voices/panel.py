@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voxbooth.studio.library.detail import VoiceDetail
-from voxbooth.studio.library.entities import VoiceInfo
-from voxbooth.studio.library.model import FILTERS, SORTS, VOICE_ROLE, VoiceFilterProxy, VoicesModel
+from voxbooth.studio.voices.detail import VoiceDetail
+from voxbooth.studio.voices.entities import VoiceInfo
+from voxbooth.studio.voices.model import FILTERS, SORTS, VOICE_ROLE, VoiceFilterProxy, VoicesModel
 
 
-class VoiceLibraryPanel(QWidget):
+class VoicesPanel(QWidget):
     current_changed = Signal(object)  # VoiceInfo or None
     selection_changed = Signal(list)  # [VoiceInfo]: the voices an order would use
     new_voice_requested = Signal()

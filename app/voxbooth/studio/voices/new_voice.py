@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voxbooth.studio.controllers.requests import Requests
-from voxbooth.studio.library import service
+from voxbooth.studio.service import voices as service
+from voxbooth.studio.service.requests import Requests
 
 
 class NewVoiceDialog(QDialog):
@@ -89,7 +89,7 @@ class NewVoiceDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        from voxbooth.studio.errors import user_message
+        from voxbooth.studio.service.errors import user_message
 
         self.buttons.setEnabled(True)
         self.note.setText(f"Not created: {user_message(exc)}")

@@ -1,47 +1,48 @@
-"""Blocking calls the voice library, order panel and calibration make on `voxbooth.api`.
-
-Each takes the window's `StudioBackend` (its `client` is a `VoxBoothClient`) and returns the
-studio's own records. Run them through `Requests.run`, never on the GUI thread.
+"""Blocking calls of the voices room (library, favourites, accents, private voices) and the
+balance, through the studio's `StudioBackend`; each returns the studio's own records. Run them
+through `Requests.run`, never on the GUI thread.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from voxbooth.studio.library.entities import VoiceInfo
+from voxbooth.studio.service.backend import Progress, StudioBackend
+from voxbooth.studio.voices.entities import VoiceInfo
+
+if TYPE_CHECKING:
+    from voxbooth.api import VoxBoothClient
+    from voxbooth.api.models import PrivateVoice
 
 
-def _client(backend: Any) -> Any:
+def _client(backend: StudioBackend) -> VoxBoothClient:
     return backend.client
 
 
-def list_voices(backend: Any) -> list[VoiceInfo]:
+def list_voices(backend: StudioBackend) -> list[VoiceInfo]:
     """Every voice: the catalogue and the artist's ready private voices."""
     return [VoiceInfo.from_api(v) for v in _client(backend).voices.iter(page_size=100)]
 
 
-def toggle_favorite(backend: Any, voice_id: str) -> VoiceInfo:
+def toggle_favorite(backend: StudioBackend, voice_id: str) -> VoiceInfo:
     return VoiceInfo.from_api(_client(backend).voices.favorite(voice_id))
 
 
-def save_semitones(backend: Any, voice_id: str, accent_id: str, semitones: float) -> VoiceInfo:
+def save_semitones(backend: StudioBackend, voice_id: str, accent_id: str,
+                   semitones: float) -> VoiceInfo:
     return VoiceInfo.from_api(_client(backend).voices.settings(
         voice_id, accent_id=accent_id, semitones_correction=semitones))
 
 
-def fetch_bytes(backend: Any, url: str) -> bytes:
+def fetch_bytes(backend: StudioBackend, url: str) -> bytes:
     """A file the service links to (portrait, accent sample), with the client's credentials."""
-    parts = urlsplit(url)
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
-    # the client has no public "GET any linked URL": its core sends with our credentials
-    response = _client(backend)._core.send("GET", path)
-    return bytes(response.content)
+    return backend.fetch_bytes(url)
 
 
-def fetch_portraits(backend: Any, voices: list[VoiceInfo]) -> dict[str, bytes]:
+def fetch_portraits(backend: StudioBackend, voices: list[VoiceInfo]) -> dict[str, bytes]:
     found: dict[str, bytes] = {}
     by_url: dict[str, bytes] = {}
     for voice in voices:
@@ -57,7 +58,7 @@ def fetch_portraits(backend: Any, voices: list[VoiceInfo]) -> dict[str, bytes]:
     return found
 
 
-def accent_sample_file(backend: Any, accent_id: str, folder: Path) -> Path | None:
+def accent_sample_file(backend: StudioBackend, accent_id: str, folder: Path) -> Path | None:
     """Downloads the accent's first playable sample into `folder`; None when it has none."""
     samples = _client(backend).accents.samples(accent_id)
     sample = next((s for s in samples if s.url), None)
@@ -69,11 +70,11 @@ def accent_sample_file(backend: Any, accent_id: str, folder: Path) -> Path | Non
     return target
 
 
-def credits_left(backend: Any) -> float | None:
+def credits_left(backend: StudioBackend) -> float | None:
     return _client(backend).credits.get().credits
 
 
-def enabled_calibration_f0(backend: Any) -> float | None:
+def enabled_calibration_f0(backend: StudioBackend) -> float | None:
     """The artist's enabled calibration (Hz), None for auto or when none is served."""
     for calibration in _client(backend).calibrations.list():
         if calibration.enabled and calibration.f0:
@@ -81,8 +82,8 @@ def enabled_calibration_f0(backend: Any) -> float | None:
     return None
 
 
-def create_private_voice(backend: Any, name: str, samples: list[Path], *,
-                         progress: Any = None) -> str:
+def create_private_voice(backend: StudioBackend, name: str, samples: list[Path], *,
+                         progress: Progress = None) -> str:
     """A private voice from the artist's samples (seed 000); returns its id."""
     client = _client(backend)
     voice = client.private_voices.create(name)
@@ -113,7 +114,7 @@ class PrivateVoiceState:
         return self.state in ("ready", "failed")
 
 
-def _state_of(voice: Any) -> PrivateVoiceState:
+def _state_of(voice: PrivateVoice) -> PrivateVoiceState:
     state = voice.status or (voice.model_extra or {}).get("state") or ""
     # the voice's own reason; else its samples' (each sample is checked on its own)
     reason = voice.error or "; ".join(f"{s.name or s.filename}: {s.error}"
@@ -122,11 +123,11 @@ def _state_of(voice: Any) -> PrivateVoiceState:
                              len(voice.samples))
 
 
-def private_voice_state(backend: Any, voice_id: str) -> PrivateVoiceState:
+def private_voice_state(backend: StudioBackend, voice_id: str) -> PrivateVoiceState:
     return _state_of(_client(backend).private_voices.get(voice_id))
 
 
-def unfinished_private_voices(backend: Any) -> list[PrivateVoiceState]:
+def unfinished_private_voices(backend: StudioBackend) -> list[PrivateVoiceState]:
     """Private voices whose samples are still being processed (a restart follows them again);
     one with no sample stays `uploaded` for good and is left out."""
     states = [_state_of(v) for v in _client(backend).private_voices.list()]
