@@ -261,3 +261,20 @@ def test_space_in_the_takes_list_plays_and_stops(qtbot, window: Studio) -> None:
     window.takes_view.setFocus()
     qtbot.keyClick(window.takes_view, Qt.Key.Key_Space)
     assert triggered == [True]
+
+
+def test_the_service_coming_back_keeps_the_picked_takes(window: Studio, speech_path: Path,
+                                                        qtbot) -> None:
+    """After a restart of the service the takes are read again; the artist's pick stays."""
+    _project_with_folder(window, "Kept pick")
+    window.outbox.add([speech_path, speech_path], window.browser.folder_id)
+    second = window.takes_proxy.index(1, 0)
+    window.takes_view.setCurrentIndex(second)
+    picked = window.takes_view.selected_ids()
+    assert len(picked) == 1
+    loaded: list[bool] = []
+    window.takes.populated.connect(lambda: loaded.append(True))
+    window.context.connection.restored.emit()  # what a restarted service says
+    assert loaded  # the list was read anew (a model reset, which forgets the selection)...
+    assert window.takes_view.selected_ids() == picked  # ...and the pick was given back
+    assert window.takes_view.current_id() == picked[0]
