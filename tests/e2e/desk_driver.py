@@ -200,6 +200,8 @@ class Driver:
         voices = [v for v in flow.voices.voices() if v.species == "human"][:2]
         library.select_voice_ids([v.id for v in voices])
         self.wait_until("the balance", lambda: flow.order_panel.balance is not None, 20)
+        # the price is the service's quote, asked for in a worker
+        self.wait_until("the price", lambda: flow.order_panel.cost is not None, 20)
         self.result["cost_text"] = flow.order_panel.cost_label.text()
         self.result["target_text"] = flow.desk_panel.live_view.target_label.text()
         self.shot("voices-picked-cost")
