@@ -40,11 +40,13 @@ ROUTER_MODULES: list[str] = [
     "voxbooth.server.routes.tts",
     "voxbooth.server.routes.accents",
     "voxbooth.server.routes.voice_samples",
+    "voxbooth.server.routes.transcripts",  # neural parts (issue 15)
 ]
 
 JOB_MODULES: list[str] = [
     "voxbooth.server.services.waveforms",
     "voxbooth.server.conversion",
+    "voxbooth.server.neural.transcripts",
 ]
 
 

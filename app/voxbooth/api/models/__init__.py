@@ -15,6 +15,12 @@ from voxbooth.api.models.stats import (
     TimeConverted,
     VoiceStats,
 )
+from voxbooth.api.models.transcripts import (
+    TRANSCRIPT_FINAL_STATES,
+    Transcript,
+    TranscriptIssue,
+    TranscriptWord,
+)
 from voxbooth.api.models.voice_samples import PrivateVoice, VoiceSample
 from voxbooth.api.models.voices import (
     Accent,
@@ -29,6 +35,7 @@ from voxbooth.api.models.voices import (
 __all__ = [
     "CALIBRATION_FINAL_STATES",
     "CONVERSION_FINAL_STATES",
+    "TRANSCRIPT_FINAL_STATES",
     "Accent",
     "AccentInfo",
     "AccentSample",
@@ -52,6 +59,9 @@ __all__ = [
     "Recording",
     "Tier",
     "TimeConverted",
+    "Transcript",
+    "TranscriptIssue",
+    "TranscriptWord",
     "TtsVoice",
     "Voice",
     "VoiceSample",

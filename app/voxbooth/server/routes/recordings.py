@@ -33,12 +33,16 @@ def list_recordings(request: Request, user: CurrentUser, session: SessionDep,
                     limit: Limit = 50,
                     offset: Offset = 0, direction: Direction = Direction.asc,
                     project_id: uuid.UUID | None = None,
-                    folder_id: uuid.UUID | None = None) -> Page[RecordingPublic]:
+                    folder_id: uuid.UUID | None = None,
+                    q: Annotated[str | None, Query(
+                        max_length=200, description="only takes whose label or transcript "
+                                                    "holds these words")] = None
+                    ) -> Page[RecordingPublic]:
     """Takes and conversions of a project or a folder (give one)."""
     rows, count = recordings.list_recordings(
         session, user.id, project_id=str(project_id) if project_id else None,
         folder_id=str(folder_id) if folder_id else None, only_type=None, limit=limit,
-        offset=offset, direction=direction)
+        offset=offset, direction=direction, search=q)
     return _page(request, rows, count, limit, offset)
 
 
