@@ -126,3 +126,21 @@ def test_a_take_without_speech_hears_nothing(http: httpx.Client, folder: dict[st
     assert [(i["kind"], i["expected"]) for i in body["issues"]] == [("missed", "Hello"),
                                                                     ("missed", "there")]
     assert body["issues"][0]["start_s"] == 0.0 and body["issues"][0]["end_s"] == 3.0
+
+
+def test_the_natural_voice_speaks_english_tts_and_is_heard_back(
+        http: httpx.Client, folder: dict[str, Any]) -> None:
+    from voxbooth.engine.neural.proofing import word_error_rate
+
+    voices = ok(http.get("/api/tts-voices"))
+    assert voices[0]["is_default"] and voices[0]["language"] == "en"
+    assert "natural" in voices[0]["name"]
+    assert any(v["name"].startswith("espeak en") for v in voices)
+    text = "It is easy to tell the depth of a well. Glue the sheet to the dark blue background."
+    original = ok(http.post("/api/v2/recordings/tts",
+                            json={"parent_folder_id": folder["id"], "text": text}), 201)
+    assert original["tts_voice"] == voices[0]["name"]
+    body = _transcript(http, original["id"])
+    assert body["state"] == "done" and body["script"] == text
+    assert word_error_rate(text, body["text"]) <= 0.1, body["text"]
+    assert len(body["issues"]) <= 2

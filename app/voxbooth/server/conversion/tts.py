@@ -20,6 +20,7 @@ from voxbooth.server.db import utcnow
 from voxbooth.server.errors import unprocessable
 from voxbooth.server.media import probe
 from voxbooth.server.models import Project, Recording
+from voxbooth.server.neural.transcripts import enqueue_transcript
 from voxbooth.server.schemas.tts import TtsVoicePublic
 from voxbooth.server.services.common import clean_name, own_folder, slugify
 from voxbooth.server.services.storage import temp_path
@@ -95,6 +96,7 @@ def create_tts_original(session: Session, blobs: BlobStore, tmp_dir: Path, user_
                         .values(last_recording_at=now))
         jobs.enqueue(session, WAVEFORM_JOB, {"recording_id": rec.id}, subject_id=rec.id,
                      user_id=user_id)
+        enqueue_transcript(session, rec)  # proofs the TTS against its text, like a take
         session.commit()
     except BaseException:
         session.rollback()

@@ -47,7 +47,8 @@ def enqueue_transcript(session: Session, rec: Recording) -> None:
 
 def language_for(rec: Recording) -> str | None:
     """The take's language: asked at upload, else its script's, else None (heard)."""
-    asked = (rec.params or {}).get("language")
+    params = rec.params or {}
+    asked = params.get("language") or params.get("text_language")  # a take's, a TTS original's
     if isinstance(asked, str) and asked.strip():
         return asked.strip().lower().split("-")[0]
     if rec.text and rec.text.strip():
