@@ -51,7 +51,7 @@ def test_what_the_natural_voice_says_is_heard_back(tmp_path: Path) -> None:
 
 def test_rate_speaks_faster_or_slower() -> None:
     text = SENTENCES[0]
-    normal, rate_hz = tts.synthesize(text, language="en")
+    normal, _ = tts.synthesize(text, language="en")
     fast, _ = tts.synthesize(text, language="en", rate=1.4)
     slow, _ = tts.synthesize(text, language="en", rate=0.75)
     assert len(fast) / len(normal) == pytest.approx(1 / 1.4, rel=0.15)
