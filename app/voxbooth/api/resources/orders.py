@@ -38,12 +38,15 @@ class Orders(Resource):
         *,
         calibration_id: str | None = None,
         use_calibration: bool | None = None,
+        noise_reduction: bool = False,
     ) -> list[Recording]:
         """Orders one conversion per item (a voice id, or a `ConversionRequest`).
 
         A `calibration_id` is used when `use_calibration` is true, which is what naming one
         implies unless `use_calibration=False` is passed; otherwise the account's enabled
         calibration applies (seed 002).
+
+        `noise_reduction=True` converts a copy of the original cleaned of background noise.
 
         Returns the new conversion recordings (state `new`); wait for them with
         `client.recordings.wait_for_conversion`. Never retried: a repeat would convert twice.
@@ -56,6 +59,8 @@ class Orders(Resource):
                 use_calibration = True
         if use_calibration is not None:
             body["use_calibration"] = use_calibration
+        if noise_reduction:
+            body["noise_reduction"] = True
         data = self._core.request_json("POST", "/api/v2/orders", json=body)
         return self._conversions_from(data)
 

@@ -195,3 +195,10 @@ class Recordings(Resource):
         return wait_until(lambda: self.transcript(recording_id), lambda t: t.is_final,
                           what=f"transcript of {recording_id}", timeout_s=timeout_s,
                           poll_s=poll_s, cancel=cancel)
+
+    def clean(self, recording_id: str) -> Recording:
+        """Starts cleaning a take's background noise into a new take beside it (the take is
+        kept); returns the new take, `processing` — wait for it with `wait_for_conversion`.
+        The take's `params["suggest_noise_reduction"]` says when it is worth it."""
+        data = self._core.request_json("POST", f"/api/recordings/{recording_id}/noise-reduction")
+        return self._parse(Recording, data)

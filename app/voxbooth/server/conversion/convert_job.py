@@ -70,6 +70,11 @@ def _convert(ctx: jobs.JobContext, rec: Recording, original: Recording, out: Pat
     except ProfileError as exc:
         raise jobs.PermanentJobError(f"The voice cannot be used: {exc}") from exc
     source = _engine_input(ctx.blobs, original, ctx.services["settings"].tmp_dir, temporaries)
+    if params.get("noise_reduction"):  # the order asked for a cleaned copy (issue 15)
+        from voxbooth.server.neural.noise_reduction import cleaned_copy
+
+        source = cleaned_copy(source, ctx.services["settings"].tmp_dir, temporaries,
+                              progress=lambda f: ctx.progress(0.02 * f, "noise reduction"))
     try:
         convert_file(
             source, out, profile, source_f0_hz=rec.calibration_value,

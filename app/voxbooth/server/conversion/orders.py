@@ -133,6 +133,10 @@ def place_order(session: Session, catalogue: Catalogue, settings: Settings, user
                 body: OrderCreate) -> list[Recording]:
     """Creates, charges and queues the conversions; commits, or raises with nothing written."""
     original = _original(session, user_id, str(body.original_id))
+    if body.noise_reduction:
+        from voxbooth.server.neural.noise_reduction import require_noise_reduction
+
+        require_noise_reduction()  # refused before anything is charged
     # A TTS original has no speaker to calibrate: its f0 is estimated from itself.
     cal = None if original.tts else _calibration(session, user_id, body)
     plans = [_plan(session, catalogue, user_id, original, item) for item in body.conversions]
@@ -141,6 +145,9 @@ def place_order(session: Session, catalogue: Catalogue, settings: Settings, user
         session.commit()  # owed whatever becomes of this order
     try:
         rows = [_conversion_row(original, plan, cal, user_id) for plan in plans]
+        if body.noise_reduction:
+            for rec in rows:
+                rec.params["noise_reduction"] = True
         session.add_all(rows)
         session.flush()
         for rec in rows:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from voxbooth.server import jobs
 from voxbooth.server.db import utcnow
 from voxbooth.server.models import Job, Recording, Transcript
+from voxbooth.server.neural.noise_reduction import noise_measures
 from voxbooth.server.schemas.transcripts import TranscriptPublic
 
 TRANSCRIPT_JOB = "transcript"
@@ -75,6 +76,12 @@ def _transcript_job(ctx: jobs.JobContext) -> None:
         _lane.release()
 
 
+def _set_noise(rec: Recording, noise: dict[str, Any]) -> None:
+    # On the take itself, so the takes list shows which takes are worth cleaning.
+    if noise:
+        rec.params = {**(rec.params or {}), **noise}
+
+
 def _no_speech(samples: Any, rate_hz: int) -> bool:
     from voxbooth.engine.neural import has, vad
 
@@ -91,12 +98,14 @@ def _transcribe_take(ctx: jobs.JobContext) -> None:
     if rec is None or rec.blob_key is None or row is None:
         return  # deleted meanwhile
     script, language = rec.text or None, language_for(rec)
+    noise: dict[str, Any] = {}
     ctx.progress(0.05, "listening")
     try:
         from voxbooth.engine.neural import proofing, transcribe
 
         samples, rate_hz = read_audio(ctx.blobs.path(rec.blob_key), mono=True,
                                       target_rate_hz=_ANALYSIS_RATE_HZ)
+        noise = noise_measures(samples, rate_hz)
         if _no_speech(samples, rate_hz):
             # Whisper invents words in silence and tones; nobody spoke, so nothing was heard.
             heard = transcribe.Transcript(language=language or "", model="")
@@ -105,11 +114,13 @@ def _transcribe_take(ctx: jobs.JobContext) -> None:
                                           cache_dir=_models_dir(ctx))
     except MissingPart as exc:
         row.state, row.error, row.updated_at = UNAVAILABLE, str(exc), utcnow()
+        _set_noise(rec, noise)
         return
     if ctx.cancelled():
         raise jobs.JobCancelled()
     issues = proofing.proof(script, heard.words, len(samples) / rate_hz) if script else []
     row.state, row.error, row.updated_at = DONE, None, utcnow()
+    _set_noise(rec, noise)
     row.language, row.model, row.script = heard.language or None, heard.model or None, script
     row.text = heard.text
     row.search_text = " ".join(proofing.normalise(w.word) for w in heard.words)
