@@ -52,7 +52,10 @@ class MissingPart(RuntimeError):
 def has(feature: str) -> bool:
     """Whether the package of `feature` is installed (without importing it)."""
     module = PARTS[feature][0]
-    return importlib.util.find_spec(module) is not None
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a broken install, or a module blocked in sys.modules
+        return False
 
 
 def require(feature: str) -> None:
