@@ -49,12 +49,14 @@ def test_every_catalogue_voice_and_clone(speech_path: Path, tmp_path: Path) -> N
           f"nearest other median {np.median([s.nearest for s in human]):.2f} "
           f"(max {max(s.nearest for s in human):.2f}); pairs above the same-speaker "
           f"reference {min(same.values()):.2f}: "
-          f"{sum(s.nearest >= min(same.values()) for s in human) // 1} voices")
+          f"{sum(s.nearest >= min(same.values()) for s in human)} voices")
     for name, clips in speakers.items():
         c = score_clone(samples, rate_hz, name, clips, tmp_path)
-        print(f"clone of {name}: to sampled {c.to_sampled:.2f} (unconverted {c.source_to_sampled:.2f}),"
-              f" to source {c.to_source:.2f}, WER {c.wer:.2f} (original {original_wer:.2f}); "
-              f"goal: to sampled > to source -> {'met' if c.to_sampled > c.to_source else 'not met'}")
+        goal = "met" if c.to_sampled > c.to_source else "not met"
+        print(f"clone of {name}: to sampled {c.to_sampled:.2f} "
+              f"(unconverted {c.source_to_sampled:.2f}), to source {c.to_source:.2f}, "
+              f"WER {c.wer:.2f} (original {original_wer:.2f}); "
+              f"goal: to sampled > to source -> {goal}")
     assert len(scores) >= 16
 
 
