@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from voxbooth.server import errors, jobs, migrate
+from voxbooth.server import errors, idempotency, jobs, migrate
 from voxbooth.server.blobs import FileBlobStore
 from voxbooth.server.catalogue import load_catalogue
 from voxbooth.server.db import make_engine, make_session_factory, session_scope
@@ -100,4 +100,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install_handlers(app)
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
+    idempotency.install(app)
     return app

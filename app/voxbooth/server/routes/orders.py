@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 
 from voxbooth.server.conversion import orders
 from voxbooth.server.deps import CurrentUser, SessionDep, SettingsDep
+from voxbooth.server.idempotency import IdempotentJson
 from voxbooth.server.schemas.common import Detail
 from voxbooth.server.schemas.orders import OrderCreate
 from voxbooth.server.schemas.recordings import RecordingPublic
@@ -22,7 +23,7 @@ _REFUSALS: dict[int | str, dict[str, Any]] = {
 
 @router.post("/api/v2/orders", status_code=201, responses=_REFUSALS)
 def create_order(body: OrderCreate, request: Request, user: CurrentUser, session: SessionDep,
-                 settings: SettingsDep) -> list[RecordingPublic]:
+                 settings: SettingsDep, idempotency: IdempotentJson) -> list[RecordingPublic]:
     """One conversion recording per requested voice (state `new`, then `processing` with
     `process_stage` and `progress`, then `done` or `error`). Costs one credit per started
     minute of the original, per voice, charged at once and refunded if a conversion fails.
@@ -35,7 +36,8 @@ def create_order(body: OrderCreate, request: Request, user: CurrentUser, session
 
 @router.post("/api/v2/orders/retry/{recording_id}", responses=_REFUSALS)
 def retry_order(recording_id: uuid.UUID, request: Request, user: CurrentUser,
-                session: SessionDep, settings: SettingsDep) -> RecordingPublic:
+                session: SessionDep, settings: SettingsDep,
+                idempotency: IdempotentJson) -> RecordingPublic:
     """Re-queues a conversion that ended in `error` (charged again)."""
     rec = orders.retry(session, settings, user.id, str(recording_id))
     return recordings.to_public(rec, str(request.base_url))
