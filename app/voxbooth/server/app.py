@@ -34,6 +34,7 @@ ROUTER_MODULES: list[str] = [
     "voxbooth.server.routes.notes",
     "voxbooth.server.routes.stats",
     "voxbooth.server.routes.voices",
+    "voxbooth.server.routes.limits",
     # the conversion engine's resources (issue 4)
     "voxbooth.server.routes.calibrations",
     "voxbooth.server.routes.orders",

@@ -11,7 +11,7 @@ from voxbooth.server.conversion import orders
 from voxbooth.server.deps import CurrentUser, SessionDep, SettingsDep
 from voxbooth.server.idempotency import IdempotentJson
 from voxbooth.server.schemas.common import Detail
-from voxbooth.server.schemas.orders import OrderCreate
+from voxbooth.server.schemas.orders import OrderCreate, OrderQuote
 from voxbooth.server.schemas.recordings import RecordingPublic
 from voxbooth.server.services import recordings
 
@@ -32,6 +32,14 @@ def create_order(body: OrderCreate, request: Request, user: CurrentUser, session
     rows = orders.place_order(session, request.app.state.catalogue, settings, user.id, body)
     base = str(request.base_url)
     return [recordings.to_public(rec, base) for rec in rows]
+
+
+@router.post("/api/v2/orders/quote", responses={404: {"model": Detail}, 409: {"model": Detail}})
+def quote_order(body: OrderCreate, request: Request, user: CurrentUser,
+                session: SessionDep) -> OrderQuote:
+    """What `POST /api/v2/orders` with this body would charge, and whether the balance covers
+    it: the same checks and the same rule, nothing queued or charged."""
+    return orders.quote(session, request.app.state.catalogue, user.id, body)
 
 
 @router.post("/api/v2/orders/retry/{recording_id}", responses=_REFUSALS)
