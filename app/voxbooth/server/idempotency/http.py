@@ -17,6 +17,7 @@ OpenAPI schema of every route that takes it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -26,6 +27,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from voxbooth.server.deps import CurrentUser
@@ -252,7 +254,17 @@ def install(app: FastAPI) -> None:
     """Call after the routers are included."""
     app.add_middleware(IdempotencyMiddleware)
     app.add_exception_handler(IdempotentReplay, _replay)
-    for route in app.routes:
-        if isinstance(route, APIRoute) and _takes_idempotency(route):
+    for route in _api_routes(app.routes):
+        if _takes_idempotency(route):
             for status, doc in _DOCUMENTED.items():
                 route.responses.setdefault(status, doc)
+
+
+def _api_routes(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
+    """Every APIRoute, also inside included routers (which FastAPI may keep as wrappers)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            yield from _api_routes(included.routes)
