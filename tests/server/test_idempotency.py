@@ -383,3 +383,48 @@ def test_expired_keys_are_forgotten_and_swept(server: LiveServer, http: httpx.Cl
     assert again["id"] != first["id"]  # forgotten: a new request
     assert world.count("SELECT count(*) FROM idempotency_keys WHERE expires_at < '2001-01-01'") \
         == 0
+
+
+def _set_claim(server: LiveServer, key: dict[str, str], locked_until: str) -> None:
+    """Makes the key's row look like a request still running (or one whose process died)."""
+    engine = create_engine(db_url(server))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE idempotency_keys SET state = 'in_progress', status = NULL, "
+                          "body = NULL, locked_until = :until WHERE key = :key"),
+                     {"until": locked_until, "key": key["Idempotency-Key"]})
+    engine.dispose()
+
+
+def test_a_repeat_in_flight_is_told_to_come_back(server: LiveServer, http: httpx.Client,
+                                                 world: World) -> None:
+    key = _key()
+    ok(http.post("/api/projects", json={"name": "Running"}, headers=key), 201)
+    _set_claim(server, key, "2999-01-01 00:00:00")
+    busy = http.post("/api/projects", json={"name": "Running"}, headers=key)
+    assert busy.status_code == 409
+    assert busy.json()["detail"] == "a request with this Idempotency-Key is in progress"
+    assert busy.headers["retry-after"] == "1"
+
+    # an upload hears it before its body is received (peeked before the body streams)
+    take_key = _key()
+    upload_args: dict[str, Any] = {
+        "files": {"data": ("t.wav", world.speech.read_bytes(), "audio/wav")},
+        "data": {"parent_folder_id": world.folder["id"]}}
+    ok(http.post("/api/recordings", headers=take_key, **upload_args), 201)
+    _set_claim(server, take_key, "2999-01-01 00:00:00")
+    before = world.count(ORIGINALS)
+    assert http.post("/api/recordings", headers=take_key, **upload_args).status_code == 409
+    assert world.count(ORIGINALS) == before
+
+
+def test_a_claim_abandoned_by_a_dead_process_is_taken_over(server: LiveServer,
+                                                           http: httpx.Client,
+                                                           world: World) -> None:
+    key = _key()
+    ok(http.post("/api/projects", json={"name": "Orphan"}, headers=key), 201)
+    _set_claim(server, key, "2000-01-01 00:00:00")  # its lease ran out long ago
+    taken = http.post("/api/projects", json={"name": "Orphan"}, headers=key)
+    assert taken.status_code == 201 and "idempotent-replayed" not in taken.headers
+    replay = http.post("/api/projects", json={"name": "Orphan"}, headers=key)
+    assert replay.headers["idempotent-replayed"] == "true"
+    assert replay.json()["id"] == taken.json()["id"]

@@ -146,7 +146,7 @@ def _try_begin(factory: sessionmaker[Session], ident: RequestIdentity,
         taken = session.execute(
             update(IdempotencyRecord)
             .where(IdempotencyRecord.id == row.id, IdempotencyRecord.state == IN_PROGRESS,
-                   IdempotencyRecord.locked_until == row.locked_until)
+                   IdempotencyRecord.locked_until <= now)
             .values(locked_until=now + LEASE))
         session.commit()
         if getattr(taken, "rowcount", 0) == 1:
