@@ -36,13 +36,16 @@ _SAMPLE_UPLOAD: dict[str, Any] = {"requestBody": {"required": True, "content": {
         "type": "object", "required": ["file"],
         "properties": {
             "file": {"type": "string", "format": "binary",
-                     "description": "MP3, WAV, FLAC, M4A or OGG; 10 s to 10 min; at most 50 MB"},
+                     "description": "MP3, WAV, FLAC, M4A or OGG; 10 s to 10 min; at most "
+                                    "the upload limit of GET /api/limits (50 MB unless "
+                                    "configured otherwise)"},
             "name": {"type": "string", "description": "Defaults to the file name"},
             "description": {"type": "string"},
             "tags": {"type": "string", "description": "Comma-separated tags"},
         }}}}}}
 _UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": Detail}, 413: {"model": Detail, "description": "Over 50 MB"},
+    404: {"model": Detail},
+    413: {"model": Detail, "description": "Over the upload limit (GET /api/limits)"},
     422: {"description": "Unsupported audio format, undecodable, or outside 10 s to 10 min"}}
 
 
