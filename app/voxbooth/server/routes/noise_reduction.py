@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, Request
 
 from voxbooth.server.deps import CurrentUser, SessionDep
+from voxbooth.server.idempotency import IdempotentJson
 from voxbooth.server.neural.noise_reduction import request_cleaning
 from voxbooth.server.schemas.recordings import RecordingPublic
 from voxbooth.server.services import recordings
@@ -17,7 +18,7 @@ router = APIRouter(tags=["recordings"])
 
 @router.post("/api/recordings/{recording_id}/noise-reduction", status_code=202)
 def clean_recording(recording_id: uuid.UUID, request: Request, user: CurrentUser,
-                    session: SessionDep) -> RecordingPublic:
+                    session: SessionDep, idempotency: IdempotentJson) -> RecordingPublic:
     """Cleans the take's background noise (DeepFilterNet3) into a new take in the same folder,
     labelled "... (cleaned)", `processing` until its audio is ready (poll it like a
     conversion: `done` or `error`). The take itself is kept as it is. A take's `params` say

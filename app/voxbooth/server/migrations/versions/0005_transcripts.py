@@ -1,7 +1,7 @@
 """Transcripts of takes: words with times, and the issues against the take's script line.
 
 Revision ID: 0005_transcripts
-Revises: 0001_initial
+Revises: 0002_idempotency
 Create Date: 2026-12-01 19:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_transcripts"
-down_revision = "0001_initial"
+down_revision = "0002_idempotency"  # re-linked when main brought 0002
 branch_labels = None
 depends_on = None
 
