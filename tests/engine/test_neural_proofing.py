@@ -55,3 +55,13 @@ def test_word_error_rate() -> None:
     assert word_error_rate("the cat sat on the mat", "the cat sat on the mat") == 0.0
     assert word_error_rate("the cat sat on the mat", "the cat sat on mat") == pytest.approx(1 / 6)
     assert word_error_rate("a b", "c d e") == pytest.approx(3 / 2)
+
+
+def test_words_starting_in_a_pause_move_to_where_speech_starts() -> None:
+    from voxbooth.engine.neural.transcribe import snap_to_speech
+
+    words = [Word("And", 0.0, 0.66, 0.5), Word("you", 0.66, 0.94, 0.9),
+             Word("then", 2.9, 3.6, 0.9)]
+    snapped = snap_to_speech(words, [(0.41, 1.5), (3.0, 3.4)])
+    assert [(w.start_s, w.end_s) for w in snapped] == [(0.41, 0.66), (0.66, 0.94), (3.0, 3.4)]
+    assert snap_to_speech(words, []) == words

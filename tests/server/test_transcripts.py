@@ -67,6 +67,8 @@ def test_a_take_read_as_written_has_no_issues(http: httpx.Client, folder: dict[s
     assert words == ARCTIC_TEXT.rstrip(".").lower().split()
     starts = [w["start_s"] for w in body["words"]]
     assert starts == sorted(starts) and body["words"][-1]["end_s"] <= 4.0
+    # the first word starts where the voice does (0.41 s), not where Whisper's window does
+    assert body["words"][0]["start_s"] == pytest.approx(0.41, abs=0.1)
     assert all(0.0 <= w["prob"] <= 1.0 for w in body["words"])
 
 

@@ -120,3 +120,25 @@ def transcribe(samples: np.ndarray, rate_hz: int, *, language: str | None,
                   round(float(w.probability), 3))
              for segment in segments for w in (segment.words or []) if w.word.strip()]
     return Transcript(language=str(info.language), model=name, words=words)
+
+
+def snap_to_speech(words: list[Word], segments: list[tuple[float, float]]) -> list[Word]:
+    """Words whose start Whisper put in a pause (it often starts the first word at 0 s) moved
+    to where the voice activity detector hears speech begin; ends likewise pulled back."""
+    if not segments:
+        return words
+    out = []
+    for w in words:
+        start, end = w.start_s, w.end_s
+        inside = next((s for s in segments if s[0] <= start < s[1]), None)
+        if inside is None:
+            following = next((s for s in segments if s[0] > start), None)
+            if following is not None and following[0] < end:
+                start = following[0]
+        inside_end = next((s for s in segments if s[0] < end <= s[1]), None)
+        if inside_end is None:
+            before = [s for s in segments if s[1] < end and s[1] > start]
+            if before:
+                end = before[-1][1]
+        out.append(Word(w.word, round(start, 3), round(max(start, end), 3), w.prob))
+    return out

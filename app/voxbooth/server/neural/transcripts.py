@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
@@ -26,6 +27,7 @@ TRANSCRIPT_JOB = "transcript"
 QUEUED, PROCESSING, DONE, ERROR, UNAVAILABLE = (
     "queued", "processing", "done", "error", "unavailable")
 _ANALYSIS_RATE_HZ = 16_000
+_SILENT_PEAK = 10 ** (-60 / 20)  # a take whose loudest sample is under -60 dBFS has no speech
 # One transcription at a time per process, so a burst of uploads never takes every job worker
 # from the waveform peaks and conversions queued behind it: a transcript job that finds the
 # lane busy goes to the back of the queue instead, behind the work queued after it (after a
@@ -82,10 +84,15 @@ def _set_noise(rec: Recording, noise: dict[str, Any]) -> None:
         rec.params = {**(rec.params or {}), **noise}
 
 
-def _no_speech(samples: Any, rate_hz: int) -> bool:
+def _speech(samples: Any, rate_hz: int) -> list[tuple[float, float]] | None:
+    """Where the take has speech, in seconds; None when the VAD is not installed."""
     from voxbooth.engine.neural import has, vad
 
-    return has("voice activity") and not vad.speech_segments(samples, rate_hz)
+    if not np.any(np.abs(samples) > _SILENT_PEAK):  # digital silence: nothing to run models on
+        return []
+    if not has("voice activity"):
+        return None
+    return [(s.start_s, s.end_s) for s in vad.speech_segments(samples, rate_hz)]
 
 
 def _transcribe_take(ctx: jobs.JobContext) -> None:
@@ -106,12 +113,16 @@ def _transcribe_take(ctx: jobs.JobContext) -> None:
         samples, rate_hz = read_audio(ctx.blobs.path(rec.blob_key), mono=True,
                                       target_rate_hz=_ANALYSIS_RATE_HZ)
         noise = noise_measures(samples, rate_hz)
-        if _no_speech(samples, rate_hz):
+        speech = _speech(samples, rate_hz)
+        if speech is not None and not speech:
             # Whisper invents words in silence and tones; nobody spoke, so nothing was heard.
             heard = transcribe.Transcript(language=language or "", model="")
         else:
             heard = transcribe.transcribe(samples, rate_hz, language=language,
                                           cache_dir=_models_dir(ctx))
+            if speech:
+                heard = transcribe.Transcript(heard.language, heard.model,
+                                              transcribe.snap_to_speech(heard.words, speech))
     except MissingPart as exc:
         row.state, row.error, row.updated_at = UNAVAILABLE, str(exc), utcnow()
         _set_noise(rec, noise)
