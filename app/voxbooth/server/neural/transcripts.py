@@ -34,7 +34,7 @@ _SILENT_PEAK = 10 ** (-60 / 20)  # a take whose loudest sample is under -60 dBFS
 # short pause, so a queue holding only transcripts does not spin).
 _lane = threading.Semaphore(1)
 _REQUEUE_PAUSE_S = 0.25
-_REQUEUE_BEHIND = timedelta(seconds=1)
+_BEHIND_OTHER_WORK = timedelta(seconds=1)
 
 
 def enqueue_transcript(session: Session, rec: Recording) -> None:
@@ -44,8 +44,9 @@ def enqueue_transcript(session: Session, rec: Recording) -> None:
         row = Transcript(recording_id=rec.id, owner_id=rec.owner_id)
         session.add(row)
     row.state, row.script, row.error = QUEUED, rec.text or None, None
-    jobs.enqueue(session, TRANSCRIPT_JOB, {"recording_id": rec.id}, subject_id=rec.id,
-                 user_id=rec.owner_id)
+    job = jobs.enqueue(session, TRANSCRIPT_JOB, {"recording_id": rec.id}, subject_id=rec.id,
+                       user_id=rec.owner_id)
+    job.created_at = utcnow() + _BEHIND_OTHER_WORK  # peaks and conversions queued meanwhile first
 
 
 def language_for(rec: Recording) -> str | None:
@@ -70,7 +71,7 @@ def _transcript_job(ctx: jobs.JobContext) -> None:
         time.sleep(_REQUEUE_PAUSE_S)
         again = jobs.enqueue(ctx.session, TRANSCRIPT_JOB, dict(ctx.payload),
                              subject_id=ctx.payload["recording_id"])
-        again.created_at = utcnow() + _REQUEUE_BEHIND  # claims go oldest first
+        again.created_at = utcnow() + _BEHIND_OTHER_WORK  # claims go oldest first
         return
     try:
         _transcribe_take(ctx)
