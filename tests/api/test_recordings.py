@@ -11,6 +11,7 @@ import pytest
 import soundfile as sf
 
 from tests.api.conftest import write_silent_wav
+from tests.support.leftovers import temporaries
 from tests.support.server import LiveServer
 from voxbooth.api import (
     BadRequest,
@@ -34,8 +35,8 @@ def folder(client: VoxBoothClient) -> Folder:
 
 def stored_files(live_server: LiveServer) -> set[Path]:
     """Every blob and spooled upload the service keeps (not its database), for leak checks."""
-    roots = [live_server.data_dir / "blobs", live_server.data_dir / "tmp"]
-    return {p for root in roots for p in root.rglob("*") if p.is_file()}
+    blobs = live_server.data_dir / "blobs"
+    return {p for p in blobs.rglob("*") if p.is_file()} | set(temporaries(live_server.data_dir))
 
 
 def settle_background_work(client: VoxBoothClient) -> None:

@@ -17,6 +17,7 @@ import pytest
 import soundfile as sf
 
 from tests.support.audio_files import SOUNDFILE_KINDS, tone, write_kind, write_soundfile
+from tests.support.leftovers import temporaries
 from tests.support.server import LiveServer
 
 MEGABYTE = 1024 * 1024
@@ -43,8 +44,7 @@ def _blob_files(server: LiveServer) -> list[Path]:
 
 
 def _temp_files(server: LiveServer) -> list[Path]:
-    root = server.data_dir / "tmp"
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    return temporaries(server.data_dir)
 
 
 def _recording_count(http: httpx.Client, folder_id: str) -> int:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from starlette.exceptions import HTTPException
+
+from voxbooth.server.scratch import new_temp_file
 
 MAX_FIELD_BYTES = 64 * 1024  # one text field (label, name, description ...)
 MAX_FIELDS = 64
@@ -51,7 +51,8 @@ class ReceivedUpload:
 
 @dataclass
 class SpoolFile:
-    """A temporary file in `tmp_dir` that counts what is written and enforces the limit."""
+    """A temporary file in `tmp_dir` (the process's scratch folder) that counts what is
+    written and enforces the limit."""
 
     tmp_dir: Path
     max_bytes: int
@@ -61,9 +62,7 @@ class SpoolFile:
 
     def __post_init__(self) -> None:
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=self.tmp_dir, prefix="upload-", suffix=".part")
-        self.path = Path(name)
-        self._out = os.fdopen(fd, "wb")
+        self.path, self._out = new_temp_file(self.tmp_dir, "upload-", ".part")
 
     def write(self, data: bytes | memoryview) -> None:
         self.size_bytes += len(data)
