@@ -78,7 +78,7 @@ def test_round_trip_put_get_stream_copy_delete(store: BlobStore, tmp_path: Path)
                           (from_bytes, payload[:1000])):
         assert store.exists(key) and store.size(key) == len(expected)
         with store.open(key) as stream:
-            pieces = iter(lambda: stream.read(65536), b"")  # noqa: B023
+            pieces = iter(lambda: stream.read(65536), b"")
             assert b"".join(pieces) == expected
         with store.local_copy(key) as local:
             assert local.read_bytes() == expected

@@ -157,6 +157,8 @@ class FileBlobStore:
             return self._file(key).open("rb")
         except (FileNotFoundError, IsADirectoryError) as exc:
             raise BlobNotFound(key) from exc
+        except OSError as exc:  # the store's disk or mount fails us: say so, do not crash
+            raise BlobStoreUnavailable(exc.errno, f"blob {key} cannot be read: {exc}") from exc
 
     def local_path(self, key: str) -> Path:
         """The blob's own file (read-only for the caller)."""
