@@ -53,7 +53,12 @@ class Scratch:
         birth.mkdir()
         lock_fd = os.open(birth / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
-            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            try:
+                fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                raise OSError(exc.errno, f"cannot lock a scratch folder in {root}: {exc}; the "
+                              "data dir must be on a file system with flock (NFSv4 has it)"
+                              ) from exc
             self.dir = root / name
             os.replace(birth, self.dir)
         except BaseException:
