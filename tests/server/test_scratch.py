@@ -72,14 +72,17 @@ def test_loose_files_go_by_age_and_folders_being_born_are_left(tmp_path: Path) -
     stale = tmp_path / "conversion-old.wav"
     born = tmp_path / ".new-p1-abc"  # a process between mkdir and lock
     born.mkdir()
+    other = tmp_path / "decoder-1"  # a folder someone else keeps here, without our lock
+    other.mkdir()
     for path in (fresh, stale):
         path.write_bytes(b"x")
     day_ago = time.time() - 25 * 3600
     os.utime(stale, (day_ago, day_ago))
     assert sweep(tmp_path) == 1
-    assert fresh.exists() and born.exists() and not stale.exists()
-    os.utime(born, (day_ago, day_ago))
-    assert sweep(tmp_path) == 1 and not born.exists()
+    assert fresh.exists() and born.exists() and other.exists() and not stale.exists()
+    for folder in (born, other):
+        os.utime(folder, (day_ago, day_ago))
+    assert sweep(tmp_path) == 2 and not born.exists() and not other.exists()
 
 
 def test_a_file_block_removes_its_file_however_it_ends(tmp_path: Path) -> None:

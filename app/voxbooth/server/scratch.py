@@ -24,6 +24,7 @@ import errno
 import fcntl
 import logging
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -36,6 +37,7 @@ log = logging.getLogger("voxbooth.server")
 
 LOCK_NAME = ".lock"
 _BIRTH_PREFIX = ".new-"
+_FOLDER_RE = re.compile(r"^p[0-9]+-[0-9a-f]+$")
 LOOSE_FILE_MAX_AGE_S = 24 * 3600.0
 
 # Folders this process holds: a sweep from the same process (two apps in one test process)
@@ -138,25 +140,25 @@ def _age_s(path: Path, now: float) -> float:
 def sweep(root: Path, *, max_age_s: float = LOOSE_FILE_MAX_AGE_S) -> int:
     """Removes what dead processes left under `root`; returns how many entries went.
 
-    Process folders go when their lock is free; folders still being born (hidden name) and
-    loose files only once older than `max_age_s`. Never a folder a live process holds.
+    Process folders (`p<pid>-<token>`) go when their lock is free; anything else (loose files,
+    folders still being born under their hidden name, whatever else was put here) only once
+    older than `max_age_s`. Never a folder a live process holds.
     """
     if not root.is_dir():
         return 0
     removed, now = 0, time.time()
     for entry in root.iterdir():
         try:
-            if entry.is_dir() and not entry.is_symlink():
-                if entry.resolve() in _held:
-                    continue
-                if entry.name.startswith(_BIRTH_PREFIX) and _age_s(entry, now) < max_age_s:
-                    continue
-                if not _lock_is_free(entry):
+            if _FOLDER_RE.match(entry.name) and entry.is_dir() and not entry.is_symlink():
+                if entry.resolve() in _held or not _lock_is_free(entry):
                     continue
                 shutil.rmtree(entry, ignore_errors=True)
                 removed += 1
-            elif _age_s(entry, now) >= max_age_s:
-                entry.unlink(missing_ok=True)
+            elif _age_s(entry, now) >= max_age_s:  # not a process folder: by age alone
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
                 removed += 1
         except OSError:  # another process swept it first, or it cannot be read: not ours
             log.warning("scratch sweep: could not inspect %s", entry, exc_info=True)
