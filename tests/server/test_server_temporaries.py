@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.server.helpers import make_folder, make_project, ok, upload, wav_bytes
+from tests.support.blob_store import on_s3
 from tests.support.leftovers import temporaries
 from tests.support.server import LiveServer
 
@@ -142,7 +143,7 @@ def test_a_download_dropped_half_way_leaves_nothing(live_server: LiveServer,
     assert _no_leftovers(live_server) == []
 
 
-def test_exports_leave_nothing_whether_they_succeed_or_fail(live_server: LiveServer,
+def test_exports_leave_nothing_when_they_succeed_or_are_dropped(live_server: LiveServer,
                                                            served: dict[str, Any]) -> None:
     project_id = served["folder"]["project_id"]
     with live_server.client() as http:
@@ -151,6 +152,13 @@ def test_exports_leave_nothing_whether_they_succeed_or_fail(live_server: LiveSer
         with http.stream("GET", f"/api/projects/{project_id}/export") as dropped:
             next(dropped.iter_raw(512))
         assert _no_leftovers(live_server) == []
+
+
+@pytest.mark.skipif(on_s3(), reason="breaks a blob file of the file store")
+def test_an_export_failing_half_way_leaves_nothing(live_server: LiveServer,
+                                                   served: dict[str, Any]) -> None:
+    project_id = served["folder"]["project_id"]
+    with live_server.client() as http:
         broken = upload(http, served["folder"]["id"], "broken", content=wav_bytes())
         blob = _blob_of(live_server, http, broken)
         blob.unlink()

@@ -16,11 +16,10 @@ from typing import Any
 
 import httpx
 
+from tests.support.blob_store import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY
 from tests.support.server import free_port
 
-ACCESS_KEY_ID = "voxbooth-test"
-SECRET_ACCESS_KEY = "voxbooth-test-secret"
-REGION = "us-east-1"
+__all__ = ["ACCESS_KEY_ID", "REGION", "SECRET_ACCESS_KEY", "MotoServer"]
 
 
 @dataclass
