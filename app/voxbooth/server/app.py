@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from voxbooth.server import errors, jobs, migrate
+from voxbooth.server import errors, idempotency, jobs, migrate
 from voxbooth.server.blobs import open_storage
 from voxbooth.server.catalogue import load_catalogue
 from voxbooth.server.db import make_engine, make_session_factory, session_scope
@@ -34,6 +34,7 @@ ROUTER_MODULES: list[str] = [
     "voxbooth.server.routes.notes",
     "voxbooth.server.routes.stats",
     "voxbooth.server.routes.voices",
+    "voxbooth.server.routes.limits",
     # the conversion engine's resources (issue 4)
     "voxbooth.server.routes.calibrations",
     "voxbooth.server.routes.orders",
@@ -103,4 +104,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     downloads.install_handlers(app)
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
+    idempotency.install(app)
     return app

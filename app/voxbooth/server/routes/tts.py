@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 
 from voxbooth.server.conversion import tts
 from voxbooth.server.deps import BlobsDep, CurrentUser, ScratchDep, SessionDep
+from voxbooth.server.idempotency import IdempotentJson
 from voxbooth.server.schemas.recordings import RecordingPublic
 from voxbooth.server.schemas.tts import TtsCreate, TtsCreateV1, TtsVoicePublic
 from voxbooth.server.services import recordings
@@ -22,6 +23,7 @@ def list_tts_voices(user: CurrentUser) -> list[TtsVoicePublic]:
 @router.post("/api/v2/recordings/tts", status_code=201)
 def create_tts_recording(body: TtsCreate, request: Request, user: CurrentUser,
                          session: SessionDep, blobs: BlobsDep,
+                         idempotency: IdempotentJson,
                          scratch: ScratchDep) -> RecordingPublic:
     """An original spoken from `text` (language detected when `text_language` is absent).
     Convert it with an order that names a `narration_style_id` for each voice."""
@@ -34,6 +36,7 @@ def create_tts_recording(body: TtsCreate, request: Request, user: CurrentUser,
 @router.post("/api/recordings/tts", status_code=201, deprecated=True)
 def create_tts_recording_v1(body: TtsCreateV1, request: Request, user: CurrentUser,
                             session: SessionDep, blobs: BlobsDep,
+                            idempotency: IdempotentJson,
                             scratch: ScratchDep) -> RecordingPublic:
     """Deprecated: use `POST /api/v2/recordings/tts`. The TTS voice is named by `voice_id`
     (see `GET /api/tts-voices`)."""
