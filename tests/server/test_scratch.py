@@ -94,7 +94,7 @@ def test_a_file_block_removes_its_file_however_it_ends(tmp_path: Path) -> None:
         with scratch.file("tts-", ".wav") as path:
             assert path.parent == scratch.dir
         assert sorted(p.name for p in scratch.dir.iterdir()) == [LOCK_NAME]
-    assert not scratch_files._held
+    assert not scratch.dir.exists() and scratch.dir.resolve() not in scratch_files._held
 
 
 def test_a_stopped_process_removes_its_folder_with_what_is_left_in_it(tmp_path: Path) -> None:
