@@ -3,6 +3,8 @@ kept), and an order may ask for its conversions to be made from a cleaned copy."
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from voxbooth.server import jobs
 from voxbooth.server.db import utcnow
 from voxbooth.server.errors import conflict, unprocessable
 from voxbooth.server.models import Job, Project, Recording
-from voxbooth.server.services.storage import temp_path
+from voxbooth.server.scratch import Scratch
 
 DENOISE_JOB = "noise_reduction"
 CLEANED_SUFFIX = " (cleaned)"
@@ -80,19 +82,34 @@ def request_cleaning(session: Session, user_id: str, original: Recording) -> Rec
     return rec
 
 
-def cleaned_copy(source: Path, tmp_dir: Path, temporaries: list[Path],
-                 progress: Any = None) -> Path:
-    """`source` with its noise reduced, as a 16-bit WAV at its own rate (added to
-    `temporaries`, which the caller deletes)."""
+@contextlib.contextmanager
+def cleaned_file(source: Path, scratch: Scratch, progress: Any = None) -> Iterator[Path]:
+    """`source` with its noise reduced, as a 16-bit WAV at its own rate in the scratch folder
+    (deleted when the block ends)."""
     from voxbooth.engine.neural.denoise import denoise
     from voxbooth.server.media import read_audio
 
     samples, rate_hz = read_audio(source, mono=True)
     cleaned = denoise(samples, rate_hz, progress=progress)
-    out = temp_path(tmp_dir, "cleaned-", ".wav")
-    temporaries.append(out)
-    soundfile.write(str(out), cleaned, rate_hz, subtype="PCM_16", format="WAV")
-    return out
+    with scratch.file("cleaned-", ".wav") as out:
+        soundfile.write(str(out), cleaned, rate_hz, subtype="PCM_16", format="WAV")
+        yield out
+
+
+@contextlib.contextmanager
+def cleaned_if_asked(source: Path, params: dict[str, Any], scratch: Scratch,
+                     progress: Any = None) -> Iterator[Path]:
+    """A conversion's input: `source`, or a cleaned copy of it when its order asked."""
+    if not params.get("noise_reduction"):
+        yield source
+        return
+    from voxbooth.engine.neural import MissingPart
+
+    try:
+        with cleaned_file(source, scratch, progress) as out:
+            yield out
+    except MissingPart as exc:
+        raise jobs.PermanentJobError(str(exc)) from exc
 
 
 def _denoise_job(ctx: jobs.JobContext) -> None:
@@ -107,21 +124,16 @@ def _denoise_job(ctx: jobs.JobContext) -> None:
         raise jobs.JobCancelled()  # the cleaned take was deleted while queued
     if original is None or original.blob_key is None:
         raise jobs.PermanentJobError("The take to clean has no audio any more")
-    temporaries: list[Path] = []
     try:
-        try:
-            out = cleaned_copy(ctx.blobs.path(original.blob_key),
-                               ctx.services["settings"].tmp_dir, temporaries,
-                               progress=lambda f: ctx.progress(0.05 + 0.85 * f, "cleaning"))
-        except MissingPart as exc:
-            raise jobs.PermanentJobError(str(exc)) from exc
-        if ctx.cancelled():
-            raise jobs.JobCancelled()
-        info = probe(out)
-        key = ctx.store_file(out)
-    finally:
-        for path in temporaries:
-            path.unlink(missing_ok=True)
+        with ctx.blobs.local_copy(original.blob_key) as source, \
+                cleaned_file(source, ctx.services["scratch"],
+                             progress=lambda f: ctx.progress(0.05 + 0.85 * f, "cleaning")) as out:
+            if ctx.cancelled():
+                raise jobs.JobCancelled()
+            info = probe(out)
+            key = ctx.store_file(out)
+    except MissingPart as exc:
+        raise jobs.PermanentJobError(str(exc)) from exc
     rec = ctx.session.scalar(select(Recording).where(Recording.id == ctx.payload["recording_id"])
                              .execution_options(populate_existing=True))
     if rec is None:

@@ -111,8 +111,8 @@ def _transcribe_take(ctx: jobs.JobContext) -> None:
     try:
         from voxbooth.engine.neural import proofing, transcribe
 
-        samples, rate_hz = read_audio(ctx.blobs.path(rec.blob_key), mono=True,
-                                      target_rate_hz=_ANALYSIS_RATE_HZ)
+        with ctx.blobs.local_copy(rec.blob_key) as source:
+            samples, rate_hz = read_audio(source, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ)
         noise = noise_measures(samples, rate_hz)
         speech = _speech(samples, rate_hz)
         if speech is not None and not speech:
