@@ -127,3 +127,44 @@ def test_a_long_list_arrives_in_chunks_without_losing_a_take(qtbot) -> None:
     assert model.rowCount() == 2500 and len(model.takes()) == 2501
     assert model.index(2499, 0).data() == "line 2499"
     assert model.conversions_of("o999")[0].id == "c1"
+
+
+def _every_row_agrees(model: TakesModel) -> None:
+    """Each index's parent() and row() say where the view found it (rows are stored, not
+    searched, so a stale one would send a view to the wrong take)."""
+    for row in range(model.rowCount()):
+        top = model.index(row, 0)
+        assert model.parent(top) == QModelIndex() and model.index_of(top.data(ID_ROLE)).row() == row
+        for child_row in range(model.rowCount(top)):
+            child = model.index(child_row, 3, top)
+            assert model.parent(child) == top
+            assert model.index_of(child.data(ID_ROLE)) == model.index(child_row, 0, top)
+
+
+def test_rows_stay_true_through_sorts_inserts_and_removals(qtmodeltester) -> None:
+    import random
+
+    rng = random.Random(12)
+    model = TakesModel()
+    takes = [TakeInfo(f"o{i}", f"line {rng.randrange(100):03d}", duration_s=rng.random() * 9)
+             for i in range(60)]
+    takes += [TakeInfo(f"c{i}", f"conv {i}", kind="conversion", original_id=f"o{i % 20}",
+                       voice_name=rng.choice(["Ada", "Bob", "Cy"]), duration_s=rng.random())
+              for i in range(50)]
+    model.set_takes(takes)
+    qtmodeltester.check(model, force_py=True)
+    _every_row_agrees(model)
+    for step in range(120):
+        action = rng.randrange(4)
+        if action == 0:
+            model.sort(rng.randrange(7), rng.choice(list(Qt.SortOrder)))
+        elif action == 1:
+            model.remove(rng.choice(model.takes()).id)
+        elif action == 2:
+            model.upsert(TakeInfo(f"n{step}", f"new {step}", duration_s=rng.random()))
+        else:
+            originals = [t for t in model.takes() if not t.is_conversion]
+            model.upsert(TakeInfo(f"k{step}", f"conv {step}", kind="conversion",
+                                  original_id=rng.choice(originals).id, voice_name="Ada"))
+        _every_row_agrees(model)
+    qtmodeltester.check(model, force_py=True)
