@@ -28,13 +28,14 @@ def test_the_meter_lays_out_readably_at_every_size(qtbot: QtBot) -> None:
         for height in (MIN_HEIGHT, 26, 34, 60):
             lay = meter_layout(width, height, metrics)
             assert lay.bar.width() >= width * 0.45  # the bar stays the meter's main part
-            assert lay.lamp.right() <= width and lay.lamp.width() >= metrics.horizontalAdvance("CLIP")
+            assert lay.lamp.right() <= width
+            assert lay.lamp.width() >= metrics.horizontalAdvance("CLIP")
             assert lay.lamp.left() >= lay.bar.right()
             labels = [rect for _db, rect in lay.labels]
             assert {db for db, _r in lay.labels} >= {0.0, -60.0}  # both ends always numbered
             assert {db for db, _r in lay.labels} <= set(SCALE_DB)
             for i, rect in enumerate(labels):
-                assert 0 <= rect.left() and rect.right() <= lay.bar.right() + 0.5
+                assert rect.left() >= 0 and rect.right() <= lay.bar.right() + 0.5
                 assert all(not rect.intersects(other) for other in labels[i + 1:])
             if lay.readout is not None:
                 assert lay.readout.width() >= metrics.horizontalAdvance("-60.0 dBFS")
