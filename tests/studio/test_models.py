@@ -168,3 +168,43 @@ def test_rows_stay_true_through_sorts_inserts_and_removals(qtmodeltester) -> Non
                                   original_id=rng.choice(originals).id, voice_name="Ada"))
         _every_row_agrees(model)
     qtmodeltester.check(model, force_py=True)
+
+
+def test_the_filter_shows_what_the_artist_asked_for(qtmodeltester) -> None:
+    """Text, starred and state together, against a plain reading of the rule: an original
+    shows when it or one of its conversions matches all three."""
+    import random
+
+    rng = random.Random(5)
+    words = ["line", "Ada", "Bob", "breath", "(take)", "a.b", "ß", "[x]"]
+    states = ["done", "new", "processing", "error"]
+    takes = []
+    for i in range(40):
+        takes.append(TakeInfo(f"o{i}", f"{rng.choice(words)} {i}", starred=rng.random() < 0.3,
+                              note=rng.choice(["", "nice", "Ada's"]), state="done"))
+        for j in range(rng.randrange(3)):
+            takes.append(TakeInfo(f"c{i}.{j}", f"{rng.choice(words)} conv", kind="conversion",
+                                  original_id=f"o{i}", voice_name=rng.choice(["Ada", "Bob"]),
+                                  state=rng.choice(states), starred=rng.random() < 0.3))
+    model = TakesModel()
+    model.set_takes(takes)
+    proxy = TakesFilterProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy, force_py=True)
+
+    def matches(t: TakeInfo, text: str, starred: bool, state: str) -> bool:
+        haystack = " ".join((t.label, t.voice_name, t.note)).casefold()
+        return (not starred or t.starred) and (not state or t.state == state) and \
+            text.strip().casefold() in haystack
+
+    for _ in range(60):
+        text = rng.choice(["", "ada", "B", "(take)", "a.b", "SS", "ß", "[x]", "zzz", " line "])
+        starred, state = rng.random() < 0.4, rng.choice(["", *states])
+        proxy.set_text(text)
+        proxy.set_starred_only(starred)
+        proxy.set_state(state)
+        shown = {proxy.index(r, 0).data(ID_ROLE) for r in range(proxy.rowCount())}
+        expected = {t.id for t in takes if not t.is_conversion and (
+            matches(t, text, starred, state)
+            or any(matches(c, text, starred, state) for c in model.conversions_of(t.id)))}
+        assert shown == expected, (text, starred, state, [(t.label, t.voice_name, t.note) for t in takes if t.id in shown - expected or t.original_id in shown - expected])
