@@ -16,8 +16,9 @@ def filter_pattern(text: str, starred_only: bool, state: str) -> str:
     if state:
         parts.append(f"(?=.*{QRegularExpression.escape(STATE_MARK + state + STATE_MARK)})")
     text = text.strip().casefold()
-    if text:
-        parts.append(f"(?=.*{QRegularExpression.escape(text)})")
+    if text:  # searched in the words only, past the state (whose name could match)
+        mark = QRegularExpression.escape(STATE_MARK)
+        parts.append(f"(?=[^{mark}]*{mark}[^{mark}]*{mark}.*{QRegularExpression.escape(text)})")
     return "^(?s)" + "".join(parts) if parts else ""
 
 

@@ -66,7 +66,7 @@ def filter_text(take: TakeInfo) -> str:
     """What the takes filter's pattern is matched against: a starred mark, the state between
     marks, then the label, voice and note (casefolded). See `models.filters.filter_pattern`."""
     starred = STARRED_MARK if take.starred else ""
-    words = " ".join((take.label, take.voice_name, take.note)).casefold()
+    words = " ".join((take.label, take.voice_name, take.note)).casefold().replace(STATE_MARK, "")
     return f"{starred}{STATE_MARK}{take.state}{STATE_MARK}{words}"
 
 
