@@ -5,7 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QRegularExpression, QSortFilterProxyModel, Qt
 
 from voxbooth.studio.models.roles import SORT_ROLE
-from voxbooth.studio.models.takes import FILTER_ROLE, STARRED_MARK, STATE_MARK, TakesModel
+from voxbooth.studio.models.takes import (
+    CHUNK_ROWS,
+    FILTER_ROLE,
+    STARRED_MARK,
+    STATE_MARK,
+    TakesModel,
+)
 
 
 def filter_pattern(text: str, starred_only: bool, state: str) -> str:
@@ -45,6 +51,9 @@ class TakesFilterProxy(QSortFilterProxyModel):
 
     def _apply(self) -> None:
         pattern = filter_pattern(self._text, self._starred_only, self._state)
+        source = self.sourceModel()
+        if isinstance(source, TakesModel):  # filtered rows cost a data() call each to take in
+            source.rows_per_chunk = CHUNK_ROWS if pattern else None
         self.setFilterRegularExpression(QRegularExpression(pattern))
 
     def _refilter(self) -> None:
