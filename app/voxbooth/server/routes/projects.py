@@ -77,9 +77,14 @@ def delete_project(project_id: uuid.UUID, user: CurrentUser, session: SessionDep
             responses={200: {"content": {"application/zip": {}}}})
 def export_project(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                    blobs: BlobsDep, settings: SettingsDep, background: BackgroundTasks,
-                   starred_only: bool = False) -> FileResponse:
-    """A zip of the project's takes and conversions, with `manifest.json`."""
+                   starred_only: bool = False,
+                   name_template: exports.NameTemplateQuery = exports.DEFAULT_TEMPLATE,
+                   format: exports.ExportFormat = exports.ExportFormat.original,
+                   ) -> FileResponse:
+    """A zip of the project's takes and conversions, with `manifest.json`; named after the
+    project, its files after `name_template`, its audio as stored or as `format`."""
+    options = exports.export_options(starred_only, name_template, format)
     archive = exports.export_project(session, blobs, settings.tmp_dir, user.id, str(project_id),
-                                     starred_only=starred_only)
+                                     options=options)
     background.add_task(archive.path.unlink, missing_ok=True)
     return FileResponse(archive.path, media_type="application/zip", filename=archive.filename)

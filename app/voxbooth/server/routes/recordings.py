@@ -65,10 +65,15 @@ def list_conversions(request: Request, original_id: uuid.UUID, user: CurrentUser
             responses={200: {"content": {"application/zip": {}}}})
 def export_original(original_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                     blobs: BlobsDep, settings: SettingsDep, background: BackgroundTasks,
-                    starred_only: bool = False) -> FileResponse:
-    """A zip of an original and its conversions, with `manifest.json`."""
+                    starred_only: bool = False,
+                    name_template: exports.NameTemplateQuery = exports.DEFAULT_TEMPLATE,
+                    format: exports.ExportFormat = exports.ExportFormat.original,
+                    ) -> FileResponse:
+    """A zip of an original and its conversions, with `manifest.json`; named after the
+    original, its files after `name_template`, its audio as stored or as `format`."""
+    options = exports.export_options(starred_only, name_template, format)
     archive = exports.export_original(session, blobs, settings.tmp_dir, user.id,
-                                      str(original_id), starred_only=starred_only)
+                                      str(original_id), options=options)
     background.add_task(archive.path.unlink, missing_ok=True)
     return FileResponse(archive.path, media_type="application/zip", filename=archive.filename)
 

@@ -17,7 +17,6 @@ from PySide6.QtCore import (
 )
 
 from voxbooth.studio.entities import TakeInfo
-from voxbooth.studio.models.take_nodes import TakeNode, build_nodes, renumber, sort_nodes
 from voxbooth.studio.models.roles import (
     ENTITY_ROLE,
     ID_ROLE,
@@ -25,6 +24,7 @@ from voxbooth.studio.models.roles import (
     SORT_ROLE,
     TAKE_IDS_MIME,
 )
+from voxbooth.studio.models.take_nodes import TakeNode, build_nodes, renumber, sort_nodes
 
 # Originals per chunk while a proxy filters each inserted row by calling `data()` (Python):
 # 500 keeps a chunk of 20,000 takes' list to tens of ms. Unfiltered, a list is taken in with one
