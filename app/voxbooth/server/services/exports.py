@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import zipfile
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -19,10 +20,11 @@ from fastapi import HTTPException, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from voxbooth.server.blobs import BlobNotFound, BlobStore
+from voxbooth.server.blobs import COPY_CHUNK_BYTES, BlobNotFound, BlobStore
 from voxbooth.server.db import utcnow
-from voxbooth.server.media.encode import transcode
+from voxbooth.server.media import transcode
 from voxbooth.server.models import Folder, Project, Recording
+from voxbooth.server.scratch import Scratch
 from voxbooth.server.services.common import own_project, own_recording
 from voxbooth.server.services.export_names import (
     DEFAULT_TEMPLATE,
@@ -32,7 +34,6 @@ from voxbooth.server.services.export_names import (
     render_name,
     unique_key,
 )
-from voxbooth.server.services.storage import temp_path
 
 log = logging.getLogger("voxbooth.server")
 
@@ -108,14 +109,18 @@ def _entry(rec: Recording, path: str | None) -> dict[str, Any]:
 
 
 class _Writer:
-    def __init__(self, blobs: BlobStore, tmp_dir: Path, options: ExportOptions,
+    def __init__(self, blobs: BlobStore, scratch: Scratch, options: ExportOptions,
                  names: _Names) -> None:
-        self.path = temp_path(tmp_dir, "export-", ".zip")
-        self.tmp_dir = tmp_dir
+        self.path = scratch.new_file("export-", ".zip")
         self.blobs = blobs
+        self.scratch = scratch
         self.options = options
         self.names = names
-        self.zip = zipfile.ZipFile(self.path, "w", zipfile.ZIP_STORED, allowZip64=True)
+        try:
+            self.zip = zipfile.ZipFile(self.path, "w", zipfile.ZIP_STORED, allowZip64=True)
+        except BaseException:
+            self.path.unlink(missing_ok=True)
+            raise
         self.taken: set[str] = set()  # case-insensitively: Windows and macOS would collide
         self.entries: list[dict[str, Any]] = []
 
@@ -145,28 +150,46 @@ class _Writer:
 
     def add(self, rec: Recording, folder_path: str) -> None:
         path = None
-        try:
-            source = self.blobs.path(rec.blob_key) if rec.blob_key else None
-        except BlobNotFound:  # a lost file must not cost the artist the rest of the export
-            log.error("export: blob %s of recording %s is missing", rec.blob_key, rec.id)
-            source = None
-        if source is not None:
-            path = self._unique(folder_path + self._file_name(rec),
-                                self._extension(rec))
-            self._write(source, path)
+        if rec.blob_key:
+            path = self._unique(folder_path + self._file_name(rec), self._extension(rec))
+            copied = self._copy(rec, path) if self.options.audio_format is ExportFormat.original \
+                else self._convert(rec, path)
+            if not copied:
+                self.taken.discard(unique_key(path))
+                path = None
         self.entries.append(_entry(rec, path))
 
-    def _write(self, source: Path, path: str) -> None:
-        fmt = self.options.audio_format
-        if fmt is ExportFormat.original:
-            self.zip.write(source, path)
-            return
-        converted = temp_path(self.tmp_dir, "export-", "." + fmt.value)
+    def _copy(self, rec: Recording, name: str) -> bool:
+        """Streams the blob into the zip; False when it is missing from the store."""
         try:
-            transcode(source, converted, fmt.value, subtype=_SUBTYPES.get(fmt))
-            self.zip.write(converted, path)
-        finally:
-            converted.unlink(missing_ok=True)
+            stored = self.blobs.open(rec.blob_key or "")
+        except BlobNotFound:  # a lost file must not cost the artist the rest of the export
+            log.error("export: blob %s of recording %s is missing", rec.blob_key, rec.id)
+            return False
+        info = zipfile.ZipInfo(name, date_time=rec.created_at.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_STORED
+        with stored, self.zip.open(info, "w", force_zip64=True) as entry:
+            shutil.copyfileobj(stored, entry, COPY_CHUNK_BYTES)
+        return True
+
+    def _convert(self, rec: Recording, name: str) -> bool:
+        """Writes the blob re-encoded in the chosen format; False when it is missing."""
+        fmt = self.options.audio_format
+        try:
+            with self.blobs.local_copy(rec.blob_key or "") as source:
+                converted = self.scratch.new_file("export-", "." + fmt.value)
+                try:
+                    transcode(source, converted, fmt.value, subtype=_SUBTYPES.get(fmt))
+                    info = zipfile.ZipInfo(name, date_time=rec.created_at.timetuple()[:6])
+                    with converted.open("rb") as encoded, \
+                            self.zip.open(info, "w", force_zip64=True) as entry:
+                        shutil.copyfileobj(encoded, entry, COPY_CHUNK_BYTES)
+                finally:
+                    converted.unlink(missing_ok=True)
+        except BlobNotFound:
+            log.error("export: blob %s of recording %s is missing", rec.blob_key, rec.id)
+            return False
+        return True
 
     def close(self, header: dict[str, Any]) -> None:
         manifest = {**header, "exported_at": utcnow().isoformat(), "recordings": self.entries}
@@ -174,8 +197,12 @@ class _Writer:
         self.zip.close()
 
     def abort(self) -> None:
-        self.zip.close()
-        self.path.unlink(missing_ok=True)
+        try:
+            self.zip.close()
+        except Exception:  # the disk that failed the export may fail the close too
+            log.warning("export: could not close the zip being discarded", exc_info=True)
+        finally:
+            self.path.unlink(missing_ok=True)
 
 
 def _folders(session: Session, project_id: str) -> dict[str, Folder]:
@@ -205,7 +232,7 @@ def _original_labels(session: Session, project_id: str) -> dict[str, str]:
     return {rec_id: label or "" for rec_id, label in rows}
 
 
-def export_project(session: Session, blobs: BlobStore, tmp_dir: Path, user_id: str,
+def export_project(session: Session, blobs: BlobStore, scratch: Scratch, user_id: str,
                    project_id: str, *, starred_only: bool = False,
                    options: ExportOptions | None = None) -> Archive:
     options = options or ExportOptions(starred_only=starred_only)
@@ -217,7 +244,7 @@ def export_project(session: Session, blobs: BlobStore, tmp_dir: Path, user_id: s
     statement = select(Recording).where(Recording.project_id == project.id)
     if options.starred_only:
         statement = statement.where(Recording.starred.is_(True))
-    writer = _Writer(blobs, tmp_dir, options, names)
+    writer = _Writer(blobs, scratch, options, names)
     try:
         for rec in session.scalars(statement.order_by(Recording.created_at, Recording.id)):
             writer.add(rec, paths.get(rec.parent_folder_id, ""))
@@ -231,7 +258,7 @@ def export_project(session: Session, blobs: BlobStore, tmp_dir: Path, user_id: s
     return Archive(writer.path, f"{portable_name(project.name, 'project')}.zip")
 
 
-def export_original(session: Session, blobs: BlobStore, tmp_dir: Path, user_id: str,
+def export_original(session: Session, blobs: BlobStore, scratch: Scratch, user_id: str,
                     original_id: str, *, starred_only: bool = False,
                     options: ExportOptions | None = None) -> Archive:
     options = options or ExportOptions(starred_only=starred_only)
@@ -245,7 +272,7 @@ def export_original(session: Session, blobs: BlobStore, tmp_dir: Path, user_id: 
     statement = select(Recording).where(Recording.original_id == original.id)
     if options.starred_only:
         statement = statement.where(Recording.starred.is_(True))
-    writer = _Writer(blobs, tmp_dir, options, names)
+    writer = _Writer(blobs, scratch, options, names)
     try:
         writer.add(original, "")
         for rec in session.scalars(statement.order_by(Recording.created_at, Recording.id)):
