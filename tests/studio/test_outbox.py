@@ -1,6 +1,7 @@
 """A recorded take goes to the service through the outbox, whatever the way does to it: against
 the real service behind a real proxy that answers 503, then 429, or loses the answer of an upload
-the service kept, the desk's take ends up on the service exactly once."""
+the service kept - more often than the client's own retries cover, so the outbox's policy takes
+over - the desk's take ends up on the service exactly once."""
 
 from __future__ import annotations
 
@@ -85,7 +86,9 @@ def test_a_take_meeting_5xx_then_429_uploads_once_when_the_service_recovers(
         qtbot: QtBot, tmp_path: Path, live_server: LiveServer, speech_path: Path,
         folder_id: str) -> None:
     take = recorded_take(tmp_path, speech_path)
-    script = [Fault(503), Fault(429, {"Retry-After": "1"})]
+    # the client itself retries a keyed create twice; more than that and the outbox waits
+    script = [Fault(503), Fault(429, {"Retry-After": "1"}), Fault(503),
+              Fault(429, {"Retry-After": "1"})]
     with fault_proxy(live_server.url, "POST", "/api/recordings", script) as proxy:
         desk = DeskOnService(take.parent, proxy.url, live_server.api_key, folder_id)
         try:
@@ -94,7 +97,7 @@ def test_a_take_meeting_5xx_then_429_uploads_once_when_the_service_recovers(
             qtbot.waitUntil(lambda: bool(desk.done), timeout=UPLOADED_WITHIN_MS)
         finally:
             desk.close()
-    assert proxy.aimed == [503, 429, "pass"]
+    assert proxy.aimed == [503, 429, 503, 429, "pass"]
     assert desk.done == [(True, "L01 take 1: uploaded")]
     assert [t.label for t in desk.uploaded] == ["L01 take 1"]
     assert labels_on_service(live_server, folder_id) == ["L01 take 1"]
@@ -106,15 +109,16 @@ def test_a_take_whose_answer_was_lost_is_on_the_service_once(
         qtbot: QtBot, tmp_path: Path, live_server: LiveServer, speech_path: Path,
         folder_id: str) -> None:
     take = recorded_take(tmp_path, speech_path)
-    with fault_proxy(live_server.url, "POST", "/api/recordings", [Fault(LOST)]) as proxy:
+    lost = [Fault(LOST)] * 3  # the client's own retries (same key) are lost too
+    with fault_proxy(live_server.url, "POST", "/api/recordings", lost) as proxy:
         desk = DeskOnService(take.parent, proxy.url, live_server.api_key, folder_id)
         try:
             desk.record(take, "L01 take 1", folder_id)
-            assert desk.waiting[:1] == [WAITING_TEXT]
+            assert desk.waiting[:1] == [WAITING_TEXT]  # no answer came: it waits
             qtbot.waitUntil(lambda: bool(desk.done), timeout=UPLOADED_WITHIN_MS)
         finally:
             desk.close()
-    assert proxy.aimed[0] == LOST
+    assert proxy.aimed[:3] == [LOST, LOST, LOST]
     assert desk.done == [(True, "L01 take 1: uploaded")]
     assert labels_on_service(live_server, folder_id) == ["L01 take 1"]
     assert desk.store.entries == []

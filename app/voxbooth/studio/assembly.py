@@ -144,7 +144,8 @@ class Studio:
         reloads what lives on the service, in this order."""
         first = self.requests.backend is None
         self.requests.set_backend(backend)
-        self.takes_view.set_upload_limit(backend.rules.max_upload_bytes)
+        if backend.rules is not None:
+            self.takes_view.set_upload_limit(backend.rules.max_upload_bytes)
         self.banner.clear()
         self.watcher.start()
         if first:  # after a restart the open project, folder and tree stay as they were

@@ -129,7 +129,8 @@ class CalibrationWizard(QDialog):
         self.live.show_note(update.newest_f0_hz)
         if self.started_s and self.desk.recording:
             read_s = time.monotonic() - self.started_s
-            least_s = self.requests.rules.calibration_min_s  # the service's rule
+            rules = self.requests.rules  # the service's: none while it is away
+            least_s = rules.calibration_min_s if rules is not None else float("inf")
             enough = read_s >= least_s
             self.stop_button.setEnabled(enough)
             self.elapsed.setText(f"{read_s:.1f} s read" + ("" if enough else
@@ -137,8 +138,9 @@ class CalibrationWizard(QDialog):
 
     def stop(self) -> None:
         if self.desk.analysis is not None:
-            self.histogram = f0_histogram(self.desk.analysis.stop_collecting(),
-                                          self.requests.rules.calibration_min_voiced_s,
+            rules = self.requests.rules  # the service's: none while it is away
+            least_voiced_s = rules.calibration_min_voiced_s if rules is not None else float("inf")
+            self.histogram = f0_histogram(self.desk.analysis.stop_collecting(), least_voiced_s,
                                           self.desk.analysis.tracker.hop_s)
         self.started_s = 0.0
         self.stop_button.setEnabled(False)

@@ -38,9 +38,7 @@ class OrderController(QObject):
             self.panel.asked = None  # asked again once the service is there
             return
         key = (tuple(original_ids), tuple(voice_ids))
-        durations = [t.duration_s for t in (self.takes.take(i) for i in original_ids)
-                     if t is not None]
-        self.requests.run(backend.quote, original_ids, voice_ids, durations,
+        self.requests.run(backend.quote, original_ids, voice_ids,
                           on_result=lambda credits: self.panel.set_quote(key, int(credits)),
                           on_error=lambda _exc: setattr(self.panel, "asked", None))
 

@@ -127,7 +127,8 @@ class Outbox(QObject):
         """The connected service's upload limit; None while none is connected (checked again
         before each upload)."""
         backend = self.requests.backend
-        return backend.rules.max_upload_bytes if backend is not None else None
+        rules = backend.rules if backend is not None else None
+        return rules.max_upload_bytes if rules is not None else None
 
     def _queue_files(self, checks: list[FileCheck], folder_id: str) -> None:
         problems = [c.problem for c in checks if c.problem]
@@ -244,8 +245,9 @@ class Outbox(QObject):
             self._finish(job_id, FAILED, "the file is gone")
             return
         size = entry.size_bytes or _size_of(entry.path)
-        if size > backend.rules.max_upload_bytes:  # refused here, before a byte is sent
-            self._finish(job_id, FAILED, too_large(size, backend.rules.max_upload_bytes))
+        limit = backend.rules.max_upload_bytes if backend.rules is not None else None
+        if limit is not None and size > limit:  # refused here, before a byte is sent
+            self._finish(job_id, FAILED, too_large(size, limit))
             return
         job.attempt += 1
         job.sent_all = False

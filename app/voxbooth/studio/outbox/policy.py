@@ -6,9 +6,9 @@ is sent again once the service answers, after a pause that grows with each faile
 and is never shorter than the service's Retry-After; one it refused (a 4xx: bad audio, too large,
 no such folder) fails at once with its words. An upload is a POST that creates a take: every
 attempt carries the entry's Idempotency-Key, so a service that stored the first answers the
-repeat with the same take; and when the whole file had left before the answer was lost, the next
-attempt first looks for it in the folder (a server that does not know the key makes no copy
-either).
+repeat with the same take. The service keeps a key for a day, and the queue is persisted: a take
+whose answer was lost before a long absence could outlive its key, so when the whole file had
+left before the answer was lost, the next attempt still first looks for it in the folder.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ Every method blocks: call it through `TaskRunner.run`, never on the GUI thread.
 
 from __future__ import annotations
 
-import inspect
 import threading
 import time
 import uuid
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from voxbooth.studio.entities import FolderInfo, ProjectInfo, TakeInfo
-from voxbooth.studio.service.rules import FALLBACK_RULES, ServiceRules, fallback_credits
+from voxbooth.studio.service.rules import ServiceRules
 
 if TYPE_CHECKING:
     from voxbooth.api import VoxBoothClient
@@ -58,19 +57,7 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _key_for(create: Callable[..., object], key: str | None) -> dict[str, Any]:
-    """`idempotency_key=key` for a client create that takes it.
 
-    TEMPORARY shim (house branch, for the lead to remove when `idem` merges): the client's
-    creates take `idempotency_key` once idempotent creates land; until then the key is dropped
-    and the outbox's look-up alone keeps uploads single."""
-    if key is None:
-        return {}
-    try:
-        accepted = "idempotency_key" in inspect.signature(create).parameters
-    except (TypeError, ValueError):
-        accepted = False
-    return {"idempotency_key": key} if accepted else {}
 
 
 class StudioBackend:
@@ -79,22 +66,17 @@ class StudioBackend:
     def __init__(self, client: VoxBoothClient) -> None:
         self.client = client
         #: the service's rules, asked for once the connection is made (`fetch_rules`)
-        self.rules: ServiceRules = FALLBACK_RULES
+        self.rules: ServiceRules | None = None
 
     def fetch_rules(self) -> ServiceRules:
         """Worker: asks the service for its limits and keeps them (`rules`)."""
-        limits = getattr(self.client, "limits", None)  # TEMPORARY shim until `idem` merges
-        if limits is not None:
-            self.rules = ServiceRules.from_limits(limits.get())
+        self.rules = ServiceRules.from_limits(self.client.limits.get())
         return self.rules
 
-    def quote(self, original_ids: list[str], voice_ids: list[str],
-              durations_s: list[float]) -> int:
+    def quote(self, original_ids: list[str], voice_ids: list[str]) -> int:
         """Credits the service would charge for ordering each original in each voice, by the
-        rule it charges with."""
-        quote = getattr(self.client.orders, "quote", None)  # TEMPORARY shim until `idem` merges
-        if quote is None:
-            return sum(fallback_credits(d, len(voice_ids)) for d in durations_s)
+        rule it charges with (`POST /api/v2/orders/quote`)."""
+        quote = self.client.orders.quote
         return sum(int(quote(original_id, voice_ids).credits) for original_id in original_ids)
 
     @classmethod
@@ -121,7 +103,7 @@ class StudioBackend:
     @creates
     def create_project(self, name: str, *, idempotency_key: str | None = None) -> ProjectInfo:
         create = self.client.projects.create
-        return ProjectInfo.from_api(create(name, **_key_for(create, idempotency_key)))
+        return ProjectInfo.from_api(create(name, idempotency_key=idempotency_key))
 
     def rename_project(self, project_id: str, name: str) -> ProjectInfo:
         return ProjectInfo.from_api(self.client.projects.rename(project_id, name))
@@ -139,7 +121,7 @@ class StudioBackend:
                       idempotency_key: str | None = None) -> FolderInfo:
         create = self.client.folders.create
         return FolderInfo.from_api(create(project_id, name, parent_id=parent_id,
-                                          **_key_for(create, idempotency_key)))
+                                          idempotency_key=idempotency_key))
 
     def rename_folder(self, folder_id: str, name: str) -> FolderInfo:
         return FolderInfo.from_api(self.client.folders.rename(folder_id, name))
@@ -179,7 +161,7 @@ class StudioBackend:
         recording = upload(
             path, folder_id=folder_id, label=label or path.stem, microphone="file",
             on_progress=progress, cancel=cancel.is_set if cancel is not None else None,
-            **_key_for(upload, idempotency_key))
+            idempotency_key=idempotency_key)
         return TakeInfo.from_api(recording)
 
     def find_upload(self, folder_id: str, label: str, size_bytes: int,
@@ -213,7 +195,7 @@ class StudioBackend:
         elif take.note:
             notes.update(take.id, text)
         else:
-            notes.create(take.id, text, **_key_for(notes.create, idempotency_key))
+            notes.create(take.id, text, idempotency_key=idempotency_key)
         return self.get_take(take.id)
 
     def delete_take(self, take_id: str) -> str:

@@ -24,7 +24,8 @@ def save_calibration(backend: StudioBackend, path: Path, name: str, *,
                      timeout_s: float = 180.0) -> Calibration:
     """Checks the reading, uploads it, waits until the service has measured it."""
     report = check_take_file(path, kind="calibration",
-                             max_upload_bytes=backend.rules.max_upload_bytes)
+                             max_upload_bytes=backend.rules.max_upload_bytes
+                             if backend.rules is not None else None)
     if report.verdict == "bad":
         raise CalibrationRefused(report.summary)
     calibrations = backend.client.calibrations

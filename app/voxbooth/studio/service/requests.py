@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from voxbooth.studio.service.backend import StudioBackend, is_create
 from voxbooth.studio.service.errors import is_cancelled, is_unreachable, user_message
-from voxbooth.studio.service.rules import FALLBACK_RULES, ServiceRules
+from voxbooth.studio.service.rules import ServiceRules
 from voxbooth.studio.service.workers import TaskRunner, Worker
 
 BackendCall = Callable[..., Any]  # a StudioBackend method, called with the backend first
@@ -51,9 +51,10 @@ class Requests(QObject):
                           **item.kwargs)
 
     @property
-    def rules(self) -> ServiceRules:
-        """The connected service's rules (limits, minimums), kept since it connected."""
-        return self.backend.rules if self.backend is not None else FALLBACK_RULES
+    def rules(self) -> ServiceRules | None:
+        """The connected service's rules (limits, minimums), kept since it connected; None
+        while no service is."""
+        return self.backend.rules if self.backend is not None else None
 
     @property
     def pending_count(self) -> int:

@@ -4,9 +4,11 @@ calibration minimums and the price of an order are asked of the service (`GET /a
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from voxbooth.api.models import Limits
 
 
 @dataclass(frozen=True)
@@ -19,21 +21,11 @@ class ServiceRules:
     sample_max_s: float
 
     @classmethod
-    def from_limits(cls, limits: Any) -> ServiceRules:
-        """From the client's `Limits` (typed by the client; read here by name)."""
+    def from_limits(cls, limits: Limits) -> ServiceRules:
+        """From the client's `Limits` (`GET /api/limits`)."""
         return cls(int(limits.max_upload_bytes), float(limits.calibration.min_voiced_s),
                    float(limits.calibration.min_duration_s),
                    float(limits.calibration.max_duration_s),
                    float(limits.voice_sample.min_duration_s),
                    float(limits.voice_sample.max_duration_s))
 
-
-# TEMPORARY shim (house branch, for the lead to remove when `idem` merges): a client without
-# `limits.get()` / `orders.quote()` falls back to the service's constants of today.
-FALLBACK_RULES = ServiceRules(50 * 1024 * 1024, 4.0, 10.0, 600.0, 10.0, 600.0)
-
-
-def fallback_credits(duration_s: float, voice_count: int) -> int:
-    """TEMPORARY shim (see above): the service's rule as of today, one credit per started
-    minute of the original per voice; replaced by `orders.quote` once `idem` merges."""
-    return max(1, math.ceil(max(duration_s, 0.0) / 60.0 - 1e-9)) * voice_count
