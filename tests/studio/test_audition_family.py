@@ -15,6 +15,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.qtbot import QtBot
 
 from tests.studio.helpers import running_window
+from tests.support.pulse import VirtualMic
 from tests.support.server import LiveServer
 from voxbooth.audio.playback import Player
 from voxbooth.studio.actions import shortcut_rows
@@ -245,3 +246,72 @@ def test_help_lists_the_number_keys_and_the_abx_keys() -> None:
     assert len(number_rows) == 1 and rows[number_rows[0]] == "1 … 9"
     assert rows["Listen to A"] == "A" and rows["Listen to B"] == "B"
     assert rows["ABX: X is A"] == "Shift+A" and rows["ABX: X is B"] == "Shift+B"
+
+
+def test_the_waveform_and_pitch_shown_are_the_track_heard_over_the_originals(
+        qtbot: QtBot, window: Studio, family: Family) -> None:
+    pick(window, family.original_id)
+    tracks = window.audition.tracks
+    assert tracks is not None
+    wave = window.waveform
+    assert not wave.has_reference_f0()  # the original heard: nothing to compare it with
+    window.window.activateWindow()
+    window.takes_view.setFocus()
+    qtbot.keyClick(window.takes_view, Qt.Key.Key_3)
+    assert window.transport.now_label.text() == f"Listening to 3: {family.voices[1]}"
+    # the data given to the curves (what they draw is that, downsampled to the view)
+    np.testing.assert_array_equal(wave.f0.yData, tracks.audio[2].f0_hz)  # its pitch
+    np.testing.assert_array_equal(wave.reference_f0.yData, tracks.audio[0].f0_hz)  # the original's
+    np.testing.assert_array_equal(wave.wave.yData, tracks.audio[2].peak_values)
+    window.actions_by_key["audition_a"].trigger()  # A is the original
+    np.testing.assert_array_equal(wave.f0.yData, tracks.audio[0].f0_hz)
+    assert not wave.has_reference_f0()
+
+
+def test_another_take_starts_over_playhead_counter_loop_and_abx(
+        window: Studio, family: Family) -> None:
+    pick(window, family.conversion_ids[0])
+    player, wave, transport = window.context.player, window.waveform, window.transport
+    abx = window.actions_by_key["abx_mode"]
+    abx.trigger()
+    window.actions_by_key["audition_x"].trigger()
+    window.actions_by_key["abx_says_a"].trigger()
+    assert transport.score_label.text().startswith("ABX: ")
+    window.actions_by_key["loop"].setChecked(True)
+    wave.set_selection(1.0, 2.0)
+    assert player._loop is not None
+    player.seek(2.5)
+    play_blocks(player, 4)
+    wave.set_playhead(player.position_s)
+    wave.playhead_moved.emit(2.5)  # a click puts the playhead: the counter follows at once
+    assert transport.time_label.text().startswith("0:02.5")
+    pick(window, family.lone_id)  # nothing to compare: no ABX
+    assert player.position_s == 0.0 and wave.playhead_s() == 0.0
+    assert transport.time_label.text().startswith("0:00.0")
+    assert wave.selection_s() is None and player._loop is None
+    assert not window.actions_by_key["loop"].isChecked()
+    assert not abx.isChecked() and not abx.isEnabled()
+    assert not transport.score_label.isVisible()
+    pick(window, family.original_id)  # two to compare again: ABX can be turned on
+    assert abx.isEnabled() and not abx.isChecked()
+    assert player.position_s == 0.0
+
+
+def test_a_conversion_finishing_while_playing_joins_and_plays_on(
+        qtbot: QtBot, mic: VirtualMic, window: Studio, family: Family) -> None:
+    late = window.takes.take(family.conversion_ids[1])
+    assert late is not None
+    window.takes.upsert(replace(late, state="processing"))
+    pick(window, family.conversion_ids[0])
+    player = window.context.player
+    assert lit_buttons(window) == ["1: Original", f"2: {family.voices[0]}"]
+    window.actions_by_key["play_stop"].trigger()  # heard through the virtual sound server
+    try:
+        qtbot.waitUntil(lambda: player.position_s > 0.2, timeout=5000)
+        window.takes.upsert(late)
+        window.watcher.finished.emit(late)
+        qtbot.waitUntil(lambda: len(lit_buttons(window)) == 3, timeout=5000)  # no re-selecting
+        assert player.playing and player.current == 1
+        assert player.position_s > 0.2  # on from where it was, not from the start
+    finally:
+        player.stop()

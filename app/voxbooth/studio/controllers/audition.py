@@ -37,7 +37,9 @@ class AuditionController(QObject):
     loaded = Signal(object)  # AuditionTracks now in the player
     heard = Signal(int, str)  # the track heard (-1 while X keeps it secret), what the user reads
     pair_changed = Signal(int, int)  # the tracks A and B are
-    drawn = Signal(object)  # TakeAudio of the take picked in the list: what the waveform shows
+    drawn = Signal(object)  # TakeAudio of the track heard: what the waveform shows
+    compared = Signal(object)  # the original's TakeAudio under a conversion heard, else None
+    started_over = Signal()  # another take's tracks loaded: playhead, loop and ABX start anew
     abx_score = Signal(str)
     message = Signal(str)
 
@@ -102,8 +104,8 @@ class AuditionController(QObject):
         """A conversion just finished: it joins its family if that family is loaded."""
         if self._takes is None or not self._family or finished.original_id != self._family:
             return
-        if self.player.playing or not self._in_player():
-            return  # loading stops the sound: the next pick of a take brings it in instead
+        if self.player.playing and not self._in_player():
+            return  # the desk is playing on the player: the next pick brings it in instead
         heard = self._takes.take(self._want_id) or self._takes.take(self._family)
         if heard is not None:
             self.show(heard)
@@ -141,6 +143,8 @@ class AuditionController(QObject):
         pair = self._pair_ids()
         position, was_playing = self.player.position_s, self.player.playing
         self.tracks, self._family = tracks, family
+        if not same:
+            self._drawn_id = ""  # drawn anew, its comparison with it
         self._put_in_player()
         want = tracks.index_of(self._want_id)
         if same and all(i in tracks.take_ids for i in pair):
@@ -149,11 +153,12 @@ class AuditionController(QObject):
             self.a, self.b = 0, want if want else min(1, len(tracks.labels) - 1)
             if self.abx is not None:
                 self.set_abx_mode(True)  # a new pair: a new test
+        self.player.seek(position if same else 0.0)
+        if not same:
+            self.started_over.emit()
         self.loaded.emit(tracks)
         self.pair_changed.emit(self.a, self.b)
-        self._draw(want)
         self.listen(want)
-        self.player.seek(position if same else 0.0)
         if same and was_playing:
             self._resume()
 
@@ -167,6 +172,8 @@ class AuditionController(QObject):
         if self.tracks.take_ids[index] != self._drawn_id:
             self._drawn_id = self.tracks.take_ids[index]
             self.drawn.emit(self.tracks.audio[index])
+            # a family's conversion is drawn over its original's pitch
+            self.compared.emit(self.tracks.audio[0] if self._family and index else None)
 
     # -- the player -----------------------------------------------------------------------------
     def _put_in_player(self) -> None:
@@ -215,6 +222,7 @@ class AuditionController(QObject):
             return
         self._switch(index)
         self._want_id = tracks.take_ids[index]
+        self._draw(index)
         if self.abx is None and index not in (self.a, self.b):
             self.b = index  # A/B compares the original with the conversion heard last
             self.pair_changed.emit(self.a, self.b)
@@ -234,6 +242,7 @@ class AuditionController(QObject):
         else:
             self._switch(index)
             self._want_id = self.tracks.take_ids[index]
+            self._draw(index)
             self.heard.emit(index, f"{role} ({self._name(index)})")
 
     def listen_x(self) -> None:

@@ -62,14 +62,29 @@ class PlaybackPanel(QWidget):
         a["abx_mode"].toggled.connect(self._on_abx_toggled)
         audition.loaded.connect(self._on_loaded)
         audition.drawn.connect(wave.show_audio)
+        audition.compared.connect(wave.show_reference_f0)
+        audition.started_over.connect(self._start_over)
         audition.heard.connect(self.transport.show_heard)
         audition.pair_changed.connect(self.transport.show_pair)
         audition.abx_score.connect(self.transport.score_label.setText)
         self.transport.pair_chosen.connect(audition.set_pair)
         wave.seek_requested.connect(self.player.seek)
+        wave.playhead_moved.connect(
+            lambda seconds: self.transport.set_time(seconds, self.player.duration_s))
         wave.loop_changed.connect(self._apply_loop)
 
+    def _start_over(self) -> None:
+        """Another take is auditioned: its playhead at the start, no loop region of the last."""
+        self.actions_by_key["loop"].setChecked(False)
+        self.waveform.clear_selection()
+        self.waveform.set_playhead(0.0)
+
     def _on_loaded(self, tracks: AuditionTracks) -> None:
+        abx = self.actions_by_key["abx_mode"]
+        comparable = len(tracks.labels) > 1
+        if abx.isChecked() and not comparable:
+            abx.setChecked(False)  # nothing to compare: no blind test
+        abx.setEnabled(comparable)
         self.transport.set_tracks(tracks.labels)
         self.transport.set_time(self.player.position_s, self.player.duration_s)
         region = self.waveform.loop_region_s()

@@ -84,6 +84,12 @@ class WaveformView(QWidget):
         self.f0_box.setYRange(*F0_RANGE_HZ, padding=0)
         self.f0 = pg.PlotDataItem([], [], pen=pg.mkPen(colours["f0"], width=2), connect="finite")
         self.f0_box.addItem(self.f0)
+        # the original's f0 behind a conversion's, dashed, for comparison (hidden otherwise)
+        self.reference_f0 = pg.PlotDataItem(
+            [], [], pen=pg.mkPen(colours["f0"], width=1, style=Qt.PenStyle.DashLine),
+            connect="finite")
+        self.reference_f0.setOpacity(0.6)
+        self.f0_box.addItem(self.reference_f0)
         self.playhead = pg.InfiniteLine(0.0, angle=90, movable=False,
                                         pen=pg.mkPen(colours["playhead"], width=1))
         self.plot.addItem(self.playhead)
@@ -144,6 +150,17 @@ class WaveformView(QWidget):
         selection = self.selection_s()
         if selection is not None and selection[1] > self.duration_s:  # kept, cut to this take
             self.set_selection(selection[0], min(selection[1], self.duration_s))
+
+    def show_reference_f0(self, audio: TakeAudio | None) -> None:
+        """The original's pitch over the track heard (None: nothing to compare with)."""
+        if audio is None:
+            self.reference_f0.setData([], [])
+        else:
+            self.reference_f0.setData(audio.f0_times_s, audio.f0_hz, connect="finite")
+
+    def has_reference_f0(self) -> bool:
+        x, _y = self.reference_f0.getData()
+        return x is not None and len(x) > 0
 
     def has_waveform(self) -> bool:
         x, _y = self.wave.getData()
