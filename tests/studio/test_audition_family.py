@@ -315,3 +315,17 @@ def test_a_conversion_finishing_while_playing_joins_and_plays_on(
         assert player.position_s > 0.2  # on from where it was, not from the start
     finally:
         player.stop()
+
+
+def test_home_and_end_put_the_playhead_at_the_take_s_ends_from_the_list(
+        qtbot: QtBot, window: Studio, family: Family) -> None:
+    pick(window, family.original_id)
+    player = window.context.player
+    window.window.activateWindow()
+    window.takes_view.setFocus()
+    qtbot.keyClick(window.takes_view, Qt.Key.Key_End)  # the list does not take it for itself
+    assert player.position_s == pytest.approx(player.duration_s, abs=0.01)
+    assert window.waveform.playhead_s() == pytest.approx(player.duration_s, abs=0.01)
+    assert window.takes_view.current_id() == family.original_id
+    qtbot.keyClick(window.takes_view, Qt.Key.Key_Home)
+    assert player.position_s == 0.0 and window.transport.time_label.text().startswith("0:00.0")

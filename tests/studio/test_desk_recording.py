@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.studio.helpers import open_new_folder, running_window
@@ -366,3 +367,45 @@ def test_the_window_stays_responsive_while_the_microphone_opens_and_the_take_sta
     assert sf.info(str(take)).samplerate == 48000  # a complete, readable take file
     assert not panel.stop_button.isEnabled() and panel.record_button.isEnabled()
     desk.close_device()
+
+
+def test_r_and_space_work_with_focus_in_any_desk_widget_but_a_text_field(
+        window: Studio, qtbot: QtBot) -> None:
+    make_folder(window, qtbot, "Keys")
+    panel, desk = window.desk_panel, window.desk
+    window.window.activateWindow()
+
+    def record_and_stop(focus: QWidget) -> None:
+        focus.setFocus()
+        qtbot.keyClick(focus, Qt.Key.Key_R)
+        assert desk.recording or desk.starting, focus
+        qtbot.waitUntil(lambda: desk.recording, timeout=5000)
+        qtbot.wait(300)
+        stopper = QApplication.focusWidget() or focus
+        qtbot.keyClick(stopper, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: not desk.recording and desk.recorder is None, timeout=5000)
+
+    # as reported: Record clicked, Space stops, then R with focus wherever it went
+    panel.record_button.click()
+    qtbot.waitUntil(lambda: desk.recording, timeout=5000)
+    qtbot.keyClick(QApplication.focusWidget() or panel, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not desk.recording and desk.recorder is None, timeout=5000)
+    record_and_stop(QApplication.focusWidget() or panel)
+    tried = []
+    for widget in panel.findChildren(QWidget):
+        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus or not widget.isVisible() or \
+                not widget.isEnabled() or isinstance(widget, QLineEdit | QPlainTextEdit):
+            continue
+        record_and_stop(widget)
+        tried.append(type(widget).__name__)
+    assert {"QDoubleSpinBox", "QPushButton", "QComboBox"} <= set(tried), tried
+    # typing in a text field keeps its keys: R is a letter of the filter there
+    window.filter_edit.setFocus()
+    qtbot.keyClick(window.filter_edit, Qt.Key.Key_R)
+    assert window.filter_edit.text() == "r" and not desk.recording
+    # and Space plays from the takes list as from anywhere else (the action is triggered)
+    played: list[bool] = []
+    window.actions_by_key["play_stop"].triggered.connect(lambda _c=False: played.append(True))
+    window.takes_view.setFocus()
+    qtbot.keyClick(window.takes_view, Qt.Key.Key_Space)
+    assert played == [True]

@@ -48,6 +48,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("refresh", "Refresh", "Take", "F5"),
     ActionSpec("play_stop", "Play / stop", "Playback", "Space"),
     ActionSpec("loop", "Loop the selected region", "Playback", "L", checkable=True),
+    ActionSpec("go_start", "Go to the start", "Playback", "Home"),
+    ActionSpec("go_end", "Go to the end", "Playback", "End"),
     # the take's original is 1, its finished conversions 2, 3...; the window names each one
     *(ActionSpec(key, f"Listen to take {n}", "Playback", str(n), checkable=True)
       for n, key in enumerate(LISTEN_KEYS, start=1)),
@@ -64,6 +66,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("shortcuts", "Keyboard shortcuts", "Help", "F1"),
     ActionSpec("about", "About VoxBooth", "Help"),
 )
+
+# keys that work wherever focus is, except while typing (`transport_keys`); with the desk's
+# R and Shift+R
+TRANSPORT_KEYS = ("play_stop", "loop", "go_start", "go_end", *LISTEN_KEYS, "audition_a",
+                  "audition_b", "audition_x", "abx_says_a", "abx_says_b")
 
 MENU_ORDER = ("File", "Folder", "Take", "Playback", "View", "Help")
 

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSplitter
 
+from voxbooth.studio.actions import TRANSPORT_KEYS
 from voxbooth.studio.audition_tracks import SoundCache
 from voxbooth.studio.commands import Commands
 from voxbooth.studio.context import StudioContext
@@ -47,6 +48,7 @@ from voxbooth.studio.outbox.outbox import Outbox
 from voxbooth.studio.outbox.store import OutboxStore
 from voxbooth.studio.service.backend import StudioBackend
 from voxbooth.studio.service.requests import Requests
+from voxbooth.studio.transport_keys import TransportKeys
 from voxbooth.studio.voices.controller import VoicesController
 from voxbooth.studio.voices.model import VoicesModel
 from voxbooth.studio.voices.panel import VoicesPanel
@@ -201,6 +203,7 @@ def assemble(context: StudioContext, dark: bool = False,
     settings = context.settings
     window = MainWindow(settings)
     actions = window.actions_by_key
+    transport_keys = TransportKeys(window)  # before the desk's own key filter (see its doc)
     requests = Requests(context.runner, window)
     # takes
     projects, folders, takes = ProjectsModel(window), FolderTreeModel(window), TakesModel(window)
@@ -222,6 +225,8 @@ def assemble(context: StudioContext, dark: bool = False,
     outbox = Outbox(requests, store, current_folder, context.runner, context.upload_pool, window)
     desk = DeskController(context.runner, store, outbox, current_folder, window)
     desk_panel = DeskPanel(desk, dark)
+    transport_keys.add([*(actions[k] for k in TRANSPORT_KEYS), desk_panel.record_action,
+                        desk_panel.punch_action])
     script = ScriptSession(desk, desk_panel.script_panel, ScriptStore(folder), requests, takes)
     # voices and orders
     voices = VoicesModel(window)

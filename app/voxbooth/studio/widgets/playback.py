@@ -53,7 +53,8 @@ class PlaybackPanel(QWidget):
             "abx_says_a": partial(audition.answer_abx, False),
             "abx_says_b": partial(audition.answer_abx, True),
             "zoom_in": partial(wave.zoom, 0.5), "zoom_out": partial(wave.zoom, 2.0),
-            "zoom_fit": wave.zoom_fit,
+            "zoom_fit": wave.zoom_fit, "go_start": partial(self.go_to, 0.0),
+            "go_end": lambda: self.go_to(self.player.duration_s),
             **{key: partial(audition.listen, i) for i, key in enumerate(LISTEN_KEYS)},
         }
         for key, slot in slots.items():
@@ -90,6 +91,12 @@ class PlaybackPanel(QWidget):
         region = self.waveform.loop_region_s()
         if region is not None:  # loading forgets the loop; the region shown still holds
             self._apply_loop(*region)
+
+    def go_to(self, seconds: float) -> None:
+        """Home/End: the playhead to the take's start or end, playing or not."""
+        self.player.seek(seconds)
+        self.waveform.set_playhead(seconds)
+        self.transport.set_time(seconds, self.player.duration_s)
 
     def play_stop(self) -> None:
         if self.audition is not None:
