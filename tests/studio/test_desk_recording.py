@@ -409,3 +409,27 @@ def test_r_and_space_work_with_focus_in_any_desk_widget_but_a_text_field(
     window.takes_view.setFocus()
     qtbot.keyClick(window.takes_view, Qt.Key.Key_Space)
     assert played == [True]
+
+
+def test_the_waveform_selection_is_the_punch_in_region_drawn_while_it_runs(
+        window: Studio, qtbot: QtBot, mic: VirtualMic) -> None:
+    from voxbooth.studio.analysis import analyse_take
+
+    panel, desk, wave = window.desk_panel, window.desk, window.waveform
+    mic.play(tone(220.0, 5.0), RATE_HZ)
+    panel.record()
+    qtbot.waitUntil(lambda: (desk.status() is not None
+                             and desk.status().duration_s > 4.0), timeout=10000)  # type: ignore[union-attr]
+    desk.stop()
+    qtbot.waitUntil(lambda: desk.recorder is None, timeout=5000)
+    original = panel.last_take_path
+    wave.show_audio(analyse_take(Path(original)))  # the take as the waveform draws it
+    wave.set_selection(2.5, 3.5)  # what a drag over it selects
+    assert (panel.punch_from.value(), panel.punch_to.value()) == (2.5, 3.5)
+    assert wave.punch_s is None and not wave.punch_band.isVisible()
+    panel.punch_action.trigger()
+    assert wave.punch_s == (0.5, 2.5, 3.5)  # its 2 s of pre-roll, then the region
+    assert wave.punch_band.isVisible() and wave.preroll_band.isVisible()
+    qtbot.waitUntil(lambda: desk.recording, timeout=10000)
+    qtbot.waitUntil(lambda: panel.last_take_path != original, timeout=15000)
+    assert wave.punch_s is None and not wave.punch_band.isVisible()

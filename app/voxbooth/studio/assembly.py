@@ -32,6 +32,7 @@ from voxbooth.studio.desk.commands import DeskCommands
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.follow_settings import follow_settings
 from voxbooth.studio.desk.panel import DeskPanel
+from voxbooth.studio.desk.punch import PREROLL_S
 from voxbooth.studio.desk.script_session import ScriptSession
 from voxbooth.studio.desk.script_store import ScriptStore
 from voxbooth.studio.desk.takes_folder import default_takes_dir
@@ -338,6 +339,17 @@ def _wire_desk(s: Studio) -> None:
     s.desk_panel.device_chosen.connect(s.context.settings.set_input_device)
     s.desk_panel.calibrate_requested.connect(s.openers.open_calibration)
     s.desk_panel.punch_requested.connect(s.desk_commands.punch_in)
+    _wire_punch(s)
+
+
+def _wire_punch(s: Studio) -> None:
+    """The waveform's selection is the punch-in region; a punch is drawn while it runs."""
+    wave, panel, desk = s.waveform, s.desk_panel, s.desk
+    wave.selection_changed.connect(panel.set_punch_region)
+    panel.punch_requested.connect(
+        lambda plan: wave.show_punch(plan.start_s, plan.end_s, PREROLL_S))
+    for ended in (desk.take_stopped, desk.take_failed):
+        ended.connect(lambda *_args: wave.clear_punch())
 
 
 def _wire_voices_and_orders(s: Studio) -> None:

@@ -286,6 +286,11 @@ class DeskPanel(QWidget):
         if self.controller.take_kind == "take":
             self.verdict_label.setText("Recording…")
 
+    def set_punch_region(self, start_s: float, end_s: float) -> None:
+        """The region to record again (the waveform's selection), in seconds."""
+        self.punch_to.setValue(end_s)
+        self.punch_from.setValue(start_s)
+
     def request_punch(self) -> None:
         start_s, end_s = self.punch_from.value(), self.punch_to.value()
         if not self.last_take_path or end_s <= start_s:
