@@ -329,3 +329,22 @@ def test_home_and_end_put_the_playhead_at_the_take_s_ends_from_the_list(
     assert window.takes_view.current_id() == family.original_id
     qtbot.keyClick(window.takes_view, Qt.Key.Key_Home)
     assert player.position_s == 0.0 and window.transport.time_label.text().startswith("0:00.0")
+
+
+def test_trimming_the_selection_makes_a_new_take_and_keeps_the_original(
+        qtbot: QtBot, window: Studio, family: Family) -> None:
+    pick(window, family.lone_id)
+    wave = window.waveform
+    wave.set_selection(1.0, 2.5)  # a drag over it
+    before = {t.id for t in window.takes.takes()}
+    wave.edit_actions["trim"].trigger()  # from the right-click menu
+    qtbot.waitUntil(lambda: any(t.label == "line two trimmed" for t in window.takes.takes()),
+                    timeout=30000)
+    made = next(t for t in window.takes.takes() if t.label == "line two trimmed")
+    assert made.id not in before and made.folder_id == family.folder_id
+    assert made.duration_s == pytest.approx(1.5, abs=0.02)
+    original = window.takes.take(family.lone_id)
+    assert original is not None and original.duration_s == pytest.approx(4.0, abs=0.05)
+    backend = window.requests.backend
+    assert backend is not None
+    assert backend.get_take(family.lone_id).duration_s == pytest.approx(4.0, abs=0.05)

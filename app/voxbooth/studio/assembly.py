@@ -27,6 +27,7 @@ from voxbooth.studio.context import StudioContext
 from voxbooth.studio.controllers.audition import AuditionController
 from voxbooth.studio.controllers.browser import TakesBrowser
 from voxbooth.studio.controllers.conversions import ConversionWatcher
+from voxbooth.studio.controllers.edits import TakeEdits
 from voxbooth.studio.controllers.navigation import Navigation
 from voxbooth.studio.desk.commands import DeskCommands
 from voxbooth.studio.desk.controller import DeskController
@@ -340,6 +341,9 @@ def _wire_desk(s: Studio) -> None:
     s.desk_panel.calibrate_requested.connect(s.openers.open_calibration)
     s.desk_panel.punch_requested.connect(s.desk_commands.punch_in)
     _wire_punch(s)
+    edits = TakeEdits(s.requests, s.audition, s.takes, s.outbox, lambda: s.desk.takes_dir,
+                      s.tell, s.window)
+    s.waveform.edit_requested.connect(edits.apply)
 
 
 def _wire_punch(s: Studio) -> None:

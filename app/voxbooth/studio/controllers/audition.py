@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from voxbooth.audio.playback import Player
 from voxbooth.studio.abx import AbxSession
+from voxbooth.studio.analysis import TakeAudio
 from voxbooth.studio.audition_tracks import (
     AuditionTracks,
     SoundCache,
@@ -166,6 +167,12 @@ class AuditionController(QObject):
         if self.tracks is None:
             return "", ""
         return self.tracks.take_ids[self.a], self.tracks.take_ids[self.b]
+
+    def drawn_take(self) -> tuple[str, TakeAudio] | None:
+        """The take the waveform shows (what an edit of the selection applies to)."""
+        if self.tracks is None or self._drawn_id not in self.tracks.take_ids:
+            return None
+        return self._drawn_id, self.tracks.audio[self.tracks.take_ids.index(self._drawn_id)]
 
     def _draw(self, index: int) -> None:
         assert self.tracks is not None
