@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     QUrl,
 )
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.studio.helpers import inline_window, open_new_folder, remote_settings, running_window
@@ -211,6 +211,25 @@ def test_cancelled_upload_leaves_nothing_listed_or_stored(
 
 
 # -- exporting one take -----------------------------------------------------------------------
+def fill_export_dialog(window: Studio, dest: Path, template: str = "",
+                       audio_format: str = "original") -> list[str]:
+    """What the artist does in the export dialog once it opens: the zip's path, the names, the
+    format, Save. Returns the zip path the dialog suggested."""
+    offered: list[str] = []
+
+    def fill() -> None:
+        dialog = window.commands.export_dialog
+        assert dialog is not None and dialog.isVisible()
+        offered.append(dialog.dest_edit.text())
+        dialog.dest_edit.setText(str(dest))
+        dialog.template_edit.setText(template)
+        dialog.format_box.setCurrentIndex(dialog.format_box.findData(audio_format))
+        dialog.accept()
+
+    QTimer.singleShot(0, fill)
+    return offered
+
+
 def test_take_exported_through_the_save_dialog_is_a_zip_of_that_take(
         qtbot: QtBot, window: Studio, speech_path: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -222,13 +241,7 @@ def test_take_exported_through_the_save_dialog_is_a_zip_of_that_take(
     _pick_take(window, wanted.id)
     dest = tmp_path / "out" / "my export.zip"
     dest.parent.mkdir()
-    offered: list[str] = []
-
-    def save_dialog(*args: object) -> tuple[str, str]:
-        offered.append(str(args[2]))  # the file name the dialog suggests
-        return str(dest), "Zip (*.zip)"
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    offered = fill_export_dialog(window, dest)
     window.actions_by_key["export_original"].trigger()
 
     assert Path(offered[0]).name == "line two.zip"
@@ -359,10 +372,35 @@ def test_loop_follows_the_region_on_the_waveform(qtbot: QtBot, window: Studio,
     window.waveform.region.setRegion((1.0, 1.5))  # the artist drags its edges
     assert player.loop_s == pytest.approx((1.0, 1.5), abs=1e-3)
 
-    _pick_take(window, other.id)  # another take: the region shown still loops
-    qtbot.waitUntil(lambda: window.audition.tracks is not None
-                    and window.audition.tracks.take_ids == [other.id], timeout=10000)
-    assert player.loop_s == pytest.approx((1.0, 1.5), abs=1e-3)
-
     qtbot.mouseClick(window.transport.loop_button, Qt.MouseButton.LeftButton)
     assert player.loop_s is None and not window.waveform.region.isVisible()
+
+    qtbot.mouseClick(window.transport.loop_button, Qt.MouseButton.LeftButton)
+    window.waveform.region.setRegion((1.0, 1.5))
+    _pick_take(window, other.id)  # another take: the last one's region goes with it
+    qtbot.waitUntil(lambda: window.audition.tracks is not None
+                    and window.audition.tracks.take_ids == [other.id], timeout=10000)
+    assert player.loop_s is None and not window.waveform.region.isVisible()
+    assert not window.transport.loop_button.isChecked()
+
+
+def test_project_export_names_files_from_the_template_in_the_format_chosen(
+        qtbot: QtBot, window: Studio, speech_path: Path, tmp_path: Path) -> None:
+    folder_id = open_new_folder(window, qtbot, "Night: Tales", "Chapter 1")
+    window.outbox.add([speech_path], folder_id)
+    qtbot.waitUntil(lambda: len(window.takes.takes()) == 1, timeout=30000)
+    dest = tmp_path / "night.zip"
+    offered = fill_export_dialog(window, dest, "{folder} - {line}", "flac")
+    window.actions_by_key["export_project"].trigger()
+    assert Path(offered[0]).name == "Night Tales.zip"  # the project's name, safe as a file name
+    qtbot.waitUntil(lambda: window.window.statusBar().currentMessage() == f"Saved {dest}",
+                    timeout=30000)
+    with zipfile.ZipFile(dest) as archive:
+        audio = [n for n in archive.namelist() if n != "manifest.json"]
+        assert len(audio) == 1 and audio[0].endswith("Chapter 1 - arctic_a0007.flac"), audio
+        data = archive.read(audio[0])
+    exported = tmp_path / "exported.flac"
+    exported.write_bytes(data)
+    info = sf.info(str(exported))
+    assert info.format == "FLAC" and info.duration == pytest.approx(
+        sf.info(str(speech_path)).duration, abs=0.01)

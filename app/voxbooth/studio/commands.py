@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from voxbooth.studio.context import StudioContext
 from voxbooth.studio.controllers.browser import TakesBrowser
+from voxbooth.studio.dialogs.export import ExportDialog, zip_name
 from voxbooth.studio.outbox.outbox import Outbox
 from voxbooth.studio.service.backend import StudioBackend
 from voxbooth.studio.service.requests import Requests
@@ -21,6 +22,7 @@ class Commands:
     def __init__(self, parent: QWidget, browser: TakesBrowser, outbox: Outbox,
                  requests: Requests, folder_view: FolderView, takes_view: TakesView) -> None:
         self.parent = parent
+        self.export_dialog: ExportDialog | None = None
         self.browser = browser
         self.outbox = outbox
         self.requests = requests
@@ -101,14 +103,17 @@ class Commands:
     def export_project(self) -> None:
         if not self.browser.project_id:
             return
-        self._export(StudioBackend.export_project, self.browser.project_id, "project.zip")
+        project = self.browser.projects.project_at(
+            self.browser.projects.row_of(self.browser.project_id))
+        self._export(StudioBackend.export_project, self.browser.project_id,
+                     zip_name(project.name if project is not None else "", "project"))
 
     def export_original(self) -> None:
         take = self.browser.takes.take(self.takes_view.current_id() or "")
         if take is not None:
             original = take.original_id if take.is_conversion else take.id
             self._export(StudioBackend.export_original, original or take.id,
-                         f"{take.label or 'take'}.zip")
+                         zip_name(take.label, "take"))
 
     # -- dialogs --------------------------------------------------------------------------------
     def open_settings(self, context: StudioContext, on_server_changed: Callable[[], None]) -> None:
@@ -139,9 +144,16 @@ class Commands:
                           "VoxBooth Studio: record, organise and audition voice conversions.")
 
     def _export(self, method: Callable[..., Path], entity_id: str, suggested: str) -> None:
-        dest, _ = QFileDialog.getSaveFileName(self.parent, "Export to zip",
-                                              str(Path.home() / suggested), "Zip (*.zip)")
-        if dest:
-            self.browser.message.emit(f"Exporting to {dest}…")
-            self.requests.call(method, entity_id, Path(dest),
-                               on_result=lambda p: self.browser.message.emit(f"Saved {p}"))
+        dialog = ExportDialog(Path.home() / suggested, self.parent)
+        self.export_dialog = dialog  # while open (tests fill it as the artist would)
+        try:
+            if not dialog.exec():
+                return
+            choice = dialog.choice()
+        finally:
+            self.export_dialog = None
+            dialog.deleteLater()
+        self.browser.message.emit(f"Exporting to {choice.dest}…")
+        self.requests.call(method, entity_id, choice.dest, name_template=choice.name_template,
+                           audio_format=choice.audio_format,
+                           on_result=lambda p: self.browser.message.emit(f"Saved {p}"))

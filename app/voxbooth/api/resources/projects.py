@@ -64,11 +64,16 @@ class Projects(Resource):
         dest: str | os.PathLike[str],
         *,
         starred_only: bool | None = None,
+        name_template: str | None = None,
+        audio_format: str | None = None,
         on_progress: ProgressCallback | None = None,
         cancel: Cancel = None,
     ) -> Path:
-        """Saves the project's zip (audio + manifest.json) to `dest` (a file or a directory)."""
+        """Saves the project's zip (audio + manifest.json) to `dest` (a file or a directory);
+        files named after `name_template` (the service's default when None), the audio as stored
+        or as `audio_format` ("wav" 24-bit, "flac", "mp3")."""
         return download_to_file(
             self._core, f"/api/projects/{project_id}/export", dest,
-            params={"starred_only": starred_only}, on_progress=on_progress, cancel=cancel,
+            params={"starred_only": starred_only, "name_template": name_template,
+                    "format": audio_format}, on_progress=on_progress, cancel=cancel,
         )

@@ -159,12 +159,16 @@ class Recordings(Resource):
         dest: str | os.PathLike[str],
         *,
         starred_only: bool | None = None,
+        name_template: str | None = None,
+        audio_format: str | None = None,
         on_progress: ProgressCallback | None = None,
         cancel: Cancel = None,
     ) -> Path:
-        """Saves a zip of an original's conversions (with manifest.json) to `dest`."""
+        """Saves a zip of an original's conversions (with manifest.json) to `dest`; names and
+        format as in `projects.export`."""
         return download_to_file(self._core, "/api/recordings/export", dest,
-                                params={"original_id": original_id, "starred_only": starred_only},
+                                params={"original_id": original_id, "starred_only": starred_only,
+                                        "name_template": name_template, "format": audio_format},
                                 on_progress=on_progress, cancel=cancel)
 
     def wait_for_conversion(

@@ -221,15 +221,19 @@ class StudioBackend:
 
     # -- export and figures -------------------------------------------------------------------
     def export_project(self, project_id: str, dest: Path, *, progress: Progress = None,
-                       cancel: threading.Event | None = None) -> Path:
+                       cancel: threading.Event | None = None, name_template: str | None = None,
+                       audio_format: str | None = None) -> Path:
         return Path(self.client.projects.export(
-            project_id, dest, on_progress=progress,
+            project_id, dest, name_template=name_template, audio_format=audio_format,
+            on_progress=progress,
             cancel=cancel.is_set if cancel is not None else None))
 
     def export_original(self, original_id: str, dest: Path, *, progress: Progress = None,
-                        cancel: threading.Event | None = None) -> Path:
+                        cancel: threading.Event | None = None, name_template: str | None = None,
+                        audio_format: str | None = None) -> Path:
         return Path(self.client.recordings.export(
-            original_id, dest, on_progress=progress,
+            original_id, dest, name_template=name_template, audio_format=audio_format,
+            on_progress=progress,
             cancel=cancel.is_set if cancel is not None else None))
 
     def stats(self) -> AccountStats:
