@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -78,12 +80,27 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         log.info("resuming %d job(s) interrupted by a stop", requeued)
     app.state.engine, app.state.session_factory = engine, factory
     app.state.blobs, app.state.runner = blobs, runner
+    # Warm the audio workers in the background: the service answers at once, the first
+    # upload waits only for what is left of their start-up.
+    from voxbooth.server.media import isolation  # numpy and codecs: not for `voxbooth admin`
+
+    audio_workers = isolation.shared_workers()
+    threading.Thread(target=_warm, args=(audio_workers,), name="audio-workers-warm",
+                     daemon=True).start()
     runner.start()
     try:
         yield
     finally:
         runner.stop()
+        audio_workers.stop()
         engine.dispose()
+
+
+def _warm(workers: Any) -> None:
+    try:
+        workers.warm()
+    except Exception:  # a failed warm-up is retried by the first call that needs a worker
+        log.warning("audio workers did not start", exc_info=True)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

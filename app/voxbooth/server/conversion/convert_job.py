@@ -25,7 +25,8 @@ from voxbooth.server import jobs
 from voxbooth.server.conversion import credits
 from voxbooth.server.conversion.profiles import is_private, voice_profile
 from voxbooth.server.db import utcnow
-from voxbooth.server.media import transcode
+from voxbooth.server.media import TAKES, AudioRejected, transcode
+from voxbooth.server.media.header import check_header
 from voxbooth.server.models import Job, Recording
 from voxbooth.server.services.common import slugify
 from voxbooth.server.services.storage import temp_path
@@ -45,15 +46,24 @@ def _exists(factory: sessionmaker[Session], recording_id: str) -> bool:
 
 def _engine_input(blobs: Any, original: Recording, tmp_dir: Path,
                   temporaries: list[Path]) -> Path:
-    """A file the engine reads chunk by chunk: the kept bytes, or a WAV copy of them."""
+    """A file the engine reads chunk by chunk: the kept bytes, or a WAV copy of them.
+
+    The engine reads with libsndfile in this process and its own workers, so it gets the kept
+    bytes only when they are WAV or FLAC whose header is within the limits (and the upload was
+    decoded whole by the audio worker); anything else is first made a WAV by that worker."""
     source: Path = blobs.path(original.blob_key)
-    if original.format in _DIRECT_FORMATS:
-        with contextlib.suppress(RuntimeError, soundfile.LibsndfileError):
-            soundfile.info(str(source))
-            return source
-    copy = temp_path(tmp_dir, "original-", ".wav")
-    temporaries.append(copy)
-    transcode(source, copy, "wav")
+    try:
+        if original.format in _DIRECT_FORMATS:
+            with contextlib.suppress(AudioRejected):
+                check_header(source, TAKES)
+                with contextlib.suppress(RuntimeError, soundfile.LibsndfileError):
+                    soundfile.info(str(source))
+                    return source
+        copy = temp_path(tmp_dir, "original-", ".wav")
+        temporaries.append(copy)
+        transcode(source, copy, "wav", duration_s=original.duration)
+    except AudioRejected as exc:
+        raise jobs.PermanentJobError(f"The original cannot be read: {exc.detail}") from exc
     return copy
 
 

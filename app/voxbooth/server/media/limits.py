@@ -1,31 +1,138 @@
-"""Duration limits for uploads with a purpose (calibrations and voice samples: 10 s to 10 min)."""
+"""Every limit uploaded audio must meet, in one place (a future `GET /api/limits` reads `as_dict`).
+
+The limits are checked before a codec touches the data wherever a header says enough (WAV/RF64
+fmt and ds64 chunks, FLAC STREAMINFO: `media.header`), else by the worker's probe from what the
+codec reports before it decodes, and again while decoding (a header may lie about its length).
+"""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+from typing import Any
+
 from voxbooth.server.media.errors import AudioRejected
-from voxbooth.server.media.probe import AudioInfo
+
+CHANNELS_MIN, CHANNELS_MAX = 1, 32
+RATE_MIN_HZ, RATE_MAX_HZ = 8_000, 384_000
+# Float samples beyond +-1000 (60 dB over full scale) are not audio but garbage or an attack
+# (3e38 aborts LAME); NaN and infinity are refused likewise, anywhere in the file.
+MAX_ABS_SAMPLE = 1000.0
 
 CALIBRATION_MIN_S = 10.0
 CALIBRATION_MAX_S = 600.0
+TAKE_MAX_S = 3 * 3600.0  # a long audiobook chapter; the 50 MB upload limit usually comes first
+
+
+@dataclass(frozen=True)
+class AudioLimits:
+    """What one kind of upload may hold once decoded."""
+
+    purpose: str  # in the user's words, plural: "takes", "calibrations", "voice samples"
+    min_s: float
+    max_s: float
+    # frames x channels: what decoding costs, whatever the file's size (a 242 KB FLAC of
+    # 8-channel 192 kHz silence decodes to 900 million samples)
+    max_decoded_samples: int
+
+    def max_frames(self, rate_hz: int, channels: int) -> int:
+        return min(int(self.max_s * rate_hz) + rate_hz // 100,
+                   self.max_decoded_samples // max(channels, 1))
+
+
+def _samples(seconds: float, rate_hz: int, channels: int) -> int:
+    return int(seconds * rate_hz * channels)
+
+
+TAKES = AudioLimits("takes", 0.0, TAKE_MAX_S, _samples(TAKE_MAX_S, 48_000, 2))
+CALIBRATIONS = AudioLimits("calibrations", CALIBRATION_MIN_S, CALIBRATION_MAX_S,
+                           _samples(CALIBRATION_MAX_S, 96_000, 2))
+VOICE_SAMPLES = AudioLimits("voice samples", 10.0, 600.0, _samples(600.0, 96_000, 2))
+
+
+# How long the audio worker may take before it is stopped and the call refused: generous, for a
+# loaded machine (decoding and encoding run at 20x to 500x real time on one core here).
+WORKER_BASE_S = 30.0
+WORKER_S_PER_MB = 3.0  # checking an upload: per megabyte of the file
+WORKER_S_PER_AUDIO_S = 0.2  # transcoding and peaks: per second of audio
+
+
+def check_timeout_s(size_bytes: int) -> float:
+    return WORKER_BASE_S + WORKER_S_PER_MB * size_bytes / 1e6
+
+
+def work_timeout_s(duration_s: float | None) -> float:
+    return WORKER_BASE_S + WORKER_S_PER_AUDIO_S * (duration_s or TAKE_MAX_S)
+
+
+def as_dict() -> dict[str, Any]:
+    """The limits as plain data, for clients that check a file before they upload it."""
+    return {
+        "channels": {"min": CHANNELS_MIN, "max": CHANNELS_MAX},
+        "sample_rate_hz": {"min": RATE_MIN_HZ, "max": RATE_MAX_HZ},
+        "max_abs_sample": MAX_ABS_SAMPLE,
+        "purposes": {limits.purpose: asdict(limits)
+                     for limits in (TAKES, CALIBRATIONS, VOICE_SAMPLES)},
+    }
 
 
 def format_duration(seconds: float) -> str:
-    """`4.2 s`, `10 s`, `10 min`, `12 min 30 s`: how a person would say it."""
+    """`4.2 s`, `10 s`, `10 min`, `12 min 30 s`, `3 h`: how a person would say it."""
     if seconds < 60:
         text = f"{seconds:.1f}".removesuffix(".0")
         return f"{text} s"
+    if seconds >= 3600 and round(seconds) % 60 == 0:
+        hours, rest_min = divmod(round(seconds) // 60, 60)
+        return f"{hours} h" if rest_min == 0 else f"{hours} h {rest_min} min"
     minutes, rest_s = divmod(round(seconds), 60)
     return f"{minutes} min" if rest_s == 0 else f"{minutes} min {rest_s} s"
 
 
-def check_duration(
-    info: AudioInfo, min_s: float, max_s: float, *, purpose: str = "calibrations"
-) -> None:
-    """Raises a 422 like "Audio is 4.2 s long; calibrations need 10 s to 10 min"."""
-    if min_s <= info.duration_s <= max_s:
+def check_shape(channels: int, rate_hz: int) -> None:
+    """Channels and sample rate, from a header or a codec, before anything is decoded."""
+    if not CHANNELS_MIN <= channels <= CHANNELS_MAX:
+        raise AudioRejected(
+            422, f"Audio has {channels} channels; the service takes {CHANNELS_MIN} to "
+            f"{CHANNELS_MAX}")
+    if not RATE_MIN_HZ <= rate_hz <= RATE_MAX_HZ:
+        raise AudioRejected(
+            422, f"Audio has a sample rate of {rate_hz:,} Hz; the service takes "
+            f"{RATE_MIN_HZ:,} Hz to {RATE_MAX_HZ:,} Hz")
+
+
+def duration_refused(limits: AudioLimits, duration_s: float, *,
+                     at_least: bool = False) -> AudioRejected:
+    said = ("over " if at_least else "") + format_duration(duration_s)
+    return AudioRejected(
+        422, f"Audio is {said} long; {limits.purpose} need {format_duration(limits.min_s)} to "
+        f"{format_duration(limits.max_s)}")
+
+
+def check_frames(limits: AudioLimits, frames: int, rate_hz: int, channels: int,
+                 *, at_least: bool = False) -> None:
+    """Duration and decoded size of `frames` (declared by a header, or decoded so far)."""
+    duration_s = frames / rate_hz
+    if duration_s > limits.max_s:
+        raise duration_refused(limits, duration_s, at_least=at_least)
+    samples = frames * channels
+    if samples > limits.max_decoded_samples:
+        raise AudioRejected(
+            413, f"Audio decodes to {'over ' if at_least else ''}{samples / 1e6:,.0f} million "
+            f"samples ({format_duration(duration_s)} x {channels} channels x {rate_hz:,} Hz); "
+            f"{limits.purpose} may hold at most {limits.max_decoded_samples / 1e6:,.0f} million")
+
+
+def check_duration(info_or_s: Any, min_s: float | None = None, max_s: float | None = None,
+                   *, purpose: str = "calibrations") -> None:
+    """Raises a 422 like "Audio is 4.2 s long; calibrations need 10 s to 10 min".
+
+    `info_or_s` is an `AudioInfo` (anything with `duration_s`) or seconds."""
+    duration_s = float(getattr(info_or_s, "duration_s", info_or_s))
+    low = CALIBRATION_MIN_S if min_s is None else min_s
+    high = CALIBRATION_MAX_S if max_s is None else max_s
+    if low <= duration_s <= high:
         return
-    raise AudioRejected(
-        422,
-        f"Audio is {format_duration(info.duration_s)} long; {purpose} need "
-        f"{format_duration(min_s)} to {format_duration(max_s)}",
-    )
+    raise duration_refused(AudioLimits(purpose, low, high, 0), duration_s)
+
+
+def check_limits_duration(limits: AudioLimits, duration_s: float) -> None:
+    check_duration(duration_s, limits.min_s, limits.max_s, purpose=limits.purpose)

@@ -59,7 +59,7 @@ def audio_file(blobs: BlobStore, rec: Recording, fmt: ServedFormat, tmp_dir: Pat
         return AudioFile(source, served_mime(fmt.value), _download_name(rec, fmt.value), False)
     dest = temp_path(tmp_dir, "serve-", "." + served_extension(fmt.value))
     try:
-        transcode(source, dest, fmt.value)
+        transcode(source, dest, fmt.value, duration_s=rec.duration)
     except BaseException:
         dest.unlink(missing_ok=True)
         raise

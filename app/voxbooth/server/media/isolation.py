@@ -1,0 +1,124 @@
+"""A supervised pool of audio worker processes: the only place codecs see uploaded bytes.
+
+libsndfile, LAME, libvorbis and FFmpeg are C code fed with whatever a client sent; a crafted
+file can make them segfault, abort or spin. So probing, decoding, transcoding and peaks run in
+worker processes (pebble's ProcessPool, started with `spawn`: the service has threads, and a
+forked child would inherit their locks). A crash or a timeout fails that one call with a 422
+naming what happened; pebble replaces the dead worker and the service keeps serving.
+
+The pool is started warm with the service (`start`) so the first upload does not pay for a
+process start-up (about a second: numpy, libsndfile and FFmpeg load); a call then costs about a
+millisecond of pickling and pipes (see tests/bench/test_audio_bombs.py).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import signal
+import threading
+from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+
+from voxbooth.server.media.errors import AudioRejected, UndecodableAudio
+
+log = logging.getLogger("voxbooth.server.media")
+
+T = TypeVar("T")
+
+DEFAULT_WORKERS = 2
+# A worker is replaced after this many calls, so a slow leak in a codec cannot grow forever.
+_MAX_TASKS_PER_WORKER = 500
+
+
+def _signal_name(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            return signal.Signals(-exitcode).name
+        except ValueError:
+            return f"signal {-exitcode}"
+    return f"exit code {exitcode}"
+
+
+class AudioWorkers:
+    """Runs functions in worker processes; every failure comes back as an AudioRejected."""
+
+    def __init__(self, workers: int = DEFAULT_WORKERS) -> None:
+        self.workers = workers
+        self._pool: ProcessPool | None = None
+        self._lock = threading.Lock()
+
+    def _ensure_pool(self) -> ProcessPool:
+        with self._lock:
+            if self._pool is None or not self._pool.active:
+                self._pool = ProcessPool(
+                    max_workers=self.workers, max_tasks=_MAX_TASKS_PER_WORKER,
+                    context=multiprocessing.get_context("spawn"))
+            return self._pool
+
+    def run(self, fn: Callable[..., T], *args: Any, timeout_s: float, what: str) -> T:
+        """`fn(*args)` in a worker. `what` says what was being done, for the error detail
+        ("Audio could not be decoded: the decoder crashed on it (SIGSEGV) while ...")."""
+        future = self._ensure_pool().schedule(fn, args=args, timeout=timeout_s)
+        try:
+            return future.result()
+        except AudioRejected:
+            raise
+        except FutureTimeout as exc:
+            log.warning("audio worker timed out after %.0f s %s", timeout_s, what)
+            raise UndecodableAudio(
+                f"{what} took longer than {timeout_s:.0f} s and was stopped") from exc
+        except ProcessExpired as exc:
+            log.error("audio worker died (%s) %s", _signal_name(exc.exitcode), what)
+            raise UndecodableAudio(
+                f"the decoder crashed on it ({_signal_name(exc.exitcode)}) while {what}"
+            ) from exc
+        except MemoryError as exc:
+            raise AudioRejected(413, f"Audio needs more memory than the service allows "
+                                     f"while {what}") from exc
+
+    def warm(self) -> None:
+        """Starts every worker and loads the codecs in it (blocks until they answer)."""
+        from voxbooth.server.media import worker
+
+        futures = [self._ensure_pool().schedule(worker.ping) for _ in range(self.workers)]
+        for future in futures:
+            future.result(timeout=120)
+
+    def stop(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.stop()
+            pool.join(timeout=10)
+
+
+_shared: AudioWorkers | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_workers() -> AudioWorkers:
+    """The process's pool (started by the service's lifespan, or on first use)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = AudioWorkers()
+            atexit.register(_shared.stop)
+        return _shared
+
+
+def start(workers: int = DEFAULT_WORKERS, *, warm: bool = True) -> AudioWorkers:
+    pool = shared_workers()
+    pool.workers = workers
+    if warm:
+        pool.warm()
+    return pool
+
+
+def stop() -> None:
+    if _shared is not None:
+        _shared.stop()
