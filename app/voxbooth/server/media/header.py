@@ -8,6 +8,7 @@ formats (Ogg, MP3, M4A) are checked by the worker's probe from what the codec re
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 from voxbooth.server.media.errors import UndecodableAudio, UnsupportedAudio
@@ -37,6 +38,8 @@ def check_header(path: Path, limits: AudioLimits, sniffed: Sniffed | None = None
         _check_wav(check_wav(path), limits)
     elif sniffed.format == "flac":
         _check_flac(path, limits)
+    elif sniffed.format in ("ogg", "opus"):
+        _check_ogg(path, limits, sniffed.format)
 
 
 def _check_wav(layout: WavLayout, limits: AudioLimits) -> None:
@@ -95,3 +98,46 @@ def _check_flac(path: Path, limits: AudioLimits) -> None:
         raise UndecodableAudio(f"the FLAC STREAMINFO says {bits} bits per sample")
     if frames:
         check_frames(limits, frames, rate_hz, channels)
+
+
+_OGG_TAIL_BYTES = 65536 + 282  # the last page is at most 65307 bytes long
+_OPUS_RATE_HZ = 48000  # Opus always decodes at 48 kHz; granule positions count at it
+
+
+def _check_ogg(path: Path, limits: AudioLimits, fmt: str) -> None:
+    """Channels and rate from the identification header; length from the last page's granule
+    position. A stream without its end-of-stream page was cut off: libsndfile would quietly
+    decode what is there (or nothing) and call it the whole take."""
+    with open(path, "rb") as inp:
+        head = inp.read(SNIFF_BYTES)
+        size = inp.seek(0, 2)
+        inp.seek(max(0, size - _OGG_TAIL_BYTES))
+        tail = inp.read()
+    segments = head[26] if len(head) > 26 else 0
+    packet = head[27 + segments: 27 + segments + 19]
+    if fmt == "ogg" and len(packet) >= 16:
+        channels, rate_hz = packet[11], struct.unpack("<I", packet[12:16])[0]
+    elif fmt == "opus" and len(packet) >= 16:
+        channels, rate_hz = packet[9], _OPUS_RATE_HZ
+    else:
+        raise UndecodableAudio("the Ogg identification header is cut off")
+    check_shape(channels, rate_hz)
+    last = _last_page(tail)
+    if last is None or not tail[last + 5] & 0x04:
+        raise UndecodableAudio(
+            "the Ogg stream ends without its last page (the file is cut off)")
+    granule = struct.unpack("<q", tail[last + 6: last + 14])[0]
+    if granule > 0:
+        check_frames(limits, granule, rate_hz, channels)
+
+
+def _last_page(tail: bytes) -> int | None:
+    """Where the page that ends exactly at the end of the file starts (None: no such page)."""
+    at = len(tail)
+    while (at := tail.rfind(b"OggS", 0, at)) >= 0:
+        if len(tail) >= at + 27 and tail[at + 4] == 0:
+            count = tail[at + 26]
+            body = sum(tail[at + 27: at + 27 + count])
+            if at + 27 + count + body == len(tail):
+                return at
+    return None

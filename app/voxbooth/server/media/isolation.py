@@ -20,6 +20,7 @@ import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
@@ -63,11 +64,18 @@ class AudioWorkers:
     def run(self, fn: Callable[..., T], *args: Any, timeout_s: float, what: str) -> T:
         """`fn(*args)` in a worker. `what` says what was being done, for the error detail
         ("Audio could not be decoded: the decoder crashed on it (SIGSEGV) while ...")."""
-        future = self._ensure_pool().schedule(fn, args=args, timeout=timeout_s)
         try:
+            future = self._ensure_pool().schedule(fn, args=args, timeout=timeout_s)
             return future.result()
         except AudioRejected:
             raise
+        except (BrokenProcessPool, RuntimeError) as exc:
+            # the workers cannot start (or the pool was stopped meanwhile): start afresh next
+            # time; this call is the service's fault, not the audio's
+            log.error("audio workers unavailable: %s", exc)
+            self.stop()
+            raise AudioRejected(503, "The audio workers are not available; try again "
+                                     "shortly") from exc
         except FutureTimeout as exc:
             log.warning("audio worker timed out after %.0f s %s", timeout_s, what)
             raise UndecodableAudio(

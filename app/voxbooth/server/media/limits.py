@@ -20,7 +20,7 @@ MAX_ABS_SAMPLE = 1000.0
 
 CALIBRATION_MIN_S = 10.0
 CALIBRATION_MAX_S = 600.0
-TAKE_MAX_S = 3 * 3600.0  # a long audiobook chapter; the 50 MB upload limit usually comes first
+TAKE_MAX_S = 2 * 3600.0  # a long audiobook chapter; the 50 MB upload limit usually comes first
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ def _samples(seconds: float, rate_hz: int, channels: int) -> int:
     return int(seconds * rate_hz * channels)
 
 
+# Takes: 2 h of stereo at 48 kHz, or 1 h at 96 kHz, ...; a file that decodes to more than
+# that is a bomb (a 240 KB FLAC of 590 s of 8-channel 192 kHz silence is 906 million samples).
 TAKES = AudioLimits("takes", 0.0, TAKE_MAX_S, _samples(TAKE_MAX_S, 48_000, 2))
 CALIBRATIONS = AudioLimits("calibrations", CALIBRATION_MIN_S, CALIBRATION_MAX_S,
                            _samples(CALIBRATION_MAX_S, 96_000, 2))
