@@ -22,7 +22,7 @@ import soundfile as sf
 from tests.support import crashing
 from tests.support.audio_files import tone
 from tests.support.server import LiveServer
-from voxbooth.server.media import UndecodableAudio, worker
+from voxbooth.server.media import AudioRejected, UndecodableAudio, worker
 from voxbooth.server.media.isolation import AudioWorkers
 
 pytestmark = pytest.mark.timeout(300)
@@ -58,6 +58,17 @@ def test_a_hang_is_stopped_by_its_timeout(pool: AudioWorkers) -> None:
     assert caught.value.detail == ("Audio could not be decoded: checking the audio took longer "
                                    "than 1 s and was stopped")
     assert pool.run(crashing.sleep_s, 0.0, timeout_s=60, what="sleeping") == 0.0
+
+
+def test_a_worker_that_allocates_past_its_cap_fails_that_call_with_413(
+    pool: AudioWorkers,
+) -> None:
+    with pytest.raises(AudioRejected) as caught:
+        pool.run(crashing.allocate_bytes, 8 * 1024**3, timeout_s=60, what="decoding")
+    assert caught.value.status == 413
+    assert caught.value.detail == "Audio needs more memory than the service allows while decoding"
+    assert pool.run(crashing.allocate_bytes, 64 * 1024**2, timeout_s=60, what="decoding") == \
+        64 * 1024**2
 
 
 def _audio_workers(server: LiveServer) -> list[psutil.Process]:

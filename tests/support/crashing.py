@@ -18,3 +18,9 @@ def segfault_now() -> None:
 def sleep_s(seconds: float) -> float:
     time.sleep(seconds)
     return seconds
+
+
+def allocate_bytes(count: int) -> int:
+    """Touches `count` bytes (a codec that believes a header's size claim)."""
+    block = bytearray(count)
+    return len(block)

@@ -45,6 +45,22 @@ def _signal_name(exitcode: int | None) -> str:
     return f"exit code {exitcode}"
 
 
+def _start_worker() -> None:
+    """In each new worker: load the codecs, then cap the address space above what they take."""
+    import resource
+
+    from voxbooth.server.media import worker  # noqa: F401  (numpy, libsndfile, FFmpeg)
+    from voxbooth.server.media.limits import WORKER_MEMORY_BYTES
+
+    with open("/proc/self/statm") as statm:
+        loaded = int(statm.read().split()[0]) * resource.getpagesize()
+    cap = loaded + WORKER_MEMORY_BYTES
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
 class AudioWorkers:
     """Runs functions in worker processes; every failure comes back as an AudioRejected."""
 
@@ -58,7 +74,7 @@ class AudioWorkers:
             if self._pool is None or not self._pool.active:
                 self._pool = ProcessPool(
                     max_workers=self.workers, max_tasks=_MAX_TASKS_PER_WORKER,
-                    context=multiprocessing.get_context("spawn"))
+                    initializer=_start_worker, context=multiprocessing.get_context("spawn"))
             return self._pool
 
     def run(self, fn: Callable[..., T], *args: Any, timeout_s: float, what: str) -> T:

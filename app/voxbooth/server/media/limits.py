@@ -51,6 +51,13 @@ CALIBRATIONS = AudioLimits("calibrations", CALIBRATION_MIN_S, CALIBRATION_MAX_S,
 VOICE_SAMPLES = AudioLimits("voice samples", 10.0, 600.0, _samples(600.0, 96_000, 2))
 
 
+# A whole file read into memory for analysis (calibrations, voice samples: mono at 16 kHz):
+# 10 min is 9.6 million samples; more than this is refused rather than held.
+MAX_READ_SAMPLES = 32_000_000
+# The audio worker's address space beyond what it holds after loading its libraries: a codec
+# that allocates past it gets MemoryError (or dies), never the machine's memory.
+WORKER_MEMORY_BYTES = 1536 * 1024 * 1024
+
 # How long the audio worker may take before it is stopped and the call refused: generous, for a
 # loaded machine (decoding and encoding run at 20x to 500x real time on one core here).
 WORKER_BASE_S = 30.0

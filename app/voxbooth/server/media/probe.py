@@ -14,8 +14,14 @@ from pathlib import Path
 import numpy as np
 
 from voxbooth.server.media.decode import Decoding, decoding, empty_if_nothing
-from voxbooth.server.media.errors import UndecodableAudio
-from voxbooth.server.media.limits import TAKES, AudioLimits, check_limits_duration
+from voxbooth.server.media.errors import AudioRejected, UndecodableAudio
+from voxbooth.server.media.limits import (
+    MAX_READ_SAMPLES,
+    TAKES,
+    AudioLimits,
+    check_limits_duration,
+    format_duration,
+)
 from voxbooth.server.media.resample import StreamResampler
 
 # Lossy decoders add or drop encoder delay and padding, and some headers only estimate the
@@ -79,6 +85,7 @@ def read_samples(path: Path, *, mono: bool = False, target_rate_hz: int | None =
     Mono is the channel mean, taken block by block before resampling, so memory is the
     result's size (10 min at 16 kHz: 38 MB) whatever the file's rate and channel count."""
     pieces: list[np.ndarray] = []
+    held = 0
     with decoding(Path(path), limits) as audio:
         rate_hz, channels = audio.rate_hz, 1 if mono else audio.channels
         resampler = None
@@ -88,6 +95,12 @@ def read_samples(path: Path, *, mono: bool = False, target_rate_hz: int | None =
             if mono:
                 block = block.mean(axis=1, keepdims=True, dtype=np.float32)
             pieces.append(resampler.process(block) if resampler else block)
+            held += pieces[-1].size
+            if held > MAX_READ_SAMPLES:
+                raise AudioRejected(
+                    413, f"Audio is too long to analyse whole (over "
+                    f"{format_duration(audio.decoded_frames / rate_hz)} at this rate and "
+                    f"channel count)")
         if resampler is not None:
             pieces.append(resampler.flush())
         empty_if_nothing(audio)
