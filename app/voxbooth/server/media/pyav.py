@@ -16,7 +16,7 @@ import av
 import av.error
 import numpy as np
 
-from voxbooth.server.media.errors import EmptyAudio, UndecodableAudio, UnsupportedAudio
+from voxbooth.server.media.errors import UndecodableAudio, UnsupportedAudio
 
 # FFmpeg sample format -> (numpy dtype, scale to +-1.0, offset) of interleaved/planar samples
 _SCALES: dict[str, tuple[float, float]] = {
@@ -103,10 +103,3 @@ def _as_float(frame: av.AudioFrame, channels: int) -> np.ndarray:
         out *= scale
     return out
 
-
-def first_block_or_empty(container: av.container.InputContainer, stream: av.AudioStream,
-                         channels: int) -> np.ndarray:
-    block = next(decode(container, stream, channels), None)
-    if block is None:
-        raise EmptyAudio("no audio frames could be decoded")
-    return block
