@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.voxbooth-installed
 
-.PHONY: run serve test lint bench deps clean
+.PHONY: run serve test test-fast lint bench deps clean
 
 deps: $(STAMP)
 
@@ -30,6 +30,10 @@ lint: $(STAMP)
 # pytest exits 5 when it collected no test: make treats that as failure like any non-zero code.
 test: lint
 	$(PY) -m pytest -p no:cacheprovider --durations=15 tests
+
+# The loop of work: the same checks without the end-to-end and slow tests.
+test-fast: lint
+	$(PY) -m pytest -p no:cacheprovider -q -x -m "not e2e and not slow" tests
 
 BENCH_STAMP := $(VENV)/.voxbooth-bench-installed
 

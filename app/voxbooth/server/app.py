@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from voxbooth.server import errors, jobs, migrate
+from voxbooth.server import errors, idempotency, jobs, migrate
 from voxbooth.server.blobs import FileBlobStore
 from voxbooth.server.catalogue import load_catalogue
 from voxbooth.server.db import make_engine, make_session_factory, session_scope
@@ -36,6 +36,7 @@ ROUTER_MODULES: list[str] = [
     "voxbooth.server.routes.notes",
     "voxbooth.server.routes.stats",
     "voxbooth.server.routes.voices",
+    "voxbooth.server.routes.limits",
     # the conversion engine's resources (issue 4)
     "voxbooth.server.routes.calibrations",
     "voxbooth.server.routes.orders",
@@ -117,4 +118,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install_handlers(app)
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
+    idempotency.install(app)
     return app

@@ -1,4 +1,9 @@
-"""Every limit uploaded audio must meet, in one place (a future `GET /api/limits` reads `as_dict`).
+"""Every limit uploaded audio must meet, in one place: `GET /api/limits` reads them from here.
+
+Every upload: 1 to 32 channels, 8 kHz to 384 kHz, finite samples. Takes: at most 3 h, and at
+most 2 h of 48 kHz stereo once decoded; calibrations and voice samples: 10 s to 10 min. (The byte
+limit is the `max_upload_bytes` setting; the voiced-speech minimums belong to the engine's
+measurements, `voxbooth.engine.calibrate` and `.clone`.)
 
 The limits are checked before a codec touches the data wherever a header says enough (WAV/RF64
 fmt and ds64 chunks, FLAC STREAMINFO: `media.header`), else by the worker's probe from what the
@@ -12,15 +17,17 @@ from typing import Any
 
 from voxbooth.server.media.errors import AudioRejected
 
-CHANNELS_MIN, CHANNELS_MAX = 1, 32
-RATE_MIN_HZ, RATE_MAX_HZ = 8_000, 384_000
+MIN_CHANNELS, MAX_CHANNELS = 1, 32
+MIN_SAMPLE_RATE_HZ, MAX_SAMPLE_RATE_HZ = 8_000, 384_000
 # Float samples beyond +-1000 (60 dB over full scale) are not audio but garbage or an attack
 # (3e38 aborts LAME); NaN and infinity are refused likewise, anywhere in the file.
 MAX_ABS_SAMPLE = 1000.0
 
 CALIBRATION_MIN_S = 10.0
 CALIBRATION_MAX_S = 600.0
-TAKE_MAX_S = 2 * 3600.0  # a long audiobook chapter; the 50 MB upload limit usually comes first
+VOICE_SAMPLE_MIN_S = 10.0
+VOICE_SAMPLE_MAX_S = 600.0
+TAKE_MAX_S = 3 * 3600.0  # a long audiobook chapter; the 50 MB upload limit usually comes first
 
 
 @dataclass(frozen=True)
@@ -43,12 +50,13 @@ def _samples(seconds: float, rate_hz: int, channels: int) -> int:
     return int(seconds * rate_hz * channels)
 
 
-# Takes: 2 h of stereo at 48 kHz, or 1 h at 96 kHz, ...; a file that decodes to more than
-# that is a bomb (a 240 KB FLAC of 590 s of 8-channel 192 kHz silence is 906 million samples).
-TAKES = AudioLimits("takes", 0.0, TAKE_MAX_S, _samples(TAKE_MAX_S, 48_000, 2))
+# Takes decode to at most 2 h of stereo at 48 kHz (3 h of mono, 1 h of stereo at 96 kHz ...);
+# more is a bomb (a 240 KB FLAC of 590 s of 8-channel 192 kHz silence is 906 million samples).
+TAKES = AudioLimits("takes", 0.0, TAKE_MAX_S, _samples(2 * 3600.0, 48_000, 2))
 CALIBRATIONS = AudioLimits("calibrations", CALIBRATION_MIN_S, CALIBRATION_MAX_S,
                            _samples(CALIBRATION_MAX_S, 96_000, 2))
-VOICE_SAMPLES = AudioLimits("voice samples", 10.0, 600.0, _samples(600.0, 96_000, 2))
+VOICE_SAMPLES = AudioLimits("voice samples", VOICE_SAMPLE_MIN_S, VOICE_SAMPLE_MAX_S,
+                            _samples(VOICE_SAMPLE_MAX_S, 96_000, 2))
 
 
 # A whole file read into memory for analysis (calibrations, voice samples: mono at 16 kHz):
@@ -76,8 +84,8 @@ def work_timeout_s(duration_s: float | None) -> float:
 def as_dict() -> dict[str, Any]:
     """The limits as plain data, for clients that check a file before they upload it."""
     return {
-        "channels": {"min": CHANNELS_MIN, "max": CHANNELS_MAX},
-        "sample_rate_hz": {"min": RATE_MIN_HZ, "max": RATE_MAX_HZ},
+        "channels": {"min": MIN_CHANNELS, "max": MAX_CHANNELS},
+        "sample_rate_hz": {"min": MIN_SAMPLE_RATE_HZ, "max": MAX_SAMPLE_RATE_HZ},
         "max_abs_sample": MAX_ABS_SAMPLE,
         "purposes": {limits.purpose: asdict(limits)
                      for limits in (TAKES, CALIBRATIONS, VOICE_SAMPLES)},
@@ -89,23 +97,32 @@ def format_duration(seconds: float) -> str:
     if seconds < 60:
         text = f"{seconds:.1f}".removesuffix(".0")
         return f"{text} s"
-    if seconds >= 3600 and round(seconds) % 60 == 0:
-        hours, rest_min = divmod(round(seconds) // 60, 60)
-        return f"{hours} h" if rest_min == 0 else f"{hours} h {rest_min} min"
     minutes, rest_s = divmod(round(seconds), 60)
+    if minutes >= 60:
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours} h" if minutes == 0 else f"{hours} h {minutes} min"
     return f"{minutes} min" if rest_s == 0 else f"{minutes} min {rest_s} s"
 
 
 def check_shape(channels: int, rate_hz: int) -> None:
     """Channels and sample rate, from a header or a codec, before anything is decoded."""
-    if not CHANNELS_MIN <= channels <= CHANNELS_MAX:
-        raise AudioRejected(
-            422, f"Audio has {channels} channels; the service takes {CHANNELS_MIN} to "
-            f"{CHANNELS_MAX}")
-    if not RATE_MIN_HZ <= rate_hz <= RATE_MAX_HZ:
-        raise AudioRejected(
-            422, f"Audio has a sample rate of {rate_hz:,} Hz; the service takes "
-            f"{RATE_MIN_HZ:,} Hz to {RATE_MAX_HZ:,} Hz")
+    if not MIN_CHANNELS <= channels <= MAX_CHANNELS:
+        raise AudioRejected(422, f"Audio has {channels} channels; the service accepts "
+                                 f"{MIN_CHANNELS} to {MAX_CHANNELS}")
+    if not MIN_SAMPLE_RATE_HZ <= rate_hz <= MAX_SAMPLE_RATE_HZ:
+        raise AudioRejected(422, f"Audio is sampled at {rate_hz} Hz; the service accepts "
+                                 f"{MIN_SAMPLE_RATE_HZ} Hz to {MAX_SAMPLE_RATE_HZ} Hz")
+
+
+def check_layout(info: Any) -> None:
+    """Channels and sample rate of an `AudioInfo` (422 naming the problem)."""
+    check_shape(int(info.channels), int(info.sample_rate))
+
+
+def check_take_duration(info: Any) -> None:
+    if info.duration_s > TAKE_MAX_S:
+        raise AudioRejected(422, f"Audio is {format_duration(info.duration_s)} long; a take "
+                                 f"may be at most {format_duration(TAKE_MAX_S)}")
 
 
 def duration_refused(limits: AudioLimits, duration_s: float, *,
@@ -126,7 +143,7 @@ def check_frames(limits: AudioLimits, frames: int, rate_hz: int, channels: int,
     if samples > limits.max_decoded_samples:
         raise AudioRejected(
             413, f"Audio decodes to {'over ' if at_least else ''}{samples / 1e6:,.0f} million "
-            f"samples ({format_duration(duration_s)} x {channels} channels x {rate_hz:,} Hz); "
+            f"samples ({format_duration(duration_s)} x {channels} channels x {rate_hz} Hz); "
             f"{limits.purpose} may hold at most {limits.max_decoded_samples / 1e6:,.0f} million")
 
 
