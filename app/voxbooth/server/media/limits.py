@@ -12,7 +12,7 @@ codec reports before it decodes, and again while decoding (a header may lie abou
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from voxbooth.server.media.errors import AudioRejected
@@ -79,17 +79,6 @@ def check_timeout_s(size_bytes: int) -> float:
 
 def work_timeout_s(duration_s: float | None) -> float:
     return WORKER_BASE_S + WORKER_S_PER_AUDIO_S * (duration_s or TAKE_MAX_S)
-
-
-def as_dict() -> dict[str, Any]:
-    """The limits as plain data, for clients that check a file before they upload it."""
-    return {
-        "channels": {"min": MIN_CHANNELS, "max": MAX_CHANNELS},
-        "sample_rate_hz": {"min": MIN_SAMPLE_RATE_HZ, "max": MAX_SAMPLE_RATE_HZ},
-        "max_abs_sample": MAX_ABS_SAMPLE,
-        "purposes": {limits.purpose: asdict(limits)
-                     for limits in (TAKES, CALIBRATIONS, VOICE_SAMPLES)},
-    }
 
 
 def format_duration(seconds: float) -> str:
