@@ -108,7 +108,15 @@ def test_the_service_survives_a_worker_killed_mid_request(live_server: LiveServe
         request = threading.Thread(target=lambda: answer.setdefault(
             "mp3", http.get(f"/api/recordings/{take}/file", params={"format": "mp3"})))
         request.start()
-        os.kill(_busy_worker(live_server, 90).pid, signal.SIGSEGV)
+        busy = _busy_worker(live_server, 90)
+        # meanwhile an upload is checked by the other pool, not queued behind the encoding
+        short = io.BytesIO()
+        sf.write(short, tone(2.0, 16000), 16000, format="WAV")
+        upload = http.post("/api/recordings", data={"parent_folder_id": folder["id"]},
+                           files={"data": ("short.wav", short.getvalue())})
+        assert upload.status_code == 201, upload.text
+        assert request.is_alive(), "the MP3 was done before the test could crash its worker"
+        os.kill(busy.pid, signal.SIGSEGV)
         request.join(120)
 
         crashed = answer["mp3"]

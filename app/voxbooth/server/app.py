@@ -85,7 +85,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # upload waits only for what is left of their start-up.
     from voxbooth.server.media import isolation  # numpy and codecs: not for `voxbooth admin`
 
-    audio_workers = isolation.shared_workers()
+    audio_workers = isolation.all_shared_workers()
     threading.Thread(target=_warm, args=(audio_workers,), name="audio-workers-warm",
                      daemon=True).start()
     runner.start()
@@ -93,13 +93,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         runner.stop()
-        audio_workers.stop()
+        for pool in audio_workers:
+            pool.stop()
         engine.dispose()
 
 
-def _warm(workers: Any) -> None:
+def _warm(pools: list[Any]) -> None:
     try:
-        workers.warm()
+        for pool in pools:
+            pool.warm()
     except Exception:  # a failed warm-up is retried by the first call that needs a worker
         log.warning("audio workers did not start", exc_info=True)
 

@@ -6,9 +6,9 @@ worker processes (pebble's ProcessPool, started with `spawn`: the service has th
 forked child would inherit their locks). A crash or a timeout fails that one call with a 422
 naming what happened; pebble replaces the dead worker and the service keeps serving.
 
-The pool is started warm with the service (`start`) so the first upload does not pay for a
-process start-up (about a second: numpy, libsndfile and FFmpeg load); a call then costs about a
-millisecond of pickling and pipes (see tests/bench/test_audio_bombs.py).
+The pools are warmed when the service starts (app.py) so the first upload does not pay for a
+process start-up (one to three seconds: numpy, libsndfile and FFmpeg load); a call then costs
+well under a millisecond of pickling and pipes (see tests/bench/test_audio_bombs.py).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ log = logging.getLogger("voxbooth.server.media")
 
 T = TypeVar("T")
 
-DEFAULT_WORKERS = 2
+DEFAULT_WORKERS = 2  # the machine a studio runs on may have two cores
 # A worker is replaced after this many calls, so a slow leak in a codec cannot grow forever.
 _MAX_TASKS_PER_WORKER = 500
 
@@ -121,28 +121,24 @@ class AudioWorkers:
             pool.join(timeout=10)
 
 
-_shared: AudioWorkers | None = None
+# Two pools, so that checking an upload never waits behind an hour of audio being encoded:
+# "checks" verify uploads as they arrive; "renders" transcode served formats and do the jobs'
+# decoding (waveform peaks, calibrations, voice samples).
+CHECKS, RENDERS = "checks", "renders"
+POOL_SIZES = {CHECKS: DEFAULT_WORKERS, RENDERS: 1}
+_shared: dict[str, AudioWorkers] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_workers() -> AudioWorkers:
-    """The process's pool (started by the service's lifespan, or on first use)."""
-    global _shared
+def shared_workers(kind: str = CHECKS) -> AudioWorkers:
+    """The process's pool of `kind` (warmed by the service's lifespan, or started on first use)."""
     with _shared_lock:
-        if _shared is None:
-            _shared = AudioWorkers()
-            atexit.register(_shared.stop)
-        return _shared
+        pool = _shared.get(kind)
+        if pool is None:
+            pool = _shared[kind] = AudioWorkers(POOL_SIZES[kind])
+            atexit.register(pool.stop)
+        return pool
 
 
-def start(workers: int = DEFAULT_WORKERS, *, warm: bool = True) -> AudioWorkers:
-    pool = shared_workers()
-    pool.workers = workers
-    if warm:
-        pool.warm()
-    return pool
-
-
-def stop() -> None:
-    if _shared is not None:
-        _shared.stop()
+def all_shared_workers() -> list[AudioWorkers]:
+    return [shared_workers(kind) for kind in POOL_SIZES]
