@@ -60,12 +60,16 @@ def enqueue_waveform(session: Session, rec: Recording) -> None:
 
 
 def _ensure_pending(session: Session, rec: Recording) -> None:
-    """Audio stored without a peaks job: queue one rather than wait forever. A job that
-    failed is not queued again (its audio cannot be drawn): the reason is answered instead."""
+    """Audio stored without a peaks job: queue one rather than wait forever. A job that failed
+    for good (its audio cannot be decoded: it stopped before using its attempts) is not queued
+    again, the reason is answered instead; one that ran out of attempts on errors of the
+    moment (a full disk) is queued afresh."""
     latest = session.execute(
-        select(Job.state, Job.error).where(Job.subject_id == rec.id, Job.kind == WAVEFORM_JOB)
+        select(Job.state, Job.error, Job.attempts, Job.max_attempts)
+        .where(Job.subject_id == rec.id, Job.kind == WAVEFORM_JOB)
         .order_by(Job.created_at.desc(), Job.id.desc()).limit(1)).first()
-    if latest is not None and latest.state == jobs.FAILED:
+    if latest is not None and latest.state == jobs.FAILED \
+            and latest.attempts < latest.max_attempts:
         raise unprocessable(
             f"The waveform cannot be drawn: {latest.error or 'the audio could not be decoded'}")
     if latest is None or latest.state not in (jobs.QUEUED, jobs.RUNNING):
