@@ -71,7 +71,6 @@ class Decoding:
                 _check_finite(block, start, self.rate_hz)
             yield block
 
-
     def _counted(self) -> Iterator[np.ndarray]:
         for piece in self._pieces:
             self._raw_frames += piece.shape[0]
@@ -124,8 +123,8 @@ def decoding(path: Path, limits: AudioLimits = TAKES) -> Iterator[Decoding]:
                 try:
                     opened = _open_pyav(stack, path, sniffed, limits)
                 except AudioRejected as fallback:
-                    if fallback.status != 422 or not isinstance(fallback, UndecodableAudio):
-                        raise
+                    if not isinstance(fallback, UndecodableAudio):
+                        raise  # a limit FFmpeg read (channels, rate): that is the answer
                     raise UndecodableAudio(f"{sniffed.container}: {why}") from exc
         else:
             opened = _open_pyav(stack, path, sniffed, limits)
