@@ -18,10 +18,10 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from voxbooth.server import errors, idempotency, jobs, migrate
-from voxbooth.server.blobs import FileBlobStore
+from voxbooth.server.blobs import open_storage
 from voxbooth.server.catalogue import load_catalogue
 from voxbooth.server.db import make_engine, make_session_factory, session_scope
-from voxbooth.server.services import accounts
+from voxbooth.server.services import accounts, downloads
 from voxbooth.server.settings import Settings
 
 log = logging.getLogger("voxbooth.server")
@@ -64,15 +64,16 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     migrate.upgrade(engine)
     factory = make_session_factory(engine)
     jobs.install_wake_on_commit(factory)
-    blobs = FileBlobStore(settings.blobs_dir)
-    blobs.sweep_temporaries()
+    storage = open_storage(settings)
+    blobs = storage.blobs
     if settings.local_api_key:
         with session_scope(factory) as session:
             accounts.ensure_local_user(session, settings.local_api_key,
                                        settings.local_user_email, settings.local_user_credits)
     runner = jobs.JobRunner(
         factory, workers=settings.job_workers,
-        services={"settings": settings, "blobs": blobs, "session_factory": factory},
+        services={"settings": settings, "blobs": blobs, "scratch": storage.scratch,
+                  "session_factory": factory},
     )
     for name in JOB_MODULES:
         importlib.import_module(name).register_jobs(runner)
@@ -80,7 +81,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if requeued:
         log.info("resuming %d job(s) interrupted by a stop", requeued)
     app.state.engine, app.state.session_factory = engine, factory
-    app.state.blobs, app.state.runner = blobs, runner
+    app.state.blobs, app.state.runner, app.state.scratch = blobs, runner, storage.scratch
     # Warm the audio workers in the background: the service answers at once, the first
     # upload waits only for what is left of their start-up.
     from voxbooth.server.media import isolation  # numpy and codecs: not for `voxbooth admin`
@@ -96,6 +97,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         for pool in audio_workers:
             pool.stop()
         engine.dispose()
+        storage.close()
 
 
 def _warm(pools: list[Any]) -> None:
@@ -118,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.catalogue = load_catalogue()
     errors.install_handlers(app)
+    downloads.install_handlers(app)
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
     idempotency.install(app)

@@ -6,8 +6,6 @@ little of it) ends in `error` with the reason; audio outside 10 s to 10 min is r
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -120,14 +118,13 @@ def _calibrate_job(ctx: jobs.JobContext) -> None:
     cal = ctx.session.get(Calibration, ctx.payload["calibration_id"])
     if cal is None or cal.key is None:
         return  # deleted meanwhile
-    path: Path | None = ctx.blobs.path(cal.key)
-    assert path is not None
     ctx.progress(0.1, "reading")
-    try:
-        samples, rate_hz = read_audio(path, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ,
-                                      limits=CALIBRATIONS)
-    except AudioRejected as exc:  # another attempt would decode it no better
-        raise jobs.PermanentJobError(exc.detail) from exc
+    with ctx.blobs.local_copy(cal.key) as path:
+        try:
+            samples, rate_hz = read_audio(path, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ,
+                                          limits=CALIBRATIONS)
+        except AudioRejected as exc:  # another attempt would decode it no better
+            raise jobs.PermanentJobError(exc.detail) from exc
     if ctx.cancelled():
         raise jobs.JobCancelled()
     ctx.progress(0.4, "measuring")

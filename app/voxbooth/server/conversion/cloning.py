@@ -167,13 +167,12 @@ def _superseded(ctx: jobs.JobContext, voice_id: str) -> bool:
 
 
 def _read(blobs: BlobStore, sample: VoiceSample) -> np.ndarray:
-    path = blobs.path(sample.blob_key or "")
-    assert path is not None
-    try:
-        samples, _ = read_audio(path, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ,
-                                limits=VOICE_SAMPLES)
-    except AudioRejected as exc:  # another attempt would decode it no better
-        raise jobs.PermanentJobError(f"{sample.name}: {exc.detail}") from exc
+    with blobs.local_copy(sample.blob_key or "") as path:
+        try:
+            samples, _ = read_audio(path, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ,
+                                    limits=VOICE_SAMPLES)
+        except AudioRejected as exc:  # another attempt would decode it no better
+            raise jobs.PermanentJobError(f"{sample.name}: {exc.detail}") from exc
     return samples
 
 

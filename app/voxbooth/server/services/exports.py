@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,11 +14,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from voxbooth.server.blobs import BlobNotFound, BlobStore
+from voxbooth.server.blobs import COPY_CHUNK_BYTES, BlobNotFound, BlobStore
 from voxbooth.server.db import utcnow
 from voxbooth.server.models import Folder, Project, Recording
+from voxbooth.server.scratch import Scratch
 from voxbooth.server.services.common import own_project, own_recording, slugify
-from voxbooth.server.services.storage import temp_path
 from voxbooth.server.uploads import safe_filename
 
 log = logging.getLogger("voxbooth.server")
@@ -53,10 +54,14 @@ def _entry(rec: Recording, path: str | None) -> dict[str, Any]:
 
 
 class _Writer:
-    def __init__(self, blobs: BlobStore, tmp_dir: Path) -> None:
-        self.path = temp_path(tmp_dir, "export-", ".zip")
+    def __init__(self, blobs: BlobStore, scratch: Scratch) -> None:
+        self.path = scratch.new_file("export-", ".zip")
         self.blobs = blobs
-        self.zip = zipfile.ZipFile(self.path, "w", zipfile.ZIP_STORED, allowZip64=True)
+        try:
+            self.zip = zipfile.ZipFile(self.path, "w", zipfile.ZIP_STORED, allowZip64=True)
+        except BaseException:
+            self.path.unlink(missing_ok=True)
+            raise
         self.names: set[str] = set()
         self.entries: list[dict[str, Any]] = []
 
@@ -73,12 +78,7 @@ class _Writer:
 
     def add(self, rec: Recording, folder_path: str) -> None:
         path = None
-        try:
-            source = self.blobs.path(rec.blob_key) if rec.blob_key else None
-        except BlobNotFound:  # a lost file must not cost the artist the rest of the export
-            log.error("export: blob %s of recording %s is missing", rec.blob_key, rec.id)
-            source = None
-        if source is not None:
+        if rec.blob_key:
             ext = Path(rec.file_name).suffix.lstrip(".") or rec.format or "wav"
             if rec.type == "conversion":
                 ext = rec.format or "wav"
@@ -86,8 +86,23 @@ class _Writer:
             if rec.type == "conversion" and rec.model_name:
                 stem = f"{stem} - {_safe_part(rec.model_name, 'voice')}"
             path = self._unique(f"{folder_path}{stem}.{ext}")
-            self.zip.write(source, path)
+            if not self._copy(rec, path):
+                self.names.discard(path)
+                path = None
         self.entries.append(_entry(rec, path))
+
+    def _copy(self, rec: Recording, name: str) -> bool:
+        """Streams the blob into the zip; False when it is missing from the store."""
+        try:
+            stored = self.blobs.open(rec.blob_key or "")
+        except BlobNotFound:  # a lost file must not cost the artist the rest of the export
+            log.error("export: blob %s of recording %s is missing", rec.blob_key, rec.id)
+            return False
+        info = zipfile.ZipInfo(name, date_time=rec.created_at.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_STORED
+        with stored, self.zip.open(info, "w", force_zip64=True) as entry:
+            shutil.copyfileobj(stored, entry, COPY_CHUNK_BYTES)
+        return True
 
     def close(self, header: dict[str, Any]) -> None:
         manifest = {**header, "exported_at": utcnow().isoformat(), "recordings": self.entries}
@@ -95,8 +110,12 @@ class _Writer:
         self.zip.close()
 
     def abort(self) -> None:
-        self.zip.close()
-        self.path.unlink(missing_ok=True)
+        try:
+            self.zip.close()
+        except Exception:  # the disk that failed the export may fail the close too
+            log.warning("export: could not close the zip being discarded", exc_info=True)
+        finally:
+            self.path.unlink(missing_ok=True)
 
 
 def _folder_paths(session: Session, project_id: str) -> dict[str | None, str]:
@@ -117,14 +136,14 @@ def _folder_paths(session: Session, project_id: str) -> dict[str | None, str]:
     return paths
 
 
-def export_project(session: Session, blobs: BlobStore, tmp_dir: Path, user_id: str,
+def export_project(session: Session, blobs: BlobStore, scratch: Scratch, user_id: str,
                    project_id: str, *, starred_only: bool) -> Archive:
     project: Project = own_project(session, user_id, project_id)
     paths = _folder_paths(session, project.id)
     statement = select(Recording).where(Recording.project_id == project.id)
     if starred_only:
         statement = statement.where(Recording.starred.is_(True))
-    writer = _Writer(blobs, tmp_dir)
+    writer = _Writer(blobs, scratch)
     try:
         for rec in session.scalars(statement.order_by(Recording.created_at, Recording.id)):
             writer.add(rec, paths.get(rec.parent_folder_id, ""))
@@ -136,13 +155,13 @@ def export_project(session: Session, blobs: BlobStore, tmp_dir: Path, user_id: s
     return Archive(writer.path, f"{slugify(project.name)}.zip")
 
 
-def export_original(session: Session, blobs: BlobStore, tmp_dir: Path, user_id: str,
+def export_original(session: Session, blobs: BlobStore, scratch: Scratch, user_id: str,
                     original_id: str, *, starred_only: bool) -> Archive:
     original = own_recording(session, user_id, original_id)
     statement = select(Recording).where(Recording.original_id == original.id)
     if starred_only:
         statement = statement.where(Recording.starred.is_(True))
-    writer = _Writer(blobs, tmp_dir)
+    writer = _Writer(blobs, scratch)
     try:
         writer.add(original, "")
         for rec in session.scalars(statement.order_by(Recording.created_at, Recording.id)):

@@ -36,12 +36,12 @@ def _waveform_job(ctx: jobs.JobContext) -> None:
     rec = ctx.session.get(Recording, ctx.payload["recording_id"])
     if rec is None or rec.blob_key is None:
         return  # deleted meanwhile: nothing to draw
-    source = ctx.blobs.path(rec.blob_key)
     ctx.progress(0.1, "peaks")
-    try:
-        pyramid = waveform_peaks(source, duration_s=rec.duration)
-    except AudioRejected as exc:  # fails once with the reason; another attempt would not help
-        raise jobs.PermanentJobError(exc.detail) from exc
+    with ctx.blobs.local_copy(rec.blob_key) as source:
+        try:
+            pyramid = waveform_peaks(source, duration_s=rec.duration)
+        except AudioRejected as exc:  # fails once with the reason; another attempt would not
+            raise jobs.PermanentJobError(exc.detail) from exc
     if ctx.cancelled():
         raise jobs.JobCancelled()
     ctx.delete_when_done(rec.waveform_key)
