@@ -43,11 +43,15 @@ ROUTER_MODULES: list[str] = [
     "voxbooth.server.routes.tts",
     "voxbooth.server.routes.accents",
     "voxbooth.server.routes.voice_samples",
+    "voxbooth.server.routes.transcripts",  # neural parts (issue 15)
+    "voxbooth.server.routes.noise_reduction",
 ]
 
 JOB_MODULES: list[str] = [
     "voxbooth.server.services.waveforms",
     "voxbooth.server.conversion",
+    "voxbooth.server.neural.transcripts",
+    "voxbooth.server.neural.noise_reduction",
 ]
 
 

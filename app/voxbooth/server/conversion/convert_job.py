@@ -29,6 +29,7 @@ from voxbooth.server.db import utcnow
 from voxbooth.server.media import TAKES, AudioRejected, transcode
 from voxbooth.server.media.header import check_header
 from voxbooth.server.models import Job, Recording
+from voxbooth.server.neural.noise_reduction import cleaned_if_asked
 from voxbooth.server.scratch import Scratch
 from voxbooth.server.services.common import slugify
 from voxbooth.server.services.waveforms import compute_peaks
@@ -86,7 +87,9 @@ def _convert(ctx: jobs.JobContext, rec: Recording, original: Recording, out: Pat
     except ProfileError as exc:
         raise jobs.PermanentJobError(f"The voice cannot be used: {exc}") from exc
     try:
-        with _engine_input(ctx.blobs, original, ctx.services["scratch"]) as source:
+        with _engine_input(ctx.blobs, original, ctx.services["scratch"]) as kept, \
+                cleaned_if_asked(kept, params, ctx.services["scratch"],
+                                 lambda f: ctx.progress(0.02 * f, "noise reduction")) as source:
             convert_file(
                 source, out, profile, source_f0_hz=rec.calibration_value,
                 semitones=float(params.get("semitones_correction") or 0.0),

@@ -19,6 +19,7 @@ from voxbooth.server.db import utcnow
 from voxbooth.server.errors import unprocessable
 from voxbooth.server.media import probe
 from voxbooth.server.models import Project, Recording
+from voxbooth.server.neural.transcripts import enqueue_transcript
 from voxbooth.server.schemas.tts import TtsVoicePublic
 from voxbooth.server.scratch import Scratch
 from voxbooth.server.services.common import clean_name, own_folder, slugify
@@ -91,6 +92,7 @@ def create_tts_original(session: Session, blobs: BlobStore, scratch: Scratch, us
                         .values(last_recording_at=now))
         jobs.enqueue(session, WAVEFORM_JOB, {"recording_id": rec.id}, subject_id=rec.id,
                      user_id=user_id)
+        enqueue_transcript(session, rec)  # proofs the TTS against its text, like a take
         session.commit()
     except BaseException:
         session.rollback()

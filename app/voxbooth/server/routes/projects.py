@@ -79,9 +79,13 @@ def delete_project(project_id: uuid.UUID, user: CurrentUser, session: SessionDep
 @router.get("/api/projects/{project_id}/export", response_class=FileResponse,
             responses={200: {"content": {"application/zip": {}}}})
 def export_project(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
-                   blobs: BlobsDep, scratch: ScratchDep, starred_only: bool = False) -> Response:
-    """A zip of the project's takes and conversions, with `manifest.json`."""
+                   blobs: BlobsDep, scratch: ScratchDep, starred_only: bool = False,
+                   name_template: exports.NameTemplateQuery = exports.DEFAULT_TEMPLATE,
+                   format: exports.ExportFormat = exports.ExportFormat.original) -> Response:
+    """A zip of the project's takes and conversions, with `manifest.json`; named after the
+    project, its files after `name_template`, its audio as stored or as `format`."""
+    options = exports.export_options(starred_only, name_template, format)
     archive = exports.export_project(session, blobs, scratch, user.id, str(project_id),
-                                     starred_only=starred_only)
+                                     options=options)
     return temporary_download(archive.path, media_type="application/zip",
                               filename=archive.filename)

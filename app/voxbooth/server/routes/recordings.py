@@ -35,12 +35,16 @@ def list_recordings(request: Request, user: CurrentUser, session: SessionDep,
                     limit: Limit = 50,
                     offset: Offset = 0, direction: Direction = Direction.asc,
                     project_id: uuid.UUID | None = None,
-                    folder_id: uuid.UUID | None = None) -> Page[RecordingPublic]:
+                    folder_id: uuid.UUID | None = None,
+                    q: Annotated[str | None, Query(
+                        max_length=200, description="only takes whose label or transcript "
+                                                    "holds these words")] = None
+                    ) -> Page[RecordingPublic]:
     """Takes and conversions of a project or a folder (give one)."""
     rows, count = recordings.list_recordings(
         session, user.id, project_id=str(project_id) if project_id else None,
         folder_id=str(folder_id) if folder_id else None, only_type=None, limit=limit,
-        offset=offset, direction=direction)
+        offset=offset, direction=direction, search=q)
     return _page(request, rows, count, limit, offset)
 
 
@@ -66,10 +70,14 @@ def list_conversions(request: Request, original_id: uuid.UUID, user: CurrentUser
 @router.get("/api/recordings/export", response_class=FileResponse,
             responses={200: {"content": {"application/zip": {}}}})
 def export_original(original_id: uuid.UUID, user: CurrentUser, session: SessionDep,
-                    blobs: BlobsDep, scratch: ScratchDep, starred_only: bool = False) -> Response:
-    """A zip of an original and its conversions, with `manifest.json`."""
+                    blobs: BlobsDep, scratch: ScratchDep, starred_only: bool = False,
+                    name_template: exports.NameTemplateQuery = exports.DEFAULT_TEMPLATE,
+                    format: exports.ExportFormat = exports.ExportFormat.original) -> Response:
+    """A zip of an original and its conversions, with `manifest.json`; named after the
+    original, its files after `name_template`, its audio as stored or as `format`."""
+    options = exports.export_options(starred_only, name_template, format)
     archive = exports.export_original(session, blobs, scratch, user.id,
-                                      str(original_id), starred_only=starred_only)
+                                      str(original_id), options=options)
     return temporary_download(archive.path, media_type="application/zip",
                               filename=archive.filename)
 

@@ -16,7 +16,8 @@ router = APIRouter(tags=["tts"])
 
 @router.get("/api/tts-voices")
 def list_tts_voices(user: CurrentUser) -> list[TtsVoicePublic]:
-    """The espeak-ng voices (a male and a female one per language)."""
+    """The espeak-ng voices (a male and a female one per language) and, first, the natural
+    English voice (hibari-tts), the default for English, when the service has it."""
     return tts.voices_public()
 
 
