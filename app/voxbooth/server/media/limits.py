@@ -59,12 +59,14 @@ VOICE_SAMPLES = AudioLimits("voice samples", VOICE_SAMPLE_MIN_S, VOICE_SAMPLE_MA
                             _samples(VOICE_SAMPLE_MAX_S, 96_000, 2))
 
 
-# A whole file read into memory for analysis (calibrations, voice samples: mono at 16 kHz):
-# 10 min is 9.6 million samples; more than this is refused rather than held.
-MAX_READ_SAMPLES = 32_000_000
-# The audio worker's address space beyond what it holds after loading its libraries: a codec
-# that allocates past it gets MemoryError (or dies), never the machine's memory.
-WORKER_MEMORY_BYTES = 1536 * 1024 * 1024
+# A whole file read into memory for analysis (calibrations and voice samples: mono at 16 kHz,
+# 10 min is 9.6 million samples; transcripts and noise reduction read whole takes): 100 million
+# samples (400 MB) is 35 min of mono at 48 kHz, 1 h 44 min at 16 kHz; more is refused (413).
+MAX_READ_SAMPLES = 100_000_000
+# The audio worker's address space beyond what it holds after loading its libraries (room for
+# the largest whole read, its joined copy and its pickle): a codec that allocates past it gets
+# MemoryError (413) or dies (422), never the machine's memory.
+WORKER_MEMORY_BYTES = 2048 * 1024 * 1024
 
 # How long the audio worker may take before it is stopped and the call refused: generous, for a
 # loaded machine (decoding and encoding run at 20x to 500x real time on one core here).
