@@ -19,6 +19,7 @@ import psutil
 import pytest
 import soundfile as sf
 
+from tests.server.helpers import settle_background_work
 from tests.support import crashing
 from tests.support.audio_files import tone
 from tests.support.server import LiveServer
@@ -104,8 +105,8 @@ def test_the_service_survives_a_worker_killed_mid_request(live_server: LiveServe
                           files={"data": ("long.flac", long_take.getvalue())})
         assert reply.status_code == 201, reply.text
         take = reply.json()["id"]
-        while http.get(f"/api/recordings/{take}/waveform").status_code == 202:
-            time.sleep(0.1)  # let the peaks job finish: the only busy worker is then ours
+        # let its peaks and transcript jobs finish: the only busy worker is then ours
+        settle_background_work(http, take)
 
         answer: dict[str, httpx.Response] = {}
         request = threading.Thread(target=lambda: answer.setdefault(

@@ -21,6 +21,7 @@ import psutil
 import pytest
 import soundfile as sf
 
+from tests.server.helpers import settle_background_work
 from tests.support.audio_files import tone, write_soundfile
 from tests.support.blob_store import on_s3
 from tests.support.hostile_audio import Hostile, bombs, corpus, flac_silence
@@ -66,14 +67,15 @@ def _upload(http: httpx.Client, folder_id: str, data: bytes, name: str,
 
 @pytest.fixture(scope="module")
 def baseline_rss_mb(live_server: LiveServer, http: httpx.Client, folder_id: str) -> float:
-    """RSS after one normal upload served in every format (lazy imports have happened)."""
-    normal = io.BytesIO()
-    sf.write(normal, tone(10.0, 44100), 44100, format="WAV", subtype="PCM_16")
-    reply = _upload(http, folder_id, normal.getvalue(), "normal.wav", as_json=False)
+    """RSS after one normal take of speech, served in every format and transcribed (the
+    service's lazy imports and models have loaded)."""
+    reply = _upload(http, folder_id, arctic_speech_path().read_bytes(), "speech.wav",
+                    as_json=False)
     assert reply.status_code == 201, reply.text
     for fmt in SERVED:
         assert http.get(f"/api/recordings/{reply.json()['id']}/file",
                         params={"format": fmt}).status_code == 200
+    settle_background_work(http, reply.json()["id"])  # the transcript's models load once
     return _rss_mb(live_server)
 
 
