@@ -4,6 +4,7 @@ conversion rows directly to the service's database (orders belong to the convers
 from __future__ import annotations
 
 import io
+import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,3 +92,13 @@ def second_user(server: LiveServer, email: str) -> str:
     """Creates another user with the admin CLI and returns their API key."""
     server.admin("create-user", email, stdin="correct horse battery\n")
     return server.admin("create-api-key", email).strip()
+
+
+def settle_background_work(http: httpx.Client, recording_id: str) -> None:
+    """Waits for a take's waveform and transcript jobs, so they are not measured or killed."""
+    deadline = time.monotonic() + 120
+    while http.get(f"/api/recordings/{recording_id}/waveform").status_code == 202 or \
+            http.get(f"/api/recordings/{recording_id}/transcript").json().get("state") in (
+                "queued", "processing"):
+        assert time.monotonic() < deadline, "background work on the take never settled"
+        time.sleep(0.1)

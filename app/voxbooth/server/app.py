@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -84,13 +86,30 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         log.info("resuming %d job(s) interrupted by a stop", requeued)
     app.state.engine, app.state.session_factory = engine, factory
     app.state.blobs, app.state.runner, app.state.scratch = blobs, runner, storage.scratch
+    # Warm the audio workers in the background: the service answers at once, the first
+    # upload waits only for what is left of their start-up.
+    from voxbooth.server.media import isolation  # numpy and codecs: not for `voxbooth admin`
+
+    audio_workers = isolation.all_shared_workers()
+    threading.Thread(target=_warm, args=(audio_workers,), name="audio-workers-warm",
+                     daemon=True).start()
     runner.start()
     try:
         yield
     finally:
         runner.stop()
+        for pool in audio_workers:
+            pool.stop()
         engine.dispose()
         storage.close()
+
+
+def _warm(pools: list[Any]) -> None:
+    try:
+        for pool in pools:
+            pool.warm()
+    except Exception:  # a failed warm-up is retried by the first call that needs a worker
+        log.warning("audio workers did not start", exc_info=True)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
