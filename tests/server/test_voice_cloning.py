@@ -37,8 +37,10 @@ def speaker_b(http: httpx.Client) -> tuple[bytes, float]:
     """Speaker B: espeak-ng's female English voice reading the calibration prompt (made by the
     service's own TTS route), as WAV bytes and its median f0 by Praat."""
     folder = make_folder(http, make_project(http, "Speaker B")["id"])
+    # espeak-ng by name: the natural English voice (listed first) is female too, and its
+    # intonation follows the text, so its median is a looser target than this test's 50 cents
     voice = next(v for v in ok(http.get("/api/tts-voices"))
-                 if v["language"] == "en" and "female" in v["name"])
+                 if v["name"] == "espeak en female")
     prompts = json.loads((resources_dir() / "prompts" / "calibration_prompts.json").read_text())
     made = ok(http.post("/api/recordings/tts", json={
         "project_id": folder["project_id"], "parent_folder_id": folder["id"], "label": "B",
