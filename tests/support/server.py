@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.postgres import database_url_for
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -26,7 +28,9 @@ class LiveServer:
     """`voxbooth serve` on 127.0.0.1 with its own data dir.
 
     `api_key` belongs to the local user the service creates at start-up
-    (`VOXBOOTH_LOCAL_API_KEY`), exactly as the embedded studio does it.
+    (`VOXBOOTH_LOCAL_API_KEY`), exactly as the embedded studio does it. `database_url` is the
+    database it uses: by default SQLite in the data dir, or with `VOXBOOTH_TEST_DATABASE=
+    postgresql` a database of the tests' private PostgreSQL cluster kept for this data dir.
     """
 
     data_dir: Path
@@ -35,6 +39,12 @@ class LiveServer:
     extra_env: dict[str, str] = field(default_factory=dict)
     proc: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    database_url: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            self.database_url = self.extra_env.get("VOXBOOTH_DATABASE_URL") \
+                or database_url_for(self.data_dir)
 
     @property
     def url(self) -> str:
@@ -46,6 +56,7 @@ class LiveServer:
             {
                 "VOXBOOTH_LOCAL_API_KEY": self.api_key,
                 "VOXBOOTH_DATA_DIR": str(self.data_dir),
+                "VOXBOOTH_DATABASE_URL": self.database_url,
                 "PYTHONUNBUFFERED": "1",
             }
         )
