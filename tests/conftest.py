@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.server import LiveServer
 from tests.support.postgres import postgres_cluster, stop_cluster
+from tests.support.server import LiveServer
 from tests.support.speech import arctic_speech_path
 
 __all__ = ["postgres_cluster"]  # the private PostgreSQL cluster, for tests that need it

@@ -132,6 +132,7 @@ def _queue(session: Session, settings: Settings, rec: Recording) -> None:
 def place_order(session: Session, catalogue: Catalogue, settings: Settings, user_id: str,
                 body: OrderCreate) -> list[Recording]:
     """Creates, charges and queues the conversions; commits, or raises with nothing written."""
+    credits.lock_account(session, user_id)  # first: orders of one account queue here
     original = _original(session, user_id, str(body.original_id))
     # A TTS original has no speaker to calibrate: its f0 is estimated from itself.
     cal = None if original.tts else _calibration(session, user_id, body)
@@ -139,6 +140,7 @@ def place_order(session: Session, catalogue: Catalogue, settings: Settings, user
     cost = credits.conversion_cost(original.duration)
     if credits.refund_deleted_unfinished(session, user_id):
         session.commit()  # owed whatever becomes of this order
+        credits.lock_account(session, user_id)  # the commit let the lock go
     try:
         rows = [_conversion_row(original, plan, cal, user_id) for plan in plans]
         session.add_all(rows)
@@ -156,6 +158,7 @@ def place_order(session: Session, catalogue: Catalogue, settings: Settings, user
 
 def retry(session: Session, settings: Settings, user_id: str, recording_id: str) -> Recording:
     """Re-queues a failed conversion (charged again; the failure was refunded)."""
+    credits.lock_account(session, user_id)
     rec = own_recording(session, user_id, recording_id)
     if rec.type != "conversion":
         raise unprocessable("Only a conversion can be retried; this recording is an original")
