@@ -182,6 +182,7 @@ class JobRunner:
                 continue
             with self._held_lock:
                 self._held[claim.job_id] = claim.attempt
+            log.info("job %s attempt %d started", claim.job_id, claim.attempt)
             try:
                 self._run(claim)
             except Exception:  # never let one job take the worker down
@@ -232,7 +233,7 @@ class JobRunner:
             update(Job).where(*leases.owned(claim.job_id, self.owner, claim.attempt),
                               Job.cancel_requested.is_(False))
             .values(state=DONE, progress=1.0, finished_at=now, updated_at=now,
-                    lease_owner=None, lease_expires_at=None)
+                    lease_expires_at=None)  # the owner stays: who ran it
         )
         if getattr(result, "rowcount", 0) != 1:
             session.rollback()
