@@ -13,7 +13,7 @@ from voxbooth.dsp.peaks import PeakBuilder, PeakPyramid
 from voxbooth.server import jobs
 from voxbooth.server.blobs import BlobStore
 from voxbooth.server.errors import unprocessable
-from voxbooth.server.media import audio_rate_hz, read_audio_blocks
+from voxbooth.server.media import AudioRejected, audio_rate_hz, read_audio_blocks
 from voxbooth.server.models import Job, Recording
 
 WAVEFORM_JOB = "waveform"
@@ -37,7 +37,10 @@ def _waveform_job(ctx: jobs.JobContext) -> None:
         return  # deleted meanwhile: nothing to draw
     source = ctx.blobs.path(rec.blob_key)
     ctx.progress(0.1, "peaks")
-    pyramid = compute_peaks(source)
+    try:
+        pyramid = compute_peaks(source)
+    except AudioRejected as exc:  # the same bytes will never decode: fail once, with why
+        raise jobs.PermanentJobError(exc.detail) from exc
     if ctx.cancelled():
         raise jobs.JobCancelled()
     ctx.delete_when_done(rec.waveform_key)
@@ -56,13 +59,20 @@ def enqueue_waveform(session: Session, rec: Recording) -> None:
 
 
 def _ensure_pending(session: Session, rec: Recording) -> None:
-    # Audio stored without a peaks job (or one that failed): queue one rather than wait forever.
-    pending = session.scalar(select(Job.id).where(
-        Job.subject_id == rec.id, Job.kind == WAVEFORM_JOB,
-        Job.state.in_((jobs.QUEUED, jobs.RUNNING))).limit(1))
-    if pending is None:
-        enqueue_waveform(session, rec)
-        session.commit()
+    """Audio stored without a peaks job, or whose job gave up after its retries (the disk was
+    full...): queue one rather than wait forever. A job that failed without using its retries
+    failed on the audio itself (it cannot be decoded): that is the answer, given once, not a
+    new job on every GET."""
+    latest = session.scalars(select(Job).where(
+        Job.subject_id == rec.id, Job.kind == WAVEFORM_JOB)
+        .order_by(Job.created_at.desc()).limit(1)).first()
+    if latest is not None and latest.state in (jobs.QUEUED, jobs.RUNNING):
+        return
+    if latest is not None and latest.state == jobs.FAILED \
+            and latest.attempts < latest.max_attempts:
+        raise unprocessable(f"Waveform peaks cannot be computed: {latest.error}")
+    enqueue_waveform(session, rec)
+    session.commit()
 
 
 def waveform_response(session: Session, blobs: BlobStore, rec: Recording, *,
