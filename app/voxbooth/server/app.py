@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from voxbooth.server import errors
+from voxbooth.server import busy, errors
 from voxbooth.server.catalogue import load_catalogue
 from voxbooth.server.runtime import open_runtime
 from voxbooth.server.settings import Settings
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, *, no_workers: bool = False) ->
     app.state.no_workers = no_workers
     app.state.catalogue = load_catalogue()
     errors.install_handlers(app)
+    busy.install(app)
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
     return app
