@@ -41,6 +41,10 @@ def _waveform_job(ctx: jobs.JobContext) -> None:
         pyramid = compute_peaks(source)
     except AudioRejected as exc:  # the same bytes will never decode: fail once, with why
         raise jobs.PermanentJobError(exc.detail) from exc
+    except OSError:
+        raise  # reading the store failed: another attempt may succeed
+    except Exception as exc:  # a decoder that refused the bytes in its own words
+        raise jobs.PermanentJobError(f"Audio could not be decoded: {exc}") from exc
     if ctx.cancelled():
         raise jobs.JobCancelled()
     ctx.delete_when_done(rec.waveform_key)
