@@ -149,7 +149,7 @@ class JobRunner:
                             requeued += 1
                             log.info("job %s (%s) taken over from %s", job.job_id, job.kind,
                                      job.owner or "a worker without a lease")
-            except SQLAlchemyError:
+            except Exception:  # this one waits for the next round; the others go on
                 log.warning("could not take back job %s", job.job_id, exc_info=True)
         if requeued:
             wake()
