@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.voxbooth-installed
 
-.PHONY: run serve test lint bench deps clean
+.PHONY: run serve test test-fast lint bench deps clean
 
 deps: $(STAMP)
 
@@ -38,6 +38,10 @@ test: lint
 	$(PY) -m pytest -p no:cacheprovider --durations=15 tests
 	VOXBOOTH_TEST_DATABASE=postgresql $(PY) -m pytest -p no:cacheprovider --durations=15 \
 		$(PG_SUITES) $(PG_ONCE)
+
+# The loop of work: the same checks without the end-to-end and slow tests.
+test-fast: lint
+	$(PY) -m pytest -p no:cacheprovider -q -x -m "not e2e and not slow" tests
 
 BENCH_STAMP := $(VENV)/.voxbooth-bench-installed
 

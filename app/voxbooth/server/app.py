@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from voxbooth.server import busy, errors
+from voxbooth.server import busy, errors, idempotency
 from voxbooth.server.catalogue import load_catalogue
 from voxbooth.server.runtime import open_runtime
 from voxbooth.server.settings import Settings
@@ -32,6 +32,7 @@ ROUTER_MODULES: list[str] = [
     "voxbooth.server.routes.notes",
     "voxbooth.server.routes.stats",
     "voxbooth.server.routes.voices",
+    "voxbooth.server.routes.limits",
     # the conversion engine's resources (issue 4)
     "voxbooth.server.routes.calibrations",
     "voxbooth.server.routes.orders",
@@ -75,4 +76,5 @@ def create_app(settings: Settings | None = None, *, no_workers: bool = False) ->
     busy.install(app)
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
+    idempotency.install(app)
     return app

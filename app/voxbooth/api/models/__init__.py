@@ -4,6 +4,13 @@ from voxbooth.api.models.account import ApiKey, Credits, LoginSession, TtsVoice
 from voxbooth.api.models.base import Page, Pagination, VoxModel
 from voxbooth.api.models.calibrations import CALIBRATION_FINAL_STATES, Calibration
 from voxbooth.api.models.folders import Folder
+from voxbooth.api.models.limits import (
+    AudioLimits,
+    Limits,
+    MeasuredUploadLimits,
+    Quote,
+    TakeLimits,
+)
 from voxbooth.api.models.projects import Project
 from voxbooth.api.models.recordings import CONVERSION_FINAL_STATES, Note, Recording, Waveform
 from voxbooth.api.models.stats import (
@@ -35,12 +42,15 @@ __all__ = [
     "AccentSettings",
     "AccountStats",
     "ApiKey",
+    "AudioLimits",
     "Calibration",
     "ConversionCounts",
     "Credits",
     "Folder",
     "FolderStats",
+    "Limits",
     "LoginSession",
+    "MeasuredUploadLimits",
     "MonthDuration",
     "NarrationStyle",
     "Note",
@@ -49,7 +59,9 @@ __all__ = [
     "PrivateVoice",
     "Project",
     "ProjectStats",
+    "Quote",
     "Recording",
+    "TakeLimits",
     "Tier",
     "TimeConverted",
     "TtsVoice",

@@ -61,27 +61,33 @@ class Recordings(Resource):
         on_progress: ProgressCallback | None = None,
         cancel: Cancel = None,
         filename: str | None = None,
+        idempotency_key: str | None = None,
     ) -> Recording:
         """Uploads an audio file as a new original, streamed from disk.
 
-        `on_progress(sent_bytes, total_bytes)` runs on the calling thread after each chunk;
-        `cancel` (a CancelToken or any callable) stops between chunks, raising `Cancelled`,
-        and the service keeps nothing of the aborted upload.
+        `on_progress(sent_bytes, total_bytes)` runs on the calling thread after each chunk
+        (from 0 again when an attempt is retried); `cancel` (a CancelToken or any callable)
+        stops between chunks, raising `Cancelled`, and the service keeps nothing of the
+        aborted upload. Retried after a lost answer or a 5xx/429 under one Idempotency-Key
+        (`idempotency_key`, else a fresh one): one take however many attempts arrive.
         """
         data = upload_file(
             self._core, "/api/recordings", file, file_field="data",
             fields={"parent_folder_id": folder_id, "microphone": microphone, "label": label},
             on_progress=on_progress, cancel=cancel, filename=filename,
+            idempotency_key=idempotency_key,
         )
         return self._parse(Recording, data)
 
     def create_tts_v1(self, *, project_id: str, parent_folder_id: str, voice_id: str, text: str,
-                      label: str | None = None) -> Recording:
+                      label: str | None = None, idempotency_key: str | None = None
+                      ) -> Recording:
         """The deprecated `POST /api/recordings/tts`; prefer `client.tts.create`."""
         body = {"project_id": project_id, "parent_folder_id": parent_folder_id,
                 "voice_id": voice_id, "text": text, "label": label}
-        data = self._core.request_json(
-            "POST", "/api/recordings/tts", json={k: v for k, v in body.items() if v is not None})
+        data = self._post("/api/recordings/tts",
+                          {k: v for k, v in body.items() if v is not None},
+                          idempotency_key=idempotency_key)
         return self._parse(Recording, data)
 
     def update(self, recording_id: str, **fields: Any) -> Recording:

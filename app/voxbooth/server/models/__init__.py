@@ -2,6 +2,7 @@
 
 from voxbooth.server.models.account import ApiKey, CreditEntry, User, WebSession
 from voxbooth.server.models.base import Base
+from voxbooth.server.models.idempotency import IdempotencyRecord
 from voxbooth.server.models.jobs import Job
 from voxbooth.server.models.library import Folder, Note, Project, Recording
 from voxbooth.server.models.voices import (
@@ -19,6 +20,7 @@ __all__ = [
     "Calibration",
     "CreditEntry",
     "Folder",
+    "IdempotencyRecord",
     "Job",
     "Note",
     "PrivateVoice",

@@ -9,6 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Query
 from fastapi.responses import FileResponse
 
 from voxbooth.server.deps import BlobsDep, CurrentUser, SessionDep, SettingsDep
+from voxbooth.server.idempotency import IdempotentJson
 from voxbooth.server.schemas.common import Direction, Limit, Offset, Page, Pagination
 from voxbooth.server.schemas.projects import ProjectCreate, ProjectPublic, ProjectUpdate
 from voxbooth.server.services import exports, projects
@@ -35,7 +36,8 @@ def list_projects(
 
 
 @router.post("/api/projects", status_code=201)
-def create_project(body: ProjectCreate, user: CurrentUser, session: SessionDep) -> ProjectPublic:
+def create_project(body: ProjectCreate, user: CurrentUser, session: SessionDep,
+                   idempotency: IdempotentJson) -> ProjectPublic:
     project = projects.create_project(session, user.id, body)
     session.commit()
     return projects.to_public(project)

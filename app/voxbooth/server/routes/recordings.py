@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
 
 from voxbooth.server.deps import BlobsDep, CurrentUser, SessionDep, SettingsDep
+from voxbooth.server.idempotency import IdempotentUpload
 from voxbooth.server.schemas.common import Direction, Limit, Offset, Page, Pagination
 from voxbooth.server.schemas.recordings import RecordingPublic, RecordingReplace, RecordingUpdate
 from voxbooth.server.services import exports, recordings, waveforms
@@ -75,12 +76,14 @@ def export_original(original_id: uuid.UUID, user: CurrentUser, session: SessionD
 
 @router.post("/api/recordings", status_code=201, openapi_extra=UPLOAD_OPENAPI)
 async def create_recording(request: Request, user: CurrentUser, session: SessionDep,
-                           blobs: BlobsDep, settings: SettingsDep) -> RecordingPublic:
+                           blobs: BlobsDep, settings: SettingsDep,
+                           idempotency: IdempotentUpload) -> RecordingPublic:
     """Uploads a take: multipart `data` (or `file`) with `parent_folder_id`, `label`,
     `microphone`; or JSON with the audio base64-encoded in `file` (or `data`)."""
     upload = await receive_upload(request, max_bytes=settings.max_upload_bytes,
                                   tmp_dir=settings.tmp_dir)
     with upload:
+        await idempotency.claim_upload(upload)
         rec = await run_in_threadpool(recordings.create_original, session, blobs, user.id, upload)
     return recordings.to_public(rec, str(request.base_url))
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 
 from voxbooth.server.conversion import tts
 from voxbooth.server.deps import BlobsDep, CurrentUser, SessionDep, SettingsDep
+from voxbooth.server.idempotency import IdempotentJson
 from voxbooth.server.schemas.recordings import RecordingPublic
 from voxbooth.server.schemas.tts import TtsCreate, TtsCreateV1, TtsVoicePublic
 from voxbooth.server.services import recordings
@@ -21,8 +22,8 @@ def list_tts_voices(user: CurrentUser) -> list[TtsVoicePublic]:
 
 @router.post("/api/v2/recordings/tts", status_code=201)
 def create_tts_recording(body: TtsCreate, request: Request, user: CurrentUser,
-                         session: SessionDep, blobs: BlobsDep,
-                         settings: SettingsDep) -> RecordingPublic:
+                         session: SessionDep, blobs: BlobsDep, settings: SettingsDep,
+                         idempotency: IdempotentJson) -> RecordingPublic:
     """An original spoken from `text` (language detected when `text_language` is absent).
     Convert it with an order that names a `narration_style_id` for each voice."""
     rec = tts.create_tts_original(
@@ -33,8 +34,8 @@ def create_tts_recording(body: TtsCreate, request: Request, user: CurrentUser,
 
 @router.post("/api/recordings/tts", status_code=201, deprecated=True)
 def create_tts_recording_v1(body: TtsCreateV1, request: Request, user: CurrentUser,
-                            session: SessionDep, blobs: BlobsDep,
-                            settings: SettingsDep) -> RecordingPublic:
+                            session: SessionDep, blobs: BlobsDep, settings: SettingsDep,
+                            idempotency: IdempotentJson) -> RecordingPublic:
     """Deprecated: use `POST /api/v2/recordings/tts`. The TTS voice is named by `voice_id`
     (see `GET /api/tts-voices`)."""
     rec = tts.create_tts_original(

@@ -26,3 +26,12 @@ class OrderCreate(BaseModel):
     conversions: list[ConversionItem] = Field(min_length=1, max_length=MAX_CONVERSIONS_PER_ORDER)
     calibration_id: uuid.UUID | None = None
     use_calibration: bool = False
+
+
+class OrderQuote(BaseModel):
+    """What an order would cost: `POST /api/v2/orders/quote` answers with the charging rule."""
+
+    credits: int = Field(description="The whole order: per_voice times the voices")
+    per_voice: int = Field(description="One conversion: one credit per started minute")
+    balance: int = Field(description="Credits the account has now")
+    enough: bool = Field(description="Whether the balance covers the order")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from voxbooth.server.blobs import BlobStore
 from voxbooth.server.db import utcnow
 from voxbooth.server.errors import unprocessable
-from voxbooth.server.media import probe
+from voxbooth.server.media import check_take_duration, probe
 from voxbooth.server.models import Project, Recording
 from voxbooth.server.schemas.common import Direction
 from voxbooth.server.schemas.recordings import NotePublic, RecordingPublic
@@ -106,6 +106,7 @@ def create_original(session: Session, blobs: BlobStore, user_id: str,
     label = _label(upload.fields, file_name)
     microphone = (upload.fields.get("microphone") or "file").strip()[:200] or "file"
     info = probe(upload.path)
+    check_take_duration(info)
     key = blobs.put_file(upload.path)
     try:
         now = utcnow()

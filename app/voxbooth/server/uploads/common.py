@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -38,6 +39,8 @@ class ReceivedUpload:
     fields: dict[str, str]
     size_bytes: int
     content_type: str | None = None  # as the client declared it; the service sniffs anyway
+    #: sha256 of the file's bytes, computed as they streamed in (idempotent uploads use it)
+    sha256: str = ""
 
     def cleanup(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -58,6 +61,7 @@ class SpoolFile:
     path: Path = field(init=False)
     size_bytes: int = 0
     _out: BinaryIO = field(init=False)
+    _digest: hashlib._Hash = field(init=False, default_factory=hashlib.sha256)
 
     def __post_init__(self) -> None:
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -70,6 +74,11 @@ class SpoolFile:
         if self.size_bytes > self.max_bytes:
             raise too_large(self.max_bytes)
         self._out.write(data)
+        self._digest.update(data)
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
 
     def close(self) -> None:
         if not self._out.closed:

@@ -2,7 +2,7 @@
 over once its lease lapses and a late-starting worker never takes a live one.
 
 Revision ID: 0003_job_leases
-Revises: 0001_initial
+Revises: 0002_idempotency
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_job_leases"
-down_revision = "0001_initial"
+down_revision = "0002_idempotency"  # re-linked after main's 0002 at the merge
 branch_labels = None
 depends_on = None
 
