@@ -332,7 +332,7 @@ def test_a_worker_whose_job_was_taken_over_lands_nothing(factory: sessionmaker[S
     assert entries(factory) == {"attempt-2": 1}  # the stale attempt's write never landed
     with factory() as session:
         job: Any = session.get(Job, job_id)
-        assert (job.state, job.attempts, job.lease_owner) == ("done", 2, None)
+        assert (job.state, job.attempts, job.lease_owner) == ("done", 2, other.owner)
 
 
 def test_a_worker_survives_settlements_that_fail_and_resumes_when_they_work(
