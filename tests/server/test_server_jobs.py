@@ -5,6 +5,8 @@ worker survives handlers and settlements that raise."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -371,3 +373,21 @@ def test_a_worker_survives_settlements_that_fail_and_resumes_when_they_work(
         job: Any = session.get(Job, failing[0])
     assert job.state == "failed" and job.error.startswith(("The original cannot be decoded",
                                                            "Interrupted too many times"))
+
+
+def test_a_job_of_a_gone_process_on_this_machine_is_taken_back_at_once_on_sqlite(
+        factory: sessionmaker[Session], user_id: str) -> None:
+    """The embedded service killed and started again resumes its job now, not a lease later;
+    on PostgreSQL (workers on many machines) only the lease decides."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process of this machine that no longer exists
+    (job_id,) = enqueue(factory, 1)
+    with session_scope(factory) as session:
+        session.execute(update(Job).where(Job.id == job_id).values(
+            state="running", attempts=1, lease_owner=f"{socket.gethostname()}:{gone.pid}:ab",
+            lease_expires_at=utcnow() + timedelta(seconds=60)))
+    runner = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05, retry_delay_s=0.0)
+    runner.register("count", recording_handler(user_id))
+    sqlite = factory.kw["bind"].dialect.name == "sqlite"
+    assert runner.recover() == (1 if sqlite else 0)
+    assert states(factory)[job_id] == ("queued" if sqlite else "running")

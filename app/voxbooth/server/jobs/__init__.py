@@ -39,7 +39,9 @@ The handler interface (`JobContext`, see `context.py`):
 Leases (`leases.py`): a claimed job carries its worker's name and an expiry that the worker's
 heartbeat renews every few seconds. A job left `running` by a killed worker is taken back to the
 queue (or failed, once its attempts are used up) by any live worker once its lease lapses; a
-worker that starts late leaves running jobs with a live lease alone. Several processes (`voxbooth
+worker that starts late leaves running jobs with a live lease alone (on SQLite, whose processes
+share one machine, a job whose worker process is gone is taken back at once: the embedded
+service started again after a crash resumes at once). Several processes (`voxbooth
 serve`, `voxbooth worker` on other machines) share one database this way, SQLite or PostgreSQL.
 """
 

@@ -139,6 +139,10 @@ class JobRunner:
         requeued = 0
         with self._factory() as session:
             found = leases.lapsed(session)
+            if session.get_bind().dialect.name == "sqlite":
+                lapsed_ids = {job.job_id for job in found}
+                found += [job for job in leases.gone_on_this_host(session)
+                          if job.job_id not in lapsed_ids]
         for job in found:
             try:
                 if job.exhausted:
