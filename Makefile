@@ -54,3 +54,10 @@ bench: $(BENCH_STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info app/*.egg-info
+
+# The service and client suites again with every service on the S3 blob store (moto's server on
+# loopback; README "Object storage"). Not part of `make test`: run it when storage code changes.
+.PHONY: test-s3
+test-s3: $(STAMP)
+	VOXBOOTH_TEST_BLOB_STORE=s3 $(PY) -m pytest -p no:cacheprovider --durations=15 \
+		tests/server tests/api

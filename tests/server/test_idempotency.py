@@ -282,7 +282,8 @@ def test_the_header_is_documented_on_every_creating_route(http: httpx.Client) ->
                 "/api/calibration", "/api/v2/orders", "/api/v2/orders/retry/{recording_id}",
                 "/api/v2/recordings/tts", "/api/recordings/tts", "/api/v2/private-voices",
                 "/api/v2/voices", "/api/v2/private-voices/{voice_id}/voice-samples/upload",
-                "/api/v2/voices/{voice_id}/samples/upload"}
+                "/api/v2/voices/{voice_id}/samples/upload",
+                "/api/recordings/{recording_id}/noise-reduction"}
     assert creating <= documented
     assert "409" in schema["paths"]["/api/projects"]["post"]["responses"]
     posts = {path for path, methods in schema["paths"].items() if "post" in methods}

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.support import blob_store
 from tests.support.postgres import database_url_for
 
 
@@ -61,6 +62,7 @@ class LiveServer:
                 "PYTHONUNBUFFERED": "1",
             }
         )
+        env.update(blob_store.service_env(self.data_dir))  # VOXBOOTH_TEST_BLOB_STORE=s3
         env.update(self.extra_env)
         return env
 
@@ -134,7 +136,9 @@ class LiveWorker:
     def start(self, wait: bool = True, timeout_s: float = 60.0) -> LiveWorker:
         env = dict(os.environ)
         env.update({"VOXBOOTH_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1",
-                    "VOXBOOTH_DATABASE_URL": self.database_url, **self.extra_env})
+                    "VOXBOOTH_DATABASE_URL": self.database_url})
+        env.update(blob_store.service_env(self.data_dir))  # the API process's store
+        env.update(self.extra_env)
         self.log_path = self.data_dir.parent / f"worker-{secrets.token_hex(4)}.log"
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(

@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from voxbooth.server import busy, errors, idempotency
 from voxbooth.server.catalogue import load_catalogue
 from voxbooth.server.runtime import open_runtime
+from voxbooth.server.services import downloads
 from voxbooth.server.settings import Settings
 
 log = logging.getLogger("voxbooth.server")
@@ -39,7 +40,10 @@ ROUTER_MODULES: list[str] = [
     "voxbooth.server.routes.tts",
     "voxbooth.server.routes.accents",
     "voxbooth.server.routes.voice_samples",
+    "voxbooth.server.routes.transcripts",  # neural parts (issue 15)
+    "voxbooth.server.routes.noise_reduction",
 ]
+
 
 def _operation_id(route: APIRoute) -> str:
     # The route function's name ("list_projects"): stable across releases and readable.
@@ -52,6 +56,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     runtime = open_runtime(settings, workers=0 if app.state.no_workers else None)
     app.state.engine, app.state.session_factory = runtime.engine, runtime.factory
     app.state.blobs, app.state.runner = runtime.blobs, runtime.runner
+    app.state.scratch = runtime.scratch
     runtime.runner.start()
     try:
         yield
@@ -74,6 +79,7 @@ def create_app(settings: Settings | None = None, *, no_workers: bool = False) ->
     app.state.catalogue = load_catalogue()
     errors.install_handlers(app)
     busy.install(app)
+    downloads.install_handlers(app)
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
     idempotency.install(app)

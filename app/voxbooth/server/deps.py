@@ -10,8 +10,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 
-from voxbooth.server.blobs import FileBlobStore
+from voxbooth.server.blobs import BlobStore
 from voxbooth.server.models import User
+from voxbooth.server.scratch import Scratch
 from voxbooth.server.services import accounts
 from voxbooth.server.settings import Settings
 
@@ -33,13 +34,19 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_blobs(request: Request) -> FileBlobStore:
+def get_blobs(request: Request) -> BlobStore:
     return request.app.state.blobs
+
+
+def get_scratch(request: Request) -> Scratch:
+    """This process's folder of temporaries (see scratch.py)."""
+    return request.app.state.scratch
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-BlobsDep = Annotated[FileBlobStore, Depends(get_blobs)]
+BlobsDep = Annotated[BlobStore, Depends(get_blobs)]
+ScratchDep = Annotated[Scratch, Depends(get_scratch)]
 
 
 @dataclass

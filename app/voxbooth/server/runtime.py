@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from voxbooth.server import jobs, migrate
-from voxbooth.server.blobs import FileBlobStore
+from voxbooth.server.blobs import BlobStore, Scratch, Storage, open_storage
 from voxbooth.server.db import make_engine, make_session_factory, session_scope
 from voxbooth.server.services import accounts
 from voxbooth.server.settings import Settings
@@ -25,6 +25,8 @@ log = logging.getLogger("voxbooth.server")
 JOB_MODULES: list[str] = [
     "voxbooth.server.services.waveforms",
     "voxbooth.server.conversion",
+    "voxbooth.server.neural.transcripts",
+    "voxbooth.server.neural.noise_reduction",
 ]
 
 
@@ -33,12 +35,23 @@ class Runtime:
     settings: Settings
     engine: Engine
     factory: sessionmaker[Session]
-    blobs: FileBlobStore
+    storage: Storage
     runner: jobs.JobRunner
 
+    @property
+    def blobs(self) -> BlobStore:
+        return self.storage.blobs
+
+    @property
+    def scratch(self) -> Scratch:
+        return self.storage.scratch
+
     def close(self) -> None:
-        self.runner.stop()
-        self.engine.dispose()
+        try:
+            self.runner.stop()
+            self.engine.dispose()
+        finally:
+            self.storage.close()
 
 
 def _ensure_local_user(factory: sessionmaker[Session], settings: Settings) -> None:
@@ -62,18 +75,23 @@ def open_runtime(settings: Settings, *, workers: int | None = None) -> Runtime:
     migrate.upgrade(engine)
     factory = make_session_factory(engine)
     jobs.install_wake_on_commit(factory)
-    blobs = FileBlobStore(settings.blobs_dir)
-    blobs.sweep_temporaries()
-    if settings.local_api_key:
-        _ensure_local_user(factory, settings)
-    runner = jobs.JobRunner(
-        factory, workers=settings.job_workers if workers is None else workers,
-        lease_s=settings.job_lease_s,
-        services={"settings": settings, "blobs": blobs, "session_factory": factory},
-    )
-    for name in JOB_MODULES:
-        importlib.import_module(name).register_jobs(runner)
-    requeued = runner.recover()
+    storage = open_storage(settings)
+    try:
+        if settings.local_api_key:
+            _ensure_local_user(factory, settings)
+        runner = jobs.JobRunner(
+            factory, workers=settings.job_workers if workers is None else workers,
+            lease_s=settings.job_lease_s,
+            services={"settings": settings, "blobs": storage.blobs, "scratch": storage.scratch,
+                      "session_factory": factory},
+        )
+        for name in JOB_MODULES:
+            importlib.import_module(name).register_jobs(runner)
+        requeued = runner.recover()
+    except BaseException:
+        storage.close()
+        engine.dispose()
+        raise
     if requeued:
         log.info("took back %d job(s) whose worker had stopped", requeued)
-    return Runtime(settings, engine, factory, blobs, runner)
+    return Runtime(settings, engine, factory, storage, runner)

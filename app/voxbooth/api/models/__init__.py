@@ -22,6 +22,12 @@ from voxbooth.api.models.stats import (
     TimeConverted,
     VoiceStats,
 )
+from voxbooth.api.models.transcripts import (
+    TRANSCRIPT_FINAL_STATES,
+    Transcript,
+    TranscriptIssue,
+    TranscriptWord,
+)
 from voxbooth.api.models.voice_samples import PrivateVoice, VoiceSample
 from voxbooth.api.models.voices import (
     Accent,
@@ -36,6 +42,7 @@ from voxbooth.api.models.voices import (
 __all__ = [
     "CALIBRATION_FINAL_STATES",
     "CONVERSION_FINAL_STATES",
+    "TRANSCRIPT_FINAL_STATES",
     "Accent",
     "AccentInfo",
     "AccentSample",
@@ -64,6 +71,9 @@ __all__ = [
     "TakeLimits",
     "Tier",
     "TimeConverted",
+    "Transcript",
+    "TranscriptIssue",
+    "TranscriptWord",
     "TtsVoice",
     "Voice",
     "VoiceSample",

@@ -52,6 +52,7 @@ class Orders(Resource):
         *,
         calibration_id: str | None = None,
         use_calibration: bool | None = None,
+        noise_reduction: bool = False,
         idempotency_key: str | None = None,
     ) -> list[Recording]:
         """Orders one conversion per item (a voice id, or a `ConversionRequest`).
@@ -60,12 +61,16 @@ class Orders(Resource):
         implies unless `use_calibration=False` is passed; otherwise the account's enabled
         calibration applies (seed 002).
 
+        `noise_reduction=True` converts a copy of the original cleaned of background noise.
+
         Returns the new conversion recordings (state `new`); wait for them with
         `client.recordings.wait_for_conversion`. Sent with an Idempotency-Key
         (`idempotency_key`, else a fresh one), so a retry after a lost answer is answered with
         the same conversions and charged once.
         """
         body = _order_body(original_id, conversions, calibration_id, use_calibration)
+        if noise_reduction:
+            body["noise_reduction"] = True
         data = self._post("/api/v2/orders", body, idempotency_key=idempotency_key)
         return self._conversions_from(data)
 

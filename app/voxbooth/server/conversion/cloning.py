@@ -174,9 +174,8 @@ def _superseded(ctx: jobs.JobContext, voice_id: str) -> bool:
 
 
 def _read(blobs: BlobStore, sample: VoiceSample) -> np.ndarray:
-    path = blobs.path(sample.blob_key or "")
-    assert path is not None
-    samples, _ = read_audio(path, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ)
+    with blobs.local_copy(sample.blob_key or "") as path:
+        samples, _ = read_audio(path, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ)
     return samples
 
 

@@ -147,6 +147,10 @@ def _check_order(session: Session, catalogue: Catalogue, user_id: str,
                  body: OrderCreate) -> _Order:
     """Every refusal an order can meet before it is written, and its price; writes nothing."""
     original = _original(session, user_id, str(body.original_id))
+    if body.noise_reduction:
+        from voxbooth.server.neural.noise_reduction import require_noise_reduction
+
+        require_noise_reduction()  # refused before anything is charged
     # A TTS original has no speaker to calibrate: its f0 is estimated from itself.
     cal = None if original.tts else _calibration(session, user_id, body)
     plans = [_plan(session, catalogue, user_id, original, item) for item in body.conversions]
@@ -172,6 +176,9 @@ def place_order(session: Session, catalogue: Catalogue, settings: Settings, user
     try:
         rows = [_conversion_row(order.original, plan, order.calibration, user_id)
                 for plan in order.plans]
+        if body.noise_reduction:
+            for rec in rows:
+                rec.params["noise_reduction"] = True
         session.add_all(rows)
         session.flush()
         for rec in rows:

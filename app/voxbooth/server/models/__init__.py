@@ -5,6 +5,7 @@ from voxbooth.server.models.base import Base
 from voxbooth.server.models.idempotency import IdempotencyRecord
 from voxbooth.server.models.jobs import Job
 from voxbooth.server.models.library import Folder, Note, Project, Recording
+from voxbooth.server.models.transcripts import Transcript
 from voxbooth.server.models.voices import (
     AccentSample,
     Calibration,
@@ -26,6 +27,7 @@ __all__ = [
     "PrivateVoice",
     "Project",
     "Recording",
+    "Transcript",
     "User",
     "VoiceSample",
     "VoiceSetting",

@@ -26,6 +26,9 @@ class OrderCreate(BaseModel):
     conversions: list[ConversionItem] = Field(min_length=1, max_length=MAX_CONVERSIONS_PER_ORDER)
     calibration_id: uuid.UUID | None = None
     use_calibration: bool = False
+    noise_reduction: bool = Field(
+        False, description="convert a copy of the original cleaned of background noise "
+                           "(the original itself is kept as it is)")
 
 
 class OrderQuote(BaseModel):

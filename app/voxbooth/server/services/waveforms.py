@@ -35,16 +35,16 @@ def _waveform_job(ctx: jobs.JobContext) -> None:
     rec = ctx.session.get(Recording, ctx.payload["recording_id"])
     if rec is None or rec.blob_key is None:
         return  # deleted meanwhile: nothing to draw
-    source = ctx.blobs.path(rec.blob_key)
     ctx.progress(0.1, "peaks")
-    try:
-        pyramid = compute_peaks(source)
-    except AudioRejected as exc:  # the same bytes will never decode: fail once, with why
-        raise jobs.PermanentJobError(exc.detail) from exc
-    except OSError:
-        raise  # reading the store failed: another attempt may succeed
-    except Exception as exc:  # a decoder that refused the bytes in its own words
-        raise jobs.PermanentJobError(f"Audio could not be decoded: {exc}") from exc
+    with ctx.blobs.local_copy(rec.blob_key) as source:
+        try:
+            pyramid = compute_peaks(source)
+        except AudioRejected as exc:  # the same bytes will never decode: fail once, with why
+            raise jobs.PermanentJobError(exc.detail) from exc
+        except OSError:
+            raise  # reading the store failed: another attempt may succeed
+        except Exception as exc:  # a decoder that refused the bytes in its own words
+            raise jobs.PermanentJobError(f"Audio could not be decoded: {exc}") from exc
     if ctx.cancelled():
         raise jobs.JobCancelled()
     ctx.delete_when_done(rec.waveform_key)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from starlette.exceptions import HTTPException
+
+from voxbooth.server.scratch import new_temp_file
 
 MAX_FIELD_BYTES = 64 * 1024  # one text field (label, name, description ...)
 MAX_FIELDS = 64
@@ -54,7 +54,8 @@ class ReceivedUpload:
 
 @dataclass
 class SpoolFile:
-    """A temporary file in `tmp_dir` that counts what is written and enforces the limit."""
+    """A temporary file in `tmp_dir` (the process's scratch folder) that counts what is
+    written and enforces the limit."""
 
     tmp_dir: Path
     max_bytes: int
@@ -65,9 +66,7 @@ class SpoolFile:
 
     def __post_init__(self) -> None:
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=self.tmp_dir, prefix="upload-", suffix=".part")
-        self.path = Path(name)
-        self._out = os.fdopen(fd, "wb")
+        self.path, self._out = new_temp_file(self.tmp_dir, "upload-", ".part")
 
     def write(self, data: bytes | memoryview) -> None:
         self.size_bytes += len(data)

@@ -2,7 +2,7 @@
 over once its lease lapses and a late-starting worker never takes a live one.
 
 Revision ID: 0003_job_leases
-Revises: 0002_idempotency
+Revises: 0005_transcripts
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_job_leases"
-down_revision = "0002_idempotency"  # re-linked after main's 0002 at the merge
+down_revision = "0005_transcripts"  # re-linked after main's 0002 and 0005 at the merges
 branch_labels = None
 depends_on = None
 
