@@ -15,6 +15,7 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from tests.server.helpers import make_folder, make_project, ok, upload
+from tests.server.test_team_server import wait_idle
 from tests.support.postgres import PostgresCluster
 from tests.support.server import LiveServer, LiveWorker
 from tests.support.speech import repeated_speech_wav
@@ -57,12 +58,14 @@ def test_conversions_per_minute_and_takeover(tmp_path: Path, speech_path: Path,
     workers: list[LiveWorker] = []
     figures: dict[str, Any] = {}
     try:
+        workers.append(LiveWorker(data_dir=data_dir, database_url=url).start())
         with api.client() as http:
             folder = make_folder(http, make_project(http, "Bench")["id"])["id"]
             take = upload(http, folder, "thirty", path=repeated_speech_wav(
                 speech_path, 8, tmp_path / "take.wav"))  # 8 x 3.9 s = about 31 s
             long_take = upload(http, folder, "long", path=repeated_speech_wav(
                 speech_path, 40, tmp_path / "long.wav"))
+            wait_idle(url)  # the takes' peaks and transcripts first
             for count in (1, 2):
                 while len(workers) < count:
                     workers.append(LiveWorker(data_dir=data_dir, database_url=url).start())

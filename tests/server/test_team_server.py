@@ -40,6 +40,24 @@ def job_rows(url: str, kind: str = "convert", with_id: bool = False) -> list[Any
         engine.dispose()
 
 
+def wait_idle(url: str, timeout_s: float = 300) -> None:
+    """Until the take's own background work (peaks, transcript) is over, so the workers are free
+    for the conversions the test orders next."""
+    engine = create_engine(url)
+    deadline = time.monotonic() + timeout_s
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                busy = conn.execute(text("SELECT count(*) FROM jobs WHERE state IN"
+                                         " ('queued', 'running')")).scalar_one()
+            if busy == 0:
+                return
+            time.sleep(0.3)
+    finally:
+        engine.dispose()
+    raise AssertionError(f"background jobs still busy after {timeout_s} s")
+
+
 def wait_done(http: httpx.Client, ids: list[str], timeout_s: float) -> float:
     start = time.monotonic()
     while time.monotonic() - start < timeout_s:
@@ -85,6 +103,7 @@ def test_eight_conversions_across_two_workers_run_exactly_once(team: dict[str, A
     first, second = worker(team), worker(team)
     with api.client() as http:
         take = upload(http, make_folder(http, make_project(http)["id"])["id"], path=speech_path)
+        wait_idle(team["url"])
         ids = order(http, take["id"], 8)
         wait_done(http, ids, timeout_s=300)
         time.sleep(LEASE_S)  # a double run would show in the rows by now
@@ -113,6 +132,7 @@ def test_a_killed_workers_job_is_finished_elsewhere_and_a_late_worker_reruns_not
         folder = make_folder(http, make_project(http)["id"])["id"]
         long_take = upload(http, folder, "long", path=repeated_speech_wav(
             speech_path, 36, tmp_path / "long.wav"))  # ~2 min: converting takes a while
+        wait_idle(team["url"])
         (conversion_id,) = order(http, long_take["id"], 1)
         deadline = time.monotonic() + 120
         while ok(http.get(f"/api/recordings/{conversion_id}"))["state"] != "processing":
