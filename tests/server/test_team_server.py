@@ -124,6 +124,8 @@ def test_eight_conversions_across_two_workers_run_exactly_once(team: dict[str, A
     assert sorted(j for j in started if j in convert_jobs) == sorted(convert_jobs)
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # a 2-minute take: its transcript, then converting it twice
 def test_a_killed_workers_job_is_finished_elsewhere_and_a_late_worker_reruns_nothing(
         team: dict[str, Any], speech_path: Path, tmp_path: Path) -> None:
     api: LiveServer = team["api"]
