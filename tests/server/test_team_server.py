@@ -41,15 +41,17 @@ def job_rows(url: str, kind: str = "convert", with_id: bool = False) -> list[Any
 
 
 def wait_idle(url: str, timeout_s: float = 300) -> None:
-    """Until the take's own background work (peaks, transcript) is over, so the workers are free
-    for the conversions the test orders next."""
+    """Until the take's own peaks are made, so the workers are free for the conversions the test
+    orders next. Transcripts (one at a time per process, minutes for a long take here) may go
+    on: each worker has a second thread for conversions."""
     engine = create_engine(url)
     deadline = time.monotonic() + timeout_s
     try:
         while time.monotonic() < deadline:
             with engine.connect() as conn:
                 busy = conn.execute(text("SELECT count(*) FROM jobs WHERE state IN"
-                                         " ('queued', 'running')")).scalar_one()
+                                         " ('queued', 'running') AND kind <> 'transcript'")
+                                    ).scalar_one()
             if busy == 0:
                 return
             time.sleep(0.3)
@@ -86,7 +88,8 @@ def team(tmp_path: Path, postgres_cluster: PostgresCluster) -> Iterator[dict[str
 
 
 def worker(team: dict[str, Any], wait: bool = True) -> LiveWorker:
-    made = LiveWorker(data_dir=team["data_dir"], database_url=team["url"], extra_env=FAST)
+    made = LiveWorker(data_dir=team["data_dir"], database_url=team["url"], threads=2,
+                      extra_env=FAST)
     team["workers"].append(made)
     return made.start(wait=wait)
 
