@@ -28,8 +28,16 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 # pytest exits 5 when it collected no test: make treats that as failure like any non-zero code.
+# The service and client suites run twice: on SQLite (with everything else), then on the tests'
+# private PostgreSQL cluster (tests/support/postgres.py). Tests that already cover both
+# databases themselves (the job runner, the team server) run once.
+PG_SUITES := tests/server tests/api
+PG_ONCE   := --ignore=tests/server/test_server_jobs.py --ignore=tests/server/test_team_server.py
+
 test: lint
 	$(PY) -m pytest -p no:cacheprovider --durations=15 tests
+	VOXBOOTH_TEST_DATABASE=postgresql $(PY) -m pytest -p no:cacheprovider --durations=15 \
+		$(PG_SUITES) $(PG_ONCE)
 
 # The loop of work: the same checks without the end-to-end and slow tests.
 test-fast: lint

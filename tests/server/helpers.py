@@ -13,9 +13,10 @@ from typing import Any
 import httpx
 import numpy as np
 import soundfile as sf
-from sqlalchemy import create_engine, text
+from sqlalchemy import bindparam, create_engine, text
 
 from tests.support.server import LiveServer
+from voxbooth.server.models.base import UTCDateTime
 
 
 def ok(reply: httpx.Response, status: int = 200) -> Any:
@@ -52,7 +53,8 @@ def upload(http: httpx.Client, folder_id: str, label: str = "take", *,
 
 
 def db_url(server: LiveServer) -> str:
-    return f"sqlite:///{server.data_dir / 'voxbooth.sqlite3'}"
+    """The server's own database (SQLite or PostgreSQL, see tests/support/postgres.py)."""
+    return server.database_url
 
 
 def add_conversion(server: LiveServer, original: dict[str, Any], *, state: str = "done",
@@ -71,21 +73,18 @@ def add_conversion(server: LiveServer, original: dict[str, Any], *, state: str =
             " file_name, label, state, progress, model_id, model_name, starred, tts, params,"
             " active, listen_count, size, duration, created_at, converted_at)"
             " VALUES (:id, :owner, :project, :folder, 'conversion', :original, '', :label, :state,"
-            " 0, :voice_id, :voice_name, :starred, 0, :params, 1, 0, 0, :duration, :now,"
-            " :converted)"),
+            " 0, :voice_id, :voice_name, :starred, :false, :params, :true, 0, 0, :duration,"
+            " :now, :converted)").bindparams(bindparam("now", type_=UTCDateTime()),
+                                             bindparam("converted", type_=UTCDateTime())),
             {"id": rec_id, "owner": owner, "project": original["project_id"],
              "folder": original["parent_folder_id"], "original": original["id"],
              "label": f"{original['label']} as {voice_name}", "state": state,
              "voice_id": voice_id, "voice_name": voice_name, "starred": starred,
-             "params": '{"semitones_correction": 2}', "duration": duration_s, "now": _sql(now),
-             "converted": _sql(converted_at or now) if state == "done" else None})
+             "false": False, "true": True, "params": '{"semitones_correction": 2}',
+             "duration": duration_s, "now": now,
+             "converted": (converted_at or now) if state == "done" else None})
     engine.dispose()
     return rec_id
-
-
-def _sql(moment: datetime) -> str:
-    # how SQLAlchemy keeps datetimes in SQLite: naive UTC text
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def second_user(server: LiveServer, email: str) -> str:

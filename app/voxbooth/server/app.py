@@ -1,7 +1,7 @@
 """The FastAPI application: wiring only (settings, database, blob store, job runner, routers).
 
 Other packages plug in by module name, so adding a resource never means editing the wiring of
-another: a module in `ROUTER_MODULES` exposes `router`; a module in `JOB_MODULES` exposes
+another: a module in `ROUTER_MODULES` exposes `router`; a module in `runtime.JOB_MODULES` exposes
 `register_jobs(runner: JobRunner) -> None`.
 """
 
@@ -17,11 +17,10 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from voxbooth.server import errors, idempotency, jobs, migrate
-from voxbooth.server.blobs import open_storage
+from voxbooth.server import busy, errors, idempotency
 from voxbooth.server.catalogue import load_catalogue
-from voxbooth.server.db import make_engine, make_session_factory, session_scope
-from voxbooth.server.services import accounts, downloads
+from voxbooth.server.runtime import open_runtime
+from voxbooth.server.services import downloads
 from voxbooth.server.settings import Settings
 
 log = logging.getLogger("voxbooth.server")
@@ -47,13 +46,6 @@ ROUTER_MODULES: list[str] = [
     "voxbooth.server.routes.noise_reduction",
 ]
 
-JOB_MODULES: list[str] = [
-    "voxbooth.server.services.waveforms",
-    "voxbooth.server.conversion",
-    "voxbooth.server.neural.transcripts",
-    "voxbooth.server.neural.noise_reduction",
-]
-
 
 def _operation_id(route: APIRoute) -> str:
     # The route function's name ("list_projects"): stable across releases and readable.
@@ -63,45 +55,21 @@ def _operation_id(route: APIRoute) -> str:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    settings.ensure_dirs()
-    engine = make_engine(settings.sqlalchemy_url)
-    migrate.upgrade(engine)
-    factory = make_session_factory(engine)
-    jobs.install_wake_on_commit(factory)
-    storage = open_storage(settings)
-    blobs = storage.blobs
-    if settings.local_api_key:
-        with session_scope(factory) as session:
-            accounts.ensure_local_user(session, settings.local_api_key,
-                                       settings.local_user_email, settings.local_user_credits)
-    runner = jobs.JobRunner(
-        factory, workers=settings.job_workers,
-        services={"settings": settings, "blobs": blobs, "scratch": storage.scratch,
-                  "session_factory": factory},
-    )
-    for name in JOB_MODULES:
-        importlib.import_module(name).register_jobs(runner)
-    requeued = runner.recover()
-    if requeued:
-        log.info("resuming %d job(s) interrupted by a stop", requeued)
-    app.state.engine, app.state.session_factory = engine, factory
-    app.state.blobs, app.state.runner, app.state.scratch = blobs, runner, storage.scratch
+    runtime = open_runtime(settings, workers=0 if app.state.no_workers else None)
+    app.state.engine, app.state.session_factory = runtime.engine, runtime.factory
+    app.state.blobs, app.state.runner = runtime.blobs, runtime.runner
+    app.state.scratch = runtime.scratch
     # Warm the audio workers in the background: the service answers at once, the first
     # upload waits only for what is left of their start-up.
     from voxbooth.server.media import isolation  # numpy and codecs: not for `voxbooth admin`
 
-    audio_workers = isolation.all_shared_workers()
-    threading.Thread(target=_warm, args=(audio_workers,), name="audio-workers-warm",
-                     daemon=True).start()
-    runner.start()
+    threading.Thread(target=_warm, args=(isolation.all_shared_workers(),),
+                     name="audio-workers-warm", daemon=True).start()
+    runtime.runner.start()
     try:
         yield
     finally:
-        runner.stop()
-        for pool in audio_workers:
-            pool.stop()
-        engine.dispose()
-        storage.close()
+        runtime.close()
 
 
 def _warm(pools: list[Any]) -> None:
@@ -112,7 +80,8 @@ def _warm(pools: list[Any]) -> None:
         log.warning("audio workers did not start", exc_info=True)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, no_workers: bool = False) -> FastAPI:
+    """The service; `no_workers` makes an API-only process (`voxbooth worker`s run the jobs)."""
     settings = settings or Settings()
     app = FastAPI(
         title="VoxBooth service",
@@ -122,8 +91,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
+    app.state.no_workers = no_workers
     app.state.catalogue = load_catalogue()
     errors.install_handlers(app)
+    busy.install(app)
     downloads.install_handlers(app)
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 50 * MEGABYTE
     job_workers: int = 2
     job_max_attempts: int = 3
+    # A running job's lease: renewed by its worker every quarter of it; a job whose worker
+    # died is taken over by another once it lapses (so within about this long).
+    job_lease_s: float = 20.0
     session_days: int = 30
 
     # Object storage (README "Team server"): files under data_dir/blobs, or an S3-compatible
