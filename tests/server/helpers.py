@@ -91,3 +91,15 @@ def second_user(server: LiveServer, email: str) -> str:
     """Creates another user with the admin CLI and returns their API key."""
     server.admin("create-user", email, stdin="correct horse battery\n")
     return server.admin("create-api-key", email).strip()
+
+
+def message(reply: httpx.Response) -> str:
+    """The words of an error answer: `detail` itself, or for a 422 its items' `msg`s (after
+    checking the 422 has the `[{loc, msg, type}]` shape the schema promises)."""
+    detail = reply.json()["detail"]
+    if reply.status_code == 422:
+        assert isinstance(detail, list) and detail, detail
+        assert all({"loc", "msg", "type"} <= set(item) for item in detail), detail
+        return "; ".join(str(item["msg"]) for item in detail)
+    assert isinstance(detail, str), detail
+    return detail

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from anyio import to_thread
+from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 
 from voxbooth.server import errors, jobs, migrate
 from voxbooth.server.blobs import FileBlobStore
 from voxbooth.server.catalogue import load_catalogue
 from voxbooth.server.db import make_engine, make_session_factory, session_scope
+from voxbooth.server.deps import refuse_lone_surrogates
+from voxbooth.server.routing import api_routes, document_errors
 from voxbooth.server.services import accounts
 from voxbooth.server.settings import Settings
 
@@ -57,7 +61,14 @@ def _operation_id(route: APIRoute) -> str:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     settings.ensure_dirs()
-    engine = make_engine(settings.sqlalchemy_url)
+    # Sync routes and the database/file steps of async routes share this many threads; the
+    # pool has a connection for each of them and the job workers (Settings.db_connections).
+    to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
+    # The event loop shares the GIL with those threads: a short switch interval lets it take
+    # the GIL back within about a millisecond, so /api/health answers while they are busy.
+    sys.setswitchinterval(settings.gil_switch_interval_s)
+    engine = make_engine(settings.sqlalchemy_url, connections=settings.db_connections,
+                         pool_timeout_s=settings.db_pool_timeout_s)
     migrate.upgrade(engine)
     factory = make_session_factory(engine)
     jobs.install_wake_on_commit(factory)
@@ -94,10 +105,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Recording library and voice conversion for voice artists.",
         lifespan=_lifespan,
         generate_unique_id_function=_operation_id,
+        dependencies=[Depends(refuse_lone_surrogates)],
     )
     app.state.settings = settings
     app.state.catalogue = load_catalogue()
     errors.install_handlers(app)
-    for name in ROUTER_MODULES:
-        app.include_router(importlib.import_module(name).router)
+    routers = [importlib.import_module(name).router for name in ROUTER_MODULES]
+    app.state.api_routes = api_routes(routers)
+    document_errors(app.state.api_routes)
+    for router in routers:
+        app.include_router(router)
     return app

@@ -1,6 +1,6 @@
 """The service's tables. Import models from here: `from voxbooth.server.models import Recording`."""
 
-from voxbooth.server.models.account import ApiKey, CreditEntry, User, WebSession
+from voxbooth.server.models.account import ApiKey, CreditEntry, LoginLimit, User, WebSession
 from voxbooth.server.models.base import Base
 from voxbooth.server.models.jobs import Job
 from voxbooth.server.models.library import Folder, Note, Project, Recording
@@ -20,6 +20,7 @@ __all__ = [
     "CreditEntry",
     "Folder",
     "Job",
+    "LoginLimit",
     "Note",
     "PrivateVoice",
     "Project",

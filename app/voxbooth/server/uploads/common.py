@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import anyio.to_thread
 from starlette.exceptions import HTTPException
 
 MAX_FIELD_BYTES = 64 * 1024  # one text field (label, name, description ...)
@@ -18,10 +19,12 @@ MAX_FILENAME_CHARS = 255
 
 
 class UploadRejected(HTTPException):
-    """A request body the service refuses; FastAPI answers it as `{"detail": ...}`."""
+    """A request body the service refuses; FastAPI answers it as `{"detail": ...}` (a 422 as
+    the `[{loc, msg, type}]` list, `loc` naming the field when one is to blame)."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, loc: tuple[str, ...] = ("body",)) -> None:
         super().__init__(status_code=status, detail=detail)
+        self.loc = loc
 
 
 def too_large(max_bytes: int) -> UploadRejected:
@@ -48,10 +51,18 @@ class ReceivedUpload:
     def __exit__(self, *_exc: object) -> None:
         self.cleanup()
 
+    async def __aenter__(self) -> ReceivedUpload:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await anyio.to_thread.run_sync(self.cleanup)
+
 
 @dataclass
 class SpoolFile:
-    """A temporary file in `tmp_dir` that counts what is written and enforces the limit."""
+    """A temporary file in `tmp_dir` that counts what is written and enforces the limit.
+
+    Blocking file I/O: made, written and closed on a worker thread, never the event loop."""
 
     tmp_dir: Path
     max_bytes: int
