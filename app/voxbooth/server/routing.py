@@ -105,8 +105,10 @@ def document_errors(routes: list[APIRoute]) -> None:
                                    ErrorResponse)
         if route.name in _GONE:
             statuses[410] = _error("The stored audio is missing", ErrorResponse)
+        if upload or dependant.body_params:
+            statuses[400] = _error("A body that is not JSON (or multipart) at all",
+                                   ErrorResponse)
         if upload:
-            statuses[400] = _error("A malformed multipart or JSON body", ErrorResponse)
             statuses[413] = _error("The audio is over the upload limit", ErrorResponse)
             statuses[415] = _error("Neither multipart/form-data nor application/json",
                                    ErrorResponse)

@@ -95,8 +95,12 @@ class _Writer:
         self.zip.close()
 
     def abort(self) -> None:
-        self.zip.close()
-        self.path.unlink(missing_ok=True)
+        try:
+            self.zip.close()  # on a full disk this fails too: the file goes all the same
+        except OSError:
+            pass
+        finally:
+            self.path.unlink(missing_ok=True)
 
 
 def _folder_paths(session: Session, project_id: str) -> dict[str | None, str]:
