@@ -45,11 +45,13 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         await anyio.to_thread.run_sync(session.close, limiter=_CLOSING)
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies that only read app state are async: a sync one would cost a trip to the thread
+# pool (and a wait for a free thread) for an attribute read.
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_blobs(request: Request) -> FileBlobStore:
+async def get_blobs(request: Request) -> FileBlobStore:
     return request.app.state.blobs
 
 
@@ -117,7 +119,7 @@ def _resolve_auth(request: Request, session: Session) -> Auth:
 AuthDep = Annotated[Auth, Depends(get_auth)]
 
 
-def get_current_user(auth: AuthDep) -> User:
+async def get_current_user(auth: AuthDep) -> User:
     return auth.user
 
 
