@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.voxbooth-installed
 
-.PHONY: run serve test lint bench deps clean
+.PHONY: run serve test test-fast lint bench deps clean
 
 deps: $(STAMP)
 
@@ -31,6 +31,10 @@ lint: $(STAMP)
 test: lint
 	$(PY) -m pytest -p no:cacheprovider --durations=15 tests
 
+# The loop of work: the same checks without the end-to-end and slow tests.
+test-fast: lint
+	$(PY) -m pytest -p no:cacheprovider -q -x -m "not e2e and not slow" tests
+
 BENCH_STAMP := $(VENV)/.voxbooth-bench-installed
 
 $(BENCH_STAMP): $(STAMP)
@@ -42,3 +46,10 @@ bench: $(BENCH_STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info app/*.egg-info
+
+# The service and client suites again with every service on the S3 blob store (moto's server on
+# loopback; README "Object storage"). Not part of `make test`: run it when storage code changes.
+.PHONY: test-s3
+test-s3: $(STAMP)
+	VOXBOOTH_TEST_BLOB_STORE=s3 $(PY) -m pytest -p no:cacheprovider --durations=15 \
+		tests/server tests/api

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support import blob_store
 from tests.support.server import LiveServer
 from tests.support.speech import arctic_speech_path
 
@@ -25,3 +27,21 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tests_blob_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """With VOXBOOTH_TEST_BLOB_STORE=s3, one moto S3 server for the session (stopped by PID)
+    that every LiveServer stores its blobs in."""
+    if not blob_store.on_s3():
+        yield
+        return
+    from tests.support.s3 import MotoServer
+
+    moto = MotoServer(tmp_path_factory.mktemp("moto") / "moto.log").start()
+    os.environ[blob_store.ENDPOINT] = moto.url
+    try:
+        yield
+    finally:
+        os.environ.pop(blob_store.ENDPOINT, None)
+        moto.stop()

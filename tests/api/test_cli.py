@@ -100,3 +100,21 @@ def test_order_a_tts_original_by_voice_id(client: VoxBoothClient, folder: Folder
     style = greta.default_narration_style()
     assert conversion.model_id == greta.id and style is not None
     assert (conversion.params or {}).get("narration_style_id") == style.id
+
+
+def test_limits_and_a_quote_from_the_shell(client: VoxBoothClient, folder: Folder,
+                                           speech_path: Path, env: dict[str, str],
+                                           tmp_path: Path) -> None:
+    import json
+
+    shown = voxbooth("limits", env=env, cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["max_upload_bytes"] == client.limits.get().max_upload_bytes
+    take = client.recordings.upload(speech_path, folder_id=folder.id)
+    before = client.credits.get().credits
+    quoted = voxbooth("order", take.id, "--voice", "Rosa", "--voice", "Marcus", "--quote",
+                      env=env, cwd=tmp_path)
+    assert quoted.returncode == 0, quoted.stderr
+    assert quoted.stdout.startswith("2 credit(s) (1 per voice)") and "enough" in quoted.stdout
+    assert client.credits.get().credits == before
+    assert client.recordings.conversions(take.id).items == []

@@ -11,6 +11,8 @@ import pytest
 import soundfile as sf
 
 from tests.api.conftest import write_silent_wav
+from tests.support.blob_store import blob_keys, read_blob, remove_blob
+from tests.support.leftovers import temporaries
 from tests.support.server import LiveServer
 from voxbooth.api import (
     BadRequest,
@@ -32,10 +34,10 @@ def folder(client: VoxBoothClient) -> Folder:
     return client.folders.create(project.id, "Session 1")
 
 
-def stored_files(live_server: LiveServer) -> set[Path]:
-    """Every blob and spooled upload the service keeps (not its database), for leak checks."""
-    roots = [live_server.data_dir / "blobs", live_server.data_dir / "tmp"]
-    return {p for root in roots for p in root.rglob("*") if p.is_file()}
+def stored_files(live_server: LiveServer) -> set[str]:
+    """Every blob key and spooled upload the service keeps (not its database), for leak
+    checks."""
+    return blob_keys(live_server.data_dir) | {str(p) for p in temporaries(live_server.data_dir)}
 
 
 def settle_background_work(client: VoxBoothClient) -> None:
@@ -46,7 +48,7 @@ def settle_background_work(client: VoxBoothClient) -> None:
                 client.recordings.waveform(recording)
 
 
-def files_once_settled(live_server: LiveServer, expected: set[Path]) -> set[Path]:
+def files_once_settled(live_server: LiveServer, expected: set[str]) -> set[str]:
     """The stored files, given a few seconds to match `expected`: the service removes an
     aborted upload's spool file when it notices the dropped connection, just after we drop it."""
     deadline = time.monotonic() + 5.0
@@ -170,12 +172,12 @@ def test_malformed_body_is_bad_request(client: VoxBoothClient) -> None:
 
 def test_lost_audio_is_gone(client: VoxBoothClient, live_server: LiveServer, folder: Folder,
                             speech_path: Path, tmp_path: Path) -> None:
-    before = stored_files(live_server)
+    before = blob_keys(live_server.data_dir)
     take = client.recordings.upload(speech_path, folder_id=folder.id)
     uploaded = speech_path.read_bytes()
-    (blob,) = [p for p in stored_files(live_server) - before
-               if p.stat().st_size == len(uploaded) and p.read_bytes() == uploaded]
-    blob.unlink()  # a disk failure on the server's side
+    (blob,) = [key for key in blob_keys(live_server.data_dir) - before
+               if read_blob(live_server.data_dir, key) == uploaded]
+    remove_blob(live_server.data_dir, blob)  # a disk failure on the server's side
     with pytest.raises(Gone) as caught:
         client.recordings.download(take.id, tmp_path / "take.wav", format="original")
     assert caught.value.status == 410 and isinstance(caught.value, NotFound)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from email.utils import formatdate
+from pathlib import Path
 
 import pytest
 
 from tests.api.scripted_server import Reply, scripted_server
 from tests.support.server import free_port
 from voxbooth.api import (
+    Conflict,
     ConnectionFailed,
     RateLimited,
     RetryPolicy,
@@ -88,14 +90,55 @@ def test_408_is_retried() -> None:
     assert server.count == 2
 
 
-def test_post_that_creates_is_not_retried() -> None:
+def test_a_create_is_retried_with_the_same_key() -> None:
     sleeps = SleepLog()
-    with scripted_server(Reply(503, {"detail": "busy"}),
-                         Reply(201, {"id": "p1", "name": "x"})) as server, \
-            client_for(server.url, sleeps) as client, pytest.raises(ServerError):
+    with scripted_server(Reply(503, {"detail": "busy"}), Reply(201, {"id": "p1", "name": "x"}),
+                         Reply(201, {"id": "p2", "name": "x"})) as server, \
+            client_for(server.url, sleeps) as client:
+        assert client.projects.create("Audiobook").id == "p1"
+        client.projects.create("Audiobook")
+    keys = [s.headers.get("Idempotency-Key") for s in server.seen]
+    assert keys[0] == keys[1] and keys[2] != keys[0]  # one key per call, kept on its retries
+    assert all(k and k.startswith('"') and k.endswith('"') for k in keys)  # an sf-string
+    assert len(sleeps.waits_s) == 1
+
+
+def test_a_create_still_in_progress_is_waited_for() -> None:
+    sleeps = SleepLog()
+    busy = Reply(409, {"detail": "a request with this Idempotency-Key is in progress"},
+                 {"Retry-After": "0.2"})
+    with scripted_server(busy, Reply(201, {"id": "p1", "name": "x"})) as server, \
+            client_for(server.url, sleeps) as client:
+        assert client.projects.create("Audiobook").id == "p1"
+    assert sleeps.waits_s == [0.2]
+
+
+def test_a_plain_conflict_is_not_retried() -> None:
+    with scripted_server(Reply(409, {"detail": "A calibration named 'a' already exists"})
+                         ) as server, client_for(server.url, SleepLog()) as client, \
+            pytest.raises(Conflict):
         client.projects.create("Audiobook")
     assert server.count == 1
-    assert sleeps.waits_s == []
+
+
+def test_login_is_never_retried() -> None:
+    with scripted_server(Reply(503, {"detail": "busy"})) as server, \
+            client_for(server.url, SleepLog()) as client, pytest.raises(ServerError):
+        client.login("a@example.com", "pw")
+    assert server.count == 1 and "Idempotency-Key" not in server.seen[0].headers
+
+
+def test_an_upload_is_sent_whole_again_after_a_5xx(tmp_path: Path) -> None:
+    audio = tmp_path / "take.wav"
+    audio.write_bytes(b"RIFF" + bytes(range(256)) * 2000)
+    with scripted_server(Reply(502, {"detail": "bad gateway"}),
+                         Reply(201, {"id": "r1", "type": "original"})) as server, \
+            client_for(server.url, SleepLog()) as client:
+        client.recordings.upload(audio, folder_id="f1")
+    first, second = server.seen
+    assert first.headers["Idempotency-Key"] == second.headers["Idempotency-Key"]
+    for seen in (first, second):
+        assert audio.read_bytes() in seen.body
 
 
 def test_put_and_delete_are_retried() -> None:

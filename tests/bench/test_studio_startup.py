@@ -1,8 +1,10 @@
-"""Launch to the first painted window and to a usable embedded service.
+"""Launch to the first painted window and to a usable embedded service, and what the studio's
+start path imports (targets, issue 13: first paint within 3x a bare PySide6 window, a usable
+service within 8x; nothing heavy - scipy, pyworld, the engine, lingua - before the window paints).
 
 Run on demand: .venv/bin/pytest -s tests/bench/test_studio_startup.py
-References measured in the same run: a bare Qt window's first paint, and `voxbooth serve`
-alone answering /api/health.
+References measured in the same run: a bare Qt window's first paint, `voxbooth serve` alone
+answering /api/health, and the import of PySide6's widgets alone.
 """
 
 from __future__ import annotations
@@ -85,3 +87,49 @@ def test_launch_to_first_paint_and_usable_service(tmp_path: Path) -> None:
         print(f"studio {name}: launch to usable service {ready:6.2f} s "
               f"({ready / serve_s:.1f}x `voxbooth serve` alone, {serve_s:.2f} s)")
     assert "first-paint" in cold and "service-ready" in cold
+
+
+# what `voxbooth studio` imports before its window can paint: the CLI, the studio's start-up,
+# and what `build_studio` imports once the service child is launched (window, plots)
+START_PATH = ("import voxbooth.cli, voxbooth.studio.cli, voxbooth.studio.app, "
+              "voxbooth.studio.window, voxbooth.studio.plot_theme")
+HEAVY = ("scipy", "pyworld", "voxbooth.engine", "lingua", "voxbooth.server", "pyloudnorm")
+
+
+def import_times(statement: str) -> tuple[float, dict[str, float], set[str]]:
+    """(total s, seconds of own import time per top-level package, every module imported) for
+    `statement` in a fresh interpreter, from `python -X importtime`."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
+               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", statement], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    per_package: dict[str, float] = {}
+    modules: set[str] = set()
+    total_us = 0
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        own, cumulative, name = line.removeprefix("import time:").split("|")
+        module = name.strip()
+        modules.add(module)
+        parts = module.split(".")
+        top = ".".join(parts[:3]) if parts[0] == "voxbooth" else parts[0]
+        per_package[top] = per_package.get(top, 0.0) + int(own) / 1e6
+        if not name.startswith("  "):  # a top-level import: its cumulative time counts once
+            total_us += int(cumulative)
+    return total_us / 1e6, per_package, modules
+
+
+def test_import_time_of_the_studio_start_path() -> None:
+    qt_s, _qt, _ = import_times("import PySide6.QtWidgets")
+    total_s, packages, modules = import_times(START_PATH)
+    print()
+    print(f"PySide6.QtWidgets alone:        {qt_s:6.2f} s (reference)")
+    print(f"the studio's start path:        {total_s:6.2f} s ({total_s / qt_s:.1f}x)")
+    print("five largest imports (own time, summed per package):")
+    for name, seconds in sorted(packages.items(), key=lambda kv: -kv[1])[:5]:
+        print(f"  {name:38s} {seconds:6.2f} s")
+    heavy = sorted({m for m in modules for h in HEAVY if m == h or m.startswith(h + ".")})
+    print(f"heavy modules on the start path: {', '.join(heavy) or 'none'}")
+    assert not heavy, heavy

@@ -31,3 +31,30 @@ def test_unknown_voice_is_a_clear_error(speech_path: Path, tmp_path: Path) -> No
     assert done.returncode == 2
     assert "unknown voice 'Nobody'" in done.stderr
     assert not (tmp_path / "x.wav").exists()
+
+
+def test_several_voices_make_one_file_each(speech_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "line.wav"
+    done = run_cli("convert", str(speech_path), "--voice", "Pip", "--voice", "Marcus",
+                   "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    pip, marcus = tmp_path / "line - Pip.wav", tmp_path / "line - Marcus.wav"
+    assert f"written:    {pip}" in done.stdout and f"written:    {marcus}" in done.stdout
+    assert done.stdout.count("target f0:") == 2 and not out.exists()
+    for path in (pip, marcus):
+        assert soundfile.info(str(path)).frames == soundfile.info(str(speech_path)).frames
+    named = run_cli("convert", str(speech_path), "--voice", "Pip", "--voice", "Marcus",
+                    "-o", str(tmp_path / "take as {voice}.flac"))
+    assert named.returncode == 0, named.stderr
+    assert soundfile.info(str(tmp_path / "take as Marcus.flac")).format == "FLAC"
+
+
+def test_a_voice_twice_or_an_unknown_second_voice_converts_nothing(speech_path: Path,
+                                                                   tmp_path: Path) -> None:
+    twice = run_cli("convert", str(speech_path), "--voice", "Pip", "--voice", "pip",
+                    "-o", str(tmp_path / "x.wav"))
+    assert twice.returncode == 2 and "Pip asked for more than once" in twice.stderr
+    unknown = run_cli("convert", str(speech_path), "--voice", "Pip", "--voice", "Nobody",
+                      "-o", str(tmp_path / "x.wav"))
+    assert unknown.returncode == 2 and "unknown voice 'Nobody'" in unknown.stderr
+    assert list(tmp_path.iterdir()) == []

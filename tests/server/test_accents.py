@@ -12,6 +12,7 @@ import pytest
 import soundfile as sf
 
 from tests.server.helpers import message, ok
+from tests.support.blob_store import blob_keys
 from tests.support.server import LiveServer
 from tests.support.speech import praat_median_f0_hz
 
@@ -41,10 +42,10 @@ def test_sample_is_playable_and_made_once(live_server: LiveServer, http: httpx.C
     assert 0.05 < np.max(np.abs(samples)) <= 1.0
     # it speaks in the voice: Elena's pitch, not the espeak voice's
     assert abs(1200 * np.log2(praat_median_f0_hz(samples, rate_hz) / 205.0)) < 100
-    blobs_before = sorted(p.name for p in (live_server.data_dir / "blobs").glob("*/*"))
+    blobs_before = blob_keys(live_server.data_dir)
     again = ok(http.get("/api/v2/accents/samples", params={"accent_id": accent_id}))
     assert again == first  # same id, same blob key: served from the cache
-    assert sorted(p.name for p in (live_server.data_dir / "blobs").glob("*/*")) == blobs_before
+    assert blob_keys(live_server.data_dir) == blobs_before
     assert http.get(again[0]["url"]).content == audio.content
 
 

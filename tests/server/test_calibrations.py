@@ -17,6 +17,7 @@ import soundfile as sf
 from scipy.signal import resample_poly
 
 from tests.server.helpers import make_folder, make_project, message, ok, second_user, upload
+from tests.support.blob_store import blob_exists
 from tests.support.server import LiveServer
 from tests.support.speech import praat_median_f0_hz, repeated_speech_wav
 from voxbooth.engine.profiles import profile_for_voice
@@ -191,4 +192,4 @@ def test_delete_returns_the_calibration_and_others_cannot_see_it(
     assert http.get(f"/api/calibration/{cal['id']}").status_code == 404
     assert http.delete(f"/api/calibration/{cal['id']}").status_code == 404
     assert http.get("/api/calibration/not-a-uuid").status_code == 422
-    assert not (live_server.data_dir / "blobs" / cal["key"]).exists()
+    assert not blob_exists(live_server.data_dir, cal["key"])

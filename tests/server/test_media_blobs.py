@@ -1,14 +1,18 @@
-"""The file blob store: opaque keys, atomic writes, idempotent deletes."""
+"""The file blob store: opaque keys, atomic writes, idempotent deletes, temporaries per process.
+(What every store promises, S3 included, is in test_blob_stores.py.)"""
 
 from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
 
+from voxbooth.server import scratch as scratch_files
 from voxbooth.server.blobs import BlobNotFound, BlobStore, FileBlobStore
+from voxbooth.server.scratch import LOCK_NAME, Scratch
 
 
 def test_put_open_size_delete(tmp_path: Path) -> None:
@@ -23,7 +27,9 @@ def test_put_open_size_delete(tmp_path: Path) -> None:
     assert store.exists(key) and store.size(key) == len(payload)
     with store.open(key) as blob:
         assert blob.read() == payload
-    assert store.path(key) == tmp_path / "blobs" / key
+    assert store.local_path(key) == tmp_path / "blobs" / key
+    with store.local_copy(key) as local:
+        assert local.read_bytes() == payload
     store.delete(key)
     store.delete(key)  # idempotent
     assert not store.exists(key)
@@ -54,11 +60,29 @@ def test_a_failed_write_leaves_nothing_visible(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         store.put_file(tmp_path / "missing.wav")
     assert store.keys() == []
-    assert list((tmp_path / "blobs" / ".tmp").iterdir()) == []
+    assert temporaries(tmp_path / "blobs" / ".tmp") == []
 
 
-def test_sweep_removes_temporaries_of_a_crash(tmp_path: Path) -> None:
-    store = FileBlobStore(tmp_path)
-    (tmp_path / ".tmp" / "put-123.part").write_bytes(b"half")
-    assert store.sweep_temporaries() == 1
+def test_sweep_removes_a_dead_process_temporaries_only(tmp_path: Path) -> None:
+    dead = Scratch(tmp_path / ".tmp")
+    (dead.dir / "put-123.part").write_bytes(b"half")
+    os.close(dead._lock_fd or -1)  # what the kernel does when the process is killed
+    dead._lock_fd = None
+    scratch_files._held.discard(dead.dir.resolve())
+    store = FileBlobStore(tmp_path)  # a live process with a put under way
+    with store._scratch.file("put-", ".part") as in_flight:
+        fresh_loose = tmp_path / ".tmp" / "put-456.part"  # an older version's, maybe live
+        fresh_loose.write_bytes(b"half")
+        stale_loose = tmp_path / ".tmp" / "put-789.part"
+        stale_loose.write_bytes(b"half")
+        day_ago = time.time() - 25 * 3600
+        os.utime(stale_loose, (day_ago, day_ago))
+        assert store.sweep_temporaries() == 2
+        assert not dead.dir.exists() and not stale_loose.exists()
+        assert in_flight.exists() and fresh_loose.exists()
     assert store.keys() == []
+    store.close()
+
+
+def temporaries(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.name != LOCK_NAME)

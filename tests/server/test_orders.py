@@ -5,7 +5,6 @@ nothing queued."""
 from __future__ import annotations
 
 import io
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from sqlalchemy import create_engine, text
 
 from tests.engine.measure import praat_formants_hz
 from tests.server.helpers import db_url, make_folder, make_project, message, ok, second_user, upload
+from tests.support.blob_store import blob_set_aside
 from tests.support.server import LiveServer
 from tests.support.speech import praat_median_f0_hz, repeated_speech_wav
 
@@ -231,16 +231,11 @@ def test_failed_conversion_is_refunded_and_retried(server: LiveServer, http: htt
                                                    speech_path: Path) -> None:
     take = upload(http, folder["id"], "to-fail", path=speech_path)
     key = db_text(server, "SELECT blob_key FROM recordings WHERE id = :id", id=take["id"])
-    stored = server.data_dir / "blobs" / key
-    aside = stored.with_suffix(".aside")
     before = credits(http)
-    shutil.move(stored, aside)  # the original's audio goes missing from the store
-    try:
+    with blob_set_aside(server.data_dir, key):  # the original's audio goes missing
         failed = ok(http.post("/api/v2/orders", json={
             "original_id": take["id"], "conversions": [{"voice_id": ELENA}]}), 201)[0]
         failed = wait_final(http, failed["id"])
-    finally:
-        shutil.move(aside, stored)
     assert failed["state"] == "error" and "missing" in failed["error"]
     assert failed["process_stage"] == "error"
     assert credits(http) == before  # charged, then refunded

@@ -157,7 +157,7 @@ def test_project_export_zip(http: httpx.Client) -> None:
     reply = http.get(f"/api/projects/{project['id']}/export")
     assert reply.status_code == 200
     assert reply.headers["content-type"] == "application/zip"
-    assert 'filename="export-me.zip"' in reply.headers["content-disposition"]
+    assert "filename*=utf-8''Export%20me.zip" in reply.headers["content-disposition"]  # its name
     archive = zipfile.ZipFile(io.BytesIO(reply.content))
     names = archive.namelist()
     assert "manifest.json" in names

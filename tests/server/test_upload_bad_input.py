@@ -18,6 +18,8 @@ import soundfile as sf
 
 from tests.server.helpers import message
 from tests.support.audio_files import SOUNDFILE_KINDS, tone, write_kind, write_soundfile
+from tests.support.blob_store import blob_keys
+from tests.support.leftovers import temporaries
 from tests.support.server import LiveServer
 
 MEGABYTE = 1024 * 1024
@@ -38,14 +40,12 @@ def folder_id(http: httpx.Client) -> str:
     return str(folder.json()["id"])
 
 
-def _blob_files(server: LiveServer) -> list[Path]:
-    root = server.data_dir / "blobs"
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+def _blob_files(server: LiveServer) -> list[str]:
+    return sorted(blob_keys(server.data_dir))
 
 
 def _temp_files(server: LiveServer) -> list[Path]:
-    root = server.data_dir / "tmp"
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    return temporaries(server.data_dir)
 
 
 def _recording_count(http: httpx.Client, folder_id: str) -> int:

@@ -18,6 +18,7 @@ import pytest
 import soundfile as sf
 
 from tests.server.helpers import make_folder, make_project, message, ok, second_user, upload
+from tests.support.blob_store import blob_exists
 from tests.support.server import LiveServer
 from tests.support.speech import praat_median_f0_hz, repeated_speech_wav
 from voxbooth.resources import resources_dir
@@ -182,7 +183,7 @@ def test_sample_without_speech_fails_with_the_reason(live_server: LiveServer, ht
     ok(http.delete(f"{VOICES}/{voice['id']}"))
     assert http.get(f"{VOICES}/{voice['id']}").status_code == 404
     assert http.get(sample["url"]).status_code == 404  # its cached accent sample went too
-    assert not (live_server.data_dir / "blobs" / sample["key"]).exists()
+    assert not blob_exists(live_server.data_dir, sample["key"])
     private = ok(http.get("/api/v2/voices", params={"visibility": "private"}))["list"]
     assert voice["id"] not in {v["id"] for v in private}
 

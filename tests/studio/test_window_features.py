@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.studio.helpers import inline_window, open_new_folder, remote_settings, running_window
+from tests.support.leftovers import temporaries
 from tests.support.server import LiveServer
 from voxbooth.audio.playback import Player
 from voxbooth.studio.connection import ServiceConnection
@@ -196,8 +197,8 @@ def test_cancelled_upload_leaves_nothing_listed_or_stored(
         assert not row.cancel.isEnabled()
         assert w.takes.rowCount() == 0
         assert _labels_on_service(live_server, folder_id) == []
-        spool = live_server.data_dir / "tmp"
-        qtbot.waitUntil(lambda: not list(spool.glob("upload-*.part")), timeout=10000)
+        qtbot.waitUntil(lambda: not [p for p in temporaries(live_server.data_dir)
+                                     if p.name.startswith("upload-")], timeout=10000)
         # and the next upload goes through as usual
         w.uploads.add([speech_path], folder_id)
         qtbot.waitUntil(lambda: _labels_listed(w) == ["arctic_a0007"], timeout=30000)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.support import blob_store
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -49,6 +51,7 @@ class LiveServer:
                 "PYTHONUNBUFFERED": "1",
             }
         )
+        env.update(blob_store.service_env(self.data_dir))  # VOXBOOTH_TEST_BLOB_STORE=s3
         env.update(self.extra_env)
         return env
 

@@ -26,7 +26,8 @@ from voxbooth.api.errors import (
     Unprocessable,
     VoxBoothError,
 )
-from voxbooth.api.models import Page, Pagination
+from voxbooth.api.idempotency import new_idempotency_key
+from voxbooth.api.models import Limits, Page, Pagination, Quote
 from voxbooth.api.pagination import iter_all
 from voxbooth.api.progress import CancelToken, ProgressCallback
 from voxbooth.api.resources.orders import ConversionRequest
@@ -45,12 +46,14 @@ __all__ = [
     "Forbidden",
     "Gone",
     "InsufficientCredits",
+    "Limits",
     "NotConfigured",
     "NotFound",
     "Page",
     "Pagination",
     "PayloadTooLarge",
     "ProgressCallback",
+    "Quote",
     "RateLimited",
     "RetryPolicy",
     "ServerError",
@@ -61,5 +64,6 @@ __all__ = [
     "VoxBoothError",
     "WaitTimedOut",
     "iter_all",
+    "new_idempotency_key",
     "resolve_connection",
 ]

@@ -23,6 +23,8 @@ from voxbooth.api.errors import (
 from voxbooth.api.retry import RetryPolicy, is_retryable_exception
 
 AuthScheme = Literal["api-key", "bearer"]
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+ContentFactory = Callable[[], tuple[Iterable[bytes], Mapping[str, str]]]
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 USER_AGENT = "voxbooth-client/0.1"
 
@@ -113,8 +115,10 @@ class HttpCore:
         )
 
     def _send_with_retries(self, build: Callable[[], httpx.Request], *, retryable: bool,
-                           stream: bool) -> httpx.Response:
-        """Sends `build()` until it succeeds, fails for good, or retries run out."""
+                           stream: bool, keyed: bool = False) -> httpx.Response:
+        """Sends `build()` until it succeeds, fails for good, or retries run out.
+
+        `build` makes a fresh request per attempt (an upload re-opens its file)."""
         attempt = 0
         while True:
             request = build()
@@ -134,7 +138,9 @@ class HttpCore:
             if response.status_code >= 500:
                 _drop_connection(response)
             retry_after_s = parse_retry_after_s(response)
-            if (may_retry and self.retry.is_retryable_status(response.status_code)
+            if (may_retry
+                    and self.retry.is_retryable_status(response.status_code, keyed=keyed,
+                                                       retry_after_s=retry_after_s)
                     and self.retry.should_retry_after(retry_after_s)):
                 self.retry.sleep(self.retry.delay_s(attempt, retry_after_s))
                 attempt += 1
@@ -152,22 +158,35 @@ class HttpCore:
         headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         retryable: bool | None = None,
+        idempotency_key: str | None = None,
+        content_factory: ContentFactory | None = None,
     ) -> httpx.Response:
         """One call, read to the end; raises a VoxBoothError subclass on failure.
 
-        `retryable` defaults to "the method is idempotent"; a streamed body (an iterator) is
-        never retried because it cannot be replayed.
+        `idempotency_key` is sent as `Idempotency-Key` on every attempt of this call, which
+        makes a POST retryable like an idempotent method. `retryable` defaults to "the method
+        is idempotent, or a key is sent". A streamed body is replayable only when given as
+        `content_factory` (called per attempt for a fresh body and its headers); a plain
+        iterator in `content` is never retried.
         """
         if retryable is None:
-            retryable = self.retry.is_retryable_method(method)
+            retryable = idempotency_key is not None or self.retry.is_retryable_method(method)
         if content is not None and not isinstance(content, bytes):
             retryable = False
+        fixed_headers = dict(headers or {})
+        if idempotency_key is not None:
+            fixed_headers[IDEMPOTENCY_HEADER] = f'"{idempotency_key}"'
 
         def build() -> httpx.Request:
-            return self._build(method, path, params=params, json=json, content=content,
-                               headers=headers, timeout=timeout)
+            body, all_headers = content, fixed_headers
+            if content_factory is not None:
+                body, body_headers = content_factory()
+                all_headers = {**fixed_headers, **body_headers}
+            return self._build(method, path, params=params, json=json, content=body,
+                               headers=all_headers, timeout=timeout)
 
-        return self._send_with_retries(build, retryable=retryable, stream=False)
+        return self._send_with_retries(build, retryable=retryable, stream=False,
+                                       keyed=idempotency_key is not None)
 
     def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self.send(method, path, **kwargs)

@@ -1,4 +1,4 @@
-"""`voxbooth upload`, `voxbooth order`, `voxbooth download`: what users script.
+"""`voxbooth upload`, `order` (or `order --quote`), `download`, `limits`: what users script.
 
 The server URL and API key come from `--url`/`--api-key`, else `VOXBOOTH_URL` /
 `VOXBOOTH_API_KEY`, else the OS keyring (service "voxbooth", username = the URL). Results go to
@@ -107,6 +107,12 @@ def _order(client: VoxBoothClient, args: argparse.Namespace) -> int:
         requests.append(ConversionRequest(
             voice_id=voice.id, semitones_correction=args.semitones,
             narration_style_id=style.id if style else None))
+    if args.quote:
+        quote = client.orders.quote(args.original, requests)
+        verdict = "enough" if quote.enough else "not enough"
+        print(f"{quote.credits} credit(s) ({quote.per_voice} per voice); you have "
+              f"{quote.balance}: {verdict}")
+        return 0 if quote.enough else 1
     conversions = client.orders.create(args.original, requests)
     for conversion in conversions:
         print(conversion.id)
@@ -132,6 +138,11 @@ def _download(client: VoxBoothClient, args: argparse.Namespace) -> int:
     return 0
 
 
+def _limits(client: VoxBoothClient, args: argparse.Namespace) -> int:
+    print(client.limits.get().model_dump_json(indent=2))
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     upload = subparsers.add_parser("upload", help="upload audio files as takes into a folder")
     upload.add_argument("files", nargs="+", metavar="FILE")
@@ -148,8 +159,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="semitones correction added to the voice's pitch")
     order.add_argument("--wait", action="store_true", help="wait until every conversion ends")
     order.add_argument("--timeout", type=float, default=600.0, help="seconds to --wait")
+    order.add_argument("--quote", action="store_true",
+                       help="only print what the order would cost (exit 1 if not enough)")
     _connection_options(order)
     order.set_defaults(func=_run(_order))
+
+    limits = subparsers.add_parser("limits", help="print the service's limits (JSON)")
+    _connection_options(limits)
+    limits.set_defaults(func=_run(_limits))
 
     download = subparsers.add_parser("download", help="save a recording's audio to a file")
     download.add_argument("recording", metavar="ID")

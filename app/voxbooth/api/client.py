@@ -26,6 +26,7 @@ from voxbooth.api.resources.auth import ApiKeys, Auth
 from voxbooth.api.resources.calibrations import Calibrations
 from voxbooth.api.resources.credits import Credits
 from voxbooth.api.resources.folders import Folders
+from voxbooth.api.resources.limits import Limits
 from voxbooth.api.resources.notes import Notes
 from voxbooth.api.resources.orders import Orders
 from voxbooth.api.resources.projects import Projects
@@ -67,6 +68,7 @@ class VoxBoothClient:
         self.notes = Notes(core)
         self.stats = Stats(core)
         self.credits = Credits(core)
+        self.limits = Limits(core)
         self.voices = Voices(core)
         self.orders = Orders(core)
         self.calibrations = Calibrations(core)

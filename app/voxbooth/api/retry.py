@@ -1,9 +1,11 @@
 """When and how long to wait before trying a failed call again.
 
-Only idempotent calls are retried (GET, HEAD, PUT, DELETE): a POST that creates something may
-have succeeded on the server even though its answer was lost, and repeating it would create a
-second one. Waits grow exponentially with jitter, so a crowd of clients does not come back in
-step, and a server's `Retry-After` is honoured when it is reasonable.
+Idempotent calls are retried (GET, HEAD, PUT, DELETE), and so is every POST the client sends
+with an `Idempotency-Key` (all that create): a create whose answer was lost may have succeeded,
+and the service answers its repeat with the object it made the first time instead of a second
+one. Other POSTs (login, a new API key) are never retried. Waits grow exponentially with
+jitter, so a crowd of clients does not come back in step, and a server's `Retry-After` is
+honoured when it is reasonable.
 """
 
 from __future__ import annotations
@@ -38,7 +40,12 @@ class RetryPolicy:
     def is_retryable_method(self, method: str) -> bool:
         return method.upper() in IDEMPOTENT_METHODS
 
-    def is_retryable_status(self, status: int) -> bool:
+    def is_retryable_status(self, status: int, *, keyed: bool = False,
+                            retry_after_s: float | None = None) -> bool:
+        """408, 429 and 5xx; with an Idempotency-Key also a 409 that asks to come back
+        (`Retry-After`): the first attempt is still running on the service."""
+        if keyed and status == 409 and retry_after_s is not None:
+            return True
         return status in RETRY_STATUSES or status >= 500
 
     def delay_s(self, retry_index: int, retry_after_s: float | None = None) -> float:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from voxbooth.api._http import HttpCore
+from voxbooth.api.idempotency import checked_key
 from voxbooth.api.multipart import MultipartFileBody
 from voxbooth.api.progress import Cancel, ProgressCallback, raise_if_cancelled
 
@@ -34,18 +35,26 @@ def upload_file(
     on_progress: ProgressCallback | None = None,
     cancel: Cancel = None,
     filename: str | None = None,
+    idempotency_key: str | None = None,
 ) -> Any:
-    """POSTs `file` as multipart/form-data (never retried: it creates). Returns the JSON."""
-    body = MultipartFileBody(
-        Path(file),
-        file_field=file_field,
-        fields={k: str(v) for k, v in fields.items() if v is not None},
-        filename=filename,
-        on_progress=on_progress,
-        cancel=cancel,
-    )
-    return core.request_json("POST", path, content=iter(body), headers=body.headers(),
-                             timeout=UPLOAD_TIMEOUT_S, retryable=False)
+    """POSTs `file` as multipart/form-data and returns the JSON.
+
+    It creates, so it goes with an Idempotency-Key (`idempotency_key`, else a fresh one) and is
+    retried like an idempotent call: each attempt re-opens the file and streams it again, and
+    the service answers a repeat of an upload it already kept with the same object.
+    """
+    source = Path(file)
+    text_fields = {k: str(v) for k, v in fields.items() if v is not None}
+    source.stat()  # a missing file fails here, before any attempt
+
+    def fresh_body() -> tuple[Iterator[bytes], dict[str, str]]:
+        body = MultipartFileBody(source, file_field=file_field, fields=text_fields,
+                                 filename=filename, on_progress=on_progress, cancel=cancel)
+        return iter(body), body.headers()
+
+    return core.request_json("POST", path, content_factory=fresh_body,
+                             timeout=UPLOAD_TIMEOUT_S,
+                             idempotency_key=checked_key(idempotency_key))
 
 
 def _filename_from(disposition: str | None) -> str | None:

@@ -21,7 +21,6 @@ import numpy as np
 import numpy.typing as npt
 import sounddevice as sd
 import soundfile as sf
-from scipy.signal import resample_poly
 
 from voxbooth.audio.devices import AudioDevice, DeviceRef, choose_rate_hz, resolve_device
 
@@ -36,7 +35,11 @@ def resample(samples: npt.ArrayLike, from_hz: int, to_hz: int) -> Audio:
     """Samples (frames first: mono, or frames x channels) at another rate, as float32.
 
     Polyphase filter at the exact ratio; only a ratio of odd rates is rounded (to within 1/1000).
+    scipy.signal is imported here, on first use: at import time it (and scipy.stats behind it)
+    cost the studio a second of start-up before its window could paint.
     """
+    from scipy.signal import resample_poly
+
     data = np.asarray(samples, dtype=np.float32)
     if from_hz == to_hz:
         return data

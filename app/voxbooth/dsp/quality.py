@@ -26,6 +26,11 @@ MAX_SAMPLE_S = 600.0
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MIN_RATE_HZ = 16000
 _SLICE_S = 0.05
+# Speech this close to the noise, or a noise floor this high, is worth a warning (and the
+# service's suggestion to clean the take with noise reduction).
+NOISY_SNR_DB = 30.0
+TOO_NOISY_SNR_DB = 15.0
+HIGH_NOISE_FLOOR_DB = -45.0
 
 
 @dataclass(frozen=True)
@@ -122,11 +127,11 @@ def _signal_reasons(stats: TakeStats, floor_db: float, level_db: float,
     elif stats.clipped_samples:
         warn.append(f"{stats.clipped_samples} clipped samples")
     snr_db = level_db - floor_db
-    if snr_db < 15.0:
+    if snr_db < TOO_NOISY_SNR_DB:
         bad.append(f"too noisy: speech is only {snr_db:.0f} dB above the noise")
-    elif snr_db < 30.0:
+    elif snr_db < NOISY_SNR_DB:
         warn.append(f"background noise: speech is {snr_db:.0f} dB above the noise floor")
-    if floor_db > -45.0:
+    if floor_db > HIGH_NOISE_FLOOR_DB:
         warn.append(f"noise floor is high ({floor_db:.0f} dBFS)")
     if abs(dc) > 0.01:
         warn.append(f"DC offset of {dc:+.3f} (a faulty cable or interface?)")

@@ -1,5 +1,8 @@
 """Text to speech with espeak-ng (via `espeakng-loader`, no system package); language detection.
 
+With the `neural` extra, English has a natural voice too (hibari-tts, `neural.natural_tts`),
+listed first and the default for English; espeak-ng keeps every language.
+
 espeak-ng keeps global state, so one lock serialises every call in a process; it is initialised
 in synchronous mode and a synth callback collects the 16-bit samples (22050 Hz) into a list.
 """
@@ -49,11 +52,31 @@ class TtsVoice:
     f0_hz: float
     is_default: bool
     espeak_name: str
+    engine: str = "espeak-ng"  # or "hibari" (the natural English voice)
+
+
+NATURAL_ENGINE = "hibari"
+# Praat's median f0 of the natural voice over five Harvard and ARCTIC sentences (182-205 Hz
+# each: its intonation follows the text, as a reader's does).
+_NATURAL_VOICE = ("natural en female (Heart)", 197.0)
+
+
+def _natural_voice() -> TtsVoice | None:
+    from voxbooth.engine.neural import has
+
+    if not has("natural TTS"):
+        return None
+    name, f0_hz = _NATURAL_VOICE
+    return TtsVoice(id=str(uuid.uuid5(_NAMESPACE, "hibari:heart")), name=name, language="en",
+                    f0_hz=f0_hz, is_default=True, espeak_name="", engine=NATURAL_ENGINE)
 
 
 def tts_voices() -> list[TtsVoice]:
-    """Two voices (male, female) for each language; the English male voice is the default."""
-    voices = []
+    """Two espeak-ng voices (male, female) for each language and, when hibari-tts is
+    installed, the natural English voice first: the default. Without it the English espeak-ng
+    male voice is the default."""
+    natural = _natural_voice()
+    voices = [natural] if natural else []
     for language, (espeak_name, _) in LANGUAGES.items():
         for suffix, kind, f0_hz in _VARIANTS:
             name = f"espeak {language} {kind}"
@@ -63,7 +86,7 @@ def tts_voices() -> list[TtsVoice]:
                     name=name,
                     language=language,
                     f0_hz=f0_hz,
-                    is_default=language == "en" and suffix == "",
+                    is_default=natural is None and language == "en" and suffix == "",
                     espeak_name=espeak_name + suffix,
                 )
             )
@@ -87,9 +110,11 @@ def _voice_for(language: str | None, voice_id: str | None) -> TtsVoice:
 
 
 def synthesize(
-    text: str, *, language: str | None = None, voice_id: str | None = None
+    text: str, *, language: str | None = None, voice_id: str | None = None, rate: float = 1.0
 ) -> tuple[np.ndarray, int]:
-    """Speech for `text` as float32 samples and their rate (22050 Hz).
+    """Speech for `text` as float32 samples and their rate (22050 Hz for espeak-ng, 24000 Hz
+    for the natural voice). `rate` > 1 speaks faster (the natural voice only; espeak-ng
+    originals are re-timed by the narration style when converted).
 
     With neither language nor voice the language is detected from the text.
     """
@@ -101,6 +126,10 @@ def synthesize(
     if language is None and voice_id is None:
         language = detect_language(clean)
     voice = _voice_for(language, voice_id)
+    if voice.engine == NATURAL_ENGINE:
+        from voxbooth.engine.neural import natural_tts
+
+        return natural_tts.speak(clean, speed=rate)
     return _Espeak.instance().speak(clean, voice.espeak_name)
 
 

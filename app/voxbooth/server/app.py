@@ -17,13 +17,13 @@ from anyio import to_thread
 from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 
-from voxbooth.server import errors, jobs, migrate
-from voxbooth.server.blobs import FileBlobStore
+from voxbooth.server import errors, idempotency, jobs, migrate
+from voxbooth.server.blobs import open_storage
 from voxbooth.server.catalogue import load_catalogue
 from voxbooth.server.db import make_engine, make_session_factory, session_scope
 from voxbooth.server.deps import refuse_lone_surrogates
 from voxbooth.server.routing import api_routes, document_errors
-from voxbooth.server.services import accounts
+from voxbooth.server.services import accounts, downloads
 from voxbooth.server.settings import Settings
 
 log = logging.getLogger("voxbooth.server")
@@ -38,17 +38,22 @@ ROUTER_MODULES: list[str] = [
     "voxbooth.server.routes.notes",
     "voxbooth.server.routes.stats",
     "voxbooth.server.routes.voices",
+    "voxbooth.server.routes.limits",
     # the conversion engine's resources (issue 4)
     "voxbooth.server.routes.calibrations",
     "voxbooth.server.routes.orders",
     "voxbooth.server.routes.tts",
     "voxbooth.server.routes.accents",
     "voxbooth.server.routes.voice_samples",
+    "voxbooth.server.routes.transcripts",  # neural parts (issue 15)
+    "voxbooth.server.routes.noise_reduction",
 ]
 
 JOB_MODULES: list[str] = [
     "voxbooth.server.services.waveforms",
     "voxbooth.server.conversion",
+    "voxbooth.server.neural.transcripts",
+    "voxbooth.server.neural.noise_reduction",
 ]
 
 
@@ -72,15 +77,16 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     migrate.upgrade(engine)
     factory = make_session_factory(engine)
     jobs.install_wake_on_commit(factory)
-    blobs = FileBlobStore(settings.blobs_dir)
-    blobs.sweep_temporaries()
+    storage = open_storage(settings)
+    blobs = storage.blobs
     if settings.local_api_key:
         with session_scope(factory) as session:
             accounts.ensure_local_user(session, settings.local_api_key,
                                        settings.local_user_email, settings.local_user_credits)
     runner = jobs.JobRunner(
         factory, workers=settings.job_workers,
-        services={"settings": settings, "blobs": blobs, "session_factory": factory},
+        services={"settings": settings, "blobs": blobs, "scratch": storage.scratch,
+                  "session_factory": factory},
     )
     for name in JOB_MODULES:
         importlib.import_module(name).register_jobs(runner)
@@ -88,7 +94,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if requeued:
         log.info("resuming %d job(s) interrupted by a stop", requeued)
     app.state.engine, app.state.session_factory = engine, factory
-    app.state.blobs, app.state.runner = blobs, runner
+    app.state.blobs, app.state.runner, app.state.scratch = blobs, runner, storage.scratch
     runner.start()
     warm_up(app)
     try:
@@ -96,6 +102,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         runner.stop()
         engine.dispose()
+        storage.close()
 
 
 def warm_up(app: FastAPI) -> None:
@@ -121,9 +128,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.catalogue = load_catalogue()
     errors.install_handlers(app)
+    downloads.install_handlers(app)
     routers = [importlib.import_module(name).router for name in ROUTER_MODULES]
     app.state.api_routes = api_routes(routers)
     document_errors(app.state.api_routes)
     for router in routers:
         app.include_router(router)
+    idempotency.install(app)
     return app

@@ -14,8 +14,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from voxbooth.server.blobs import FileBlobStore
+from voxbooth.server.blobs import BlobStore
 from voxbooth.server.models import User
+from voxbooth.server.scratch import Scratch
 from voxbooth.server.services import accounts
 from voxbooth.server.settings import Settings
 from voxbooth.server.text import lone_surrogate_at, validation_error
@@ -51,13 +52,19 @@ async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-async def get_blobs(request: Request) -> FileBlobStore:
+async def get_blobs(request: Request) -> BlobStore:
     return request.app.state.blobs
+
+
+async def get_scratch(request: Request) -> Scratch:
+    """This process's folder of temporaries (see scratch.py)."""
+    return request.app.state.scratch
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-BlobsDep = Annotated[FileBlobStore, Depends(get_blobs)]
+BlobsDep = Annotated[BlobStore, Depends(get_blobs)]
+ScratchDep = Annotated[Scratch, Depends(get_scratch)]
 
 
 @dataclass

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MEGABYTE = 1024 * 1024
@@ -57,6 +58,21 @@ class Settings(BaseSettings):
         hold one while FastAPI serialises its answer and its session closes), one per job
         worker, and spare."""
         return 2 * self.request_threads + self.job_workers + 4
+
+    # Object storage (README "Team server"): files under data_dir/blobs, or an S3-compatible
+    # bucket (AWS S3, MinIO, Ceph RGW, Cloudflare R2). Empty S3 credentials fall back to
+    # boto3's own chain (AWS_* variables, ~/.aws, an instance role).
+    blob_store: Literal["file", "s3"] = "file"
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""  # empty for AWS itself
+    s3_region: str = ""  # R2 wants "auto"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: SecretStr = SecretStr("")
+    s3_prefix: str = ""  # keys go under this prefix, so one bucket can hold several services
+    s3_addressing_style: Literal["auto", "path", "virtual"] = "auto"
+    s3_create_bucket: bool = False
+    s3_multipart_threshold_mb: int = Field(default=16, ge=5)  # S3's smallest part is 5 MB
+    s3_multipart_chunk_mb: int = Field(default=8, ge=5)
 
     @property
     def sqlalchemy_url(self) -> str:

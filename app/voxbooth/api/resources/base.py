@@ -8,6 +8,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from voxbooth.api._http import HttpCore
 from voxbooth.api.errors import VoxBoothError
+from voxbooth.api.idempotency import checked_key
 from voxbooth.api.models.base import Page
 
 M = TypeVar("M", bound=BaseModel)
@@ -19,6 +20,13 @@ class Resource:
 
     def _get(self, path: str, **params: Any) -> Any:
         return self._core.request_json("GET", path, params=params)
+
+    def _post(self, path: str, json: Any = None, *, idempotency_key: str | None = None) -> Any:
+        """A POST that changes something, sent with an Idempotency-Key (the caller's, else a
+        fresh one) and so retried safely: a repeat the service already answered creates
+        nothing more."""
+        return self._core.request_json("POST", path, json=json,
+                                       idempotency_key=checked_key(idempotency_key))
 
     def _parse(self, model: type[M], data: Any) -> M:
         try:

@@ -20,10 +20,12 @@ class Calibrations(Resource):
         name: str,
         on_progress: ProgressCallback | None = None,
         cancel: Cancel = None,
+        idempotency_key: str | None = None,
     ) -> Calibration:
         """Uploads 10 s to 10 min of speech; the service measures it (state `processing`)."""
         data = upload_file(self._core, "/api/calibration", file, file_field="data",
-                           fields={"name": name}, on_progress=on_progress, cancel=cancel)
+                           fields={"name": name}, on_progress=on_progress, cancel=cancel,
+                           idempotency_key=idempotency_key)
         return self._parse(Calibration, data)
 
     def list(self) -> list[Calibration]:
@@ -39,7 +41,7 @@ class Calibrations(Resource):
 
     def use_auto(self) -> None:
         """No calibration: the service estimates the speaker's pitch from each original."""
-        self._core.request_json("POST", "/api/calibration/auto")
+        self._post("/api/calibration/auto")
 
     def delete(self, calibration_id: str) -> Calibration | None:
         data = self._core.request_json("DELETE", f"/api/calibration/{calibration_id}")

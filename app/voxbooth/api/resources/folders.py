@@ -27,11 +27,13 @@ class Folders(Resource):
     def iter(self, project_id: str, **params: Any) -> Iterator[Folder]:
         return iter_all(self.list, project_id=project_id, **params)
 
-    def create(self, project_id: str, name: str, *, parent_id: str | None = None) -> Folder:
+    def create(self, project_id: str, name: str, *, parent_id: str | None = None,
+               idempotency_key: str | None = None) -> Folder:
         body: dict[str, Any] = {"project_id": project_id, "name": name}
         if parent_id is not None:
             body["parent_id"] = parent_id
-        return self._parse(Folder, self._core.request_json("POST", "/api/folders", json=body))
+        return self._parse(Folder, self._post("/api/folders", body,
+                                              idempotency_key=idempotency_key))
 
     def get(self, folder_id: str) -> Folder:
         return self._parse(Folder, self._get(f"/api/folders/{folder_id}"))

@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from voxbooth.api.models import Recording
+from voxbooth.api.models import Quote, Recording
 from voxbooth.api.models.base import VoxModel
 from voxbooth.api.resources.base import Resource
 
@@ -28,6 +28,20 @@ def _as_request(item: str | ConversionRequest | dict[str, Any]) -> dict[str, Any
     return {k: v for k, v in item.items() if v is not None}
 
 
+def _order_body(original_id: str,
+                conversions: Sequence[str | ConversionRequest | dict[str, Any]],
+                calibration_id: str | None, use_calibration: bool | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"original_id": original_id,
+                            "conversions": [_as_request(c) for c in conversions]}
+    if calibration_id is not None:
+        body["calibration_id"] = calibration_id
+        if use_calibration is None:
+            use_calibration = True
+    if use_calibration is not None:
+        body["use_calibration"] = use_calibration
+    return body
+
+
 class Orders(Resource):
     """`/api/v2/orders`: convert an original into other voices."""
 
@@ -38,6 +52,8 @@ class Orders(Resource):
         *,
         calibration_id: str | None = None,
         use_calibration: bool | None = None,
+        noise_reduction: bool = False,
+        idempotency_key: str | None = None,
     ) -> list[Recording]:
         """Orders one conversion per item (a voice id, or a `ConversionRequest`).
 
@@ -45,23 +61,41 @@ class Orders(Resource):
         implies unless `use_calibration=False` is passed; otherwise the account's enabled
         calibration applies (seed 002).
 
+        `noise_reduction=True` converts a copy of the original cleaned of background noise.
+
         Returns the new conversion recordings (state `new`); wait for them with
-        `client.recordings.wait_for_conversion`. Never retried: a repeat would convert twice.
+        `client.recordings.wait_for_conversion`. Sent with an Idempotency-Key
+        (`idempotency_key`, else a fresh one), so a retry after a lost answer is answered with
+        the same conversions and charged once.
         """
-        body: dict[str, Any] = {"original_id": original_id,
-                                "conversions": [_as_request(c) for c in conversions]}
-        if calibration_id is not None:
-            body["calibration_id"] = calibration_id
-            if use_calibration is None:
-                use_calibration = True
-        if use_calibration is not None:
-            body["use_calibration"] = use_calibration
-        data = self._core.request_json("POST", "/api/v2/orders", json=body)
+        body = _order_body(original_id, conversions, calibration_id, use_calibration)
+        if noise_reduction:
+            body["noise_reduction"] = True
+        data = self._post("/api/v2/orders", body, idempotency_key=idempotency_key)
         return self._conversions_from(data)
 
-    def retry(self, recording_id: str) -> list[Recording]:
-        """Re-queues a failed conversion."""
-        data = self._core.request_json("POST", f"/api/v2/orders/retry/{recording_id}")
+    def quote(
+        self,
+        original_id: str,
+        conversions: Sequence[str | ConversionRequest | dict[str, Any]],
+        *,
+        calibration_id: str | None = None,
+        use_calibration: bool | None = None,
+    ) -> Quote:
+        """What `create` with the same arguments would charge, priced by the service's own
+        rule (`POST /api/v2/orders/quote`); nothing is queued or charged. Refusals are those
+        `create` would meet (NotFound, Conflict, Unprocessable), except for the balance:
+        `Quote.enough` says whether it covers the order."""
+        body = _order_body(original_id, conversions, calibration_id, use_calibration)
+        data = self._core.request_json("POST", "/api/v2/orders/quote", json=body,
+                                       retryable=True)
+        return self._parse(Quote, data)
+
+    def retry(self, recording_id: str, *, idempotency_key: str | None = None
+              ) -> list[Recording]:
+        """Re-queues a failed conversion (charged again, once however often it is sent)."""
+        data = self._post(f"/api/v2/orders/retry/{recording_id}",
+                          idempotency_key=idempotency_key)
         return self._conversions_from(data)
 
     def _conversions_from(self, data: Any) -> list[Recording]:

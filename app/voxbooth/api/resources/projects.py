@@ -35,11 +35,13 @@ class Projects(Resource):
         """Every project, fetched page by page as the caller reads (same filters as `list`)."""
         return iter_all(self.list, **params)
 
-    def create(self, name: str, *, owner: str | None = None) -> Project:
+    def create(self, name: str, *, owner: str | None = None,
+               idempotency_key: str | None = None) -> Project:
         body: dict[str, Any] = {"name": name}
         if owner is not None:
             body["owner"] = owner
-        return self._parse(Project, self._core.request_json("POST", "/api/projects", json=body))
+        return self._parse(Project, self._post("/api/projects", body,
+                                               idempotency_key=idempotency_key))
 
     def get(self, project_id: str) -> Project:
         """One project by id (VoxBooth serves this beside the seed's `by-url`)."""

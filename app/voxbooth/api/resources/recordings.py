@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from voxbooth.api.models import Page, Recording, Waveform
+from voxbooth.api.models import Page, Recording, Transcript, Waveform
 from voxbooth.api.pagination import iter_all
 from voxbooth.api.progress import Cancel, ProgressCallback
 from voxbooth.api.resources.base import Resource
@@ -26,9 +26,11 @@ class Recordings(Resource):
         limit: int | None = None,
         offset: int | None = None,
         direction: Direction | None = None,
+        q: str | None = None,
     ) -> Page[Recording]:
+        """`q` keeps the takes whose label or transcript holds those words."""
         data = self._get("/api/recordings", project_id=project_id, folder_id=folder_id,
-                         limit=limit, offset=offset, direction=direction)
+                         limit=limit, offset=offset, direction=direction, q=q)
         return self._parse_page(Recording, data)
 
     def iter(self, **params: Any) -> Iterator[Recording]:
@@ -61,27 +63,39 @@ class Recordings(Resource):
         on_progress: ProgressCallback | None = None,
         cancel: Cancel = None,
         filename: str | None = None,
+        text: str | None = None,
+        language: str | None = None,
+        idempotency_key: str | None = None,
     ) -> Recording:
         """Uploads an audio file as a new original, streamed from disk.
 
-        `on_progress(sent_bytes, total_bytes)` runs on the calling thread after each chunk;
-        `cancel` (a CancelToken or any callable) stops between chunks, raising `Cancelled`,
-        and the service keeps nothing of the aborted upload.
+        `text` is the script line the take reads (its transcript is proofed against it),
+        `language` its ISO 639-1 code (else the script's, else heard).
+
+        `on_progress(sent_bytes, total_bytes)` runs on the calling thread after each chunk
+        (from 0 again when an attempt is retried); `cancel` (a CancelToken or any callable)
+        stops between chunks, raising `Cancelled`, and the service keeps nothing of the
+        aborted upload. Retried after a lost answer or a 5xx/429 under one Idempotency-Key
+        (`idempotency_key`, else a fresh one): one take however many attempts arrive.
         """
         data = upload_file(
             self._core, "/api/recordings", file, file_field="data",
-            fields={"parent_folder_id": folder_id, "microphone": microphone, "label": label},
+            fields={"parent_folder_id": folder_id, "microphone": microphone, "label": label,
+                    "text": text, "language": language},
             on_progress=on_progress, cancel=cancel, filename=filename,
+            idempotency_key=idempotency_key,
         )
         return self._parse(Recording, data)
 
     def create_tts_v1(self, *, project_id: str, parent_folder_id: str, voice_id: str, text: str,
-                      label: str | None = None) -> Recording:
+                      label: str | None = None, idempotency_key: str | None = None
+                      ) -> Recording:
         """The deprecated `POST /api/recordings/tts`; prefer `client.tts.create`."""
         body = {"project_id": project_id, "parent_folder_id": parent_folder_id,
                 "voice_id": voice_id, "text": text, "label": label}
-        data = self._core.request_json(
-            "POST", "/api/recordings/tts", json={k: v for k, v in body.items() if v is not None})
+        data = self._post("/api/recordings/tts",
+                          {k: v for k, v in body.items() if v is not None},
+                          idempotency_key=idempotency_key)
         return self._parse(Recording, data)
 
     def update(self, recording_id: str, **fields: Any) -> Recording:
@@ -170,3 +184,28 @@ class Recordings(Resource):
         return wait_until(lambda: self.get(recording_id), lambda r: r.is_final,
                           what=f"conversion {recording_id}", timeout_s=timeout_s, poll_s=poll_s,
                           on_progress=on_progress, cancel=cancel)
+
+    def transcript(self, recording_id: str) -> Transcript:
+        """What was heard in a take, with word times, and its missed/added/changed words."""
+        return self._parse(Transcript, self._get(f"/api/recordings/{recording_id}/transcript"))
+
+    def wait_for_transcript(
+        self,
+        recording_id: str,
+        *,
+        timeout_s: float = 120.0,
+        poll_s: float = 0.5,
+        cancel: Cancel = None,
+    ) -> Transcript:
+        """Polls a take's transcript until `done`, `error` or `unavailable`."""
+        return wait_until(lambda: self.transcript(recording_id), lambda t: t.is_final,
+                          what=f"transcript of {recording_id}", timeout_s=timeout_s,
+                          poll_s=poll_s, cancel=cancel)
+
+    def clean(self, recording_id: str, *, idempotency_key: str | None = None) -> Recording:
+        """Starts cleaning a take's background noise into a new take beside it (the take is
+        kept); returns the new take, `processing` — wait for it with `wait_for_conversion`.
+        The take's `params["suggest_noise_reduction"]` says when it is worth it."""
+        data = self._post(f"/api/recordings/{recording_id}/noise-reduction",
+                          idempotency_key=idempotency_key)
+        return self._parse(Recording, data)

@@ -19,10 +19,11 @@ PRIVATE_VOICES = "/api/v2/private-voices"
 
 
 class PrivateVoices(Resource):
-    def create(self, name: str, *, description: str | None = None) -> PrivateVoice:
+    def create(self, name: str, *, description: str | None = None,
+               idempotency_key: str | None = None) -> PrivateVoice:
         body = {"name": name, **({"description": description} if description else {})}
-        return self._parse(PrivateVoice, self._core.request_json("POST", PRIVATE_VOICES,
-                                                                 json=body))
+        return self._parse(PrivateVoice, self._post(PRIVATE_VOICES, body,
+                                                    idempotency_key=idempotency_key))
 
     def list(self) -> list[PrivateVoice]:
         return self._parse_list(PrivateVoice, self._get(PRIVATE_VOICES))
@@ -53,6 +54,7 @@ class VoiceSamples(Resource):
         tags: Sequence[str] | str | None = None,
         on_progress: ProgressCallback | None = None,
         cancel: Cancel = None,
+        idempotency_key: str | None = None,
     ) -> VoiceSample:
         """Seed 000's upload: multipart `file` plus name, description and comma-joined tags."""
         tag_text = tags if isinstance(tags, str) or tags is None else ",".join(tags)
@@ -60,7 +62,7 @@ class VoiceSamples(Resource):
             self._core, f"{PRIVATE_VOICES}/{voice_id}/voice-samples/upload", file,
             file_field="file", fields={"name": name, "description": description,
                                        "tags": tag_text},
-            on_progress=on_progress, cancel=cancel,
+            on_progress=on_progress, cancel=cancel, idempotency_key=idempotency_key,
         )
         # 000 answers {"success": true, "voice_sample": {...}}
         if isinstance(data, dict) and isinstance(data.get("voice_sample"), dict):

@@ -50,9 +50,11 @@ class Voices(Resource):
                 return voice
         raise NotFound(f"no voice named {name!r}", status=404, detail=f"No voice named {name!r}")
 
-    def favorite(self, voice_id: str) -> Voice:
-        """Toggles the voice as a favourite; returns the voice with its new `favorite`."""
-        data = self._core.request_json("POST", f"/api/v2/voices/favorite/{voice_id}")
+    def favorite(self, voice_id: str, *, idempotency_key: str | None = None) -> Voice:
+        """Toggles the voice as a favourite; returns the voice with its new `favorite`
+        (a retried toggle toggles once: it goes with an Idempotency-Key)."""
+        data = self._post(f"/api/v2/voices/favorite/{voice_id}",
+                          idempotency_key=idempotency_key)
         return self._parse(Voice, data)
 
     def settings(
@@ -66,6 +68,6 @@ class Voices(Resource):
         """Marks an accent or narration style as favourite, or saves an accent's semitones."""
         body = {"voice_id": voice_id, "narration_style_id": narration_style_id,
                 "accent_id": accent_id, "semitones_correction": semitones_correction}
-        data = self._core.request_json("POST", "/api/v2/voices/settings",
-                                       json={k: v for k, v in body.items() if v is not None})
+        data = self._post("/api/v2/voices/settings",
+                          {k: v for k, v in body.items() if v is not None})
         return self._parse(Voice, data)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,7 +30,7 @@ from voxbooth.server.db import utcnow
 from voxbooth.server.errors import not_found
 from voxbooth.server.models import AccentSample, PrivateVoice
 from voxbooth.server.schemas.accents import AccentSamplePublic
-from voxbooth.server.services.storage import temp_path
+from voxbooth.server.scratch import Scratch
 from voxbooth.server.services.voices import private_voice_dict
 
 READY = "ready"
@@ -100,14 +99,11 @@ def _speak(found: _Accent) -> tuple[np.ndarray, int]:
     return convert(samples, rate_hz, profile), rate_hz
 
 
-def _make(session: Session, blobs: BlobStore, tmp_dir: Path, found: _Accent) -> AccentSample:
+def _make(session: Session, blobs: BlobStore, scratch: Scratch, found: _Accent) -> AccentSample:
     samples, rate_hz = _speak(found)
-    wav = temp_path(tmp_dir, "accent-", ".wav")
-    try:
+    with scratch.file("accent-", ".wav") as wav:
         soundfile.write(str(wav), samples, rate_hz, subtype="PCM_16", format="WAV")
         key = blobs.put_file(wav)
-    finally:
-        wav.unlink(missing_ok=True)
     try:
         row = session.scalar(select(AccentSample).where(
             AccentSample.accent_id == found.accent["id"],
@@ -135,14 +131,14 @@ def _make(session: Session, blobs: BlobStore, tmp_dir: Path, found: _Accent) -> 
     return row
 
 
-def samples_for(session: Session, blobs: BlobStore, catalogue: Catalogue, tmp_dir: Path,
+def samples_for(session: Session, blobs: BlobStore, catalogue: Catalogue, scratch: Scratch,
                 user_id: str, accent_id: str, base_url: str) -> list[AccentSamplePublic]:
     """The accent's samples (one: its voice speaking the reference phrase), made on first use."""
     found = _find(session, catalogue, user_id, accent_id)
     row = _cached(session, blobs, found)
     if row is None:
         with _lock_for(accent_id):  # concurrent first requests make it once
-            row = _cached(session, blobs, found) or _make(session, blobs, tmp_dir, found)
+            row = _cached(session, blobs, found) or _make(session, blobs, scratch, found)
     language, text = _phrase("en" if found.private is not None else found.language)
     return [AccentSamplePublic(
         id=row.id, accent_id=accent_id, voice_id=found.voice["id"],
@@ -152,13 +148,12 @@ def samples_for(session: Session, blobs: BlobStore, catalogue: Catalogue, tmp_di
         created_at=row.created_at.isoformat().replace("+00:00", "Z"))]
 
 
-def sample_file(session: Session, blobs: BlobStore, user_id: str, sample_id: str) -> Path:
+def sample_key(session: Session, blobs: BlobStore, user_id: str, sample_id: str) -> str:
+    """The blob key of an accent sample the user may hear."""
     row = session.get(AccentSample, sample_id)
     if row is None or row.blob_key is None or not blobs.exists(row.blob_key):
         raise not_found("Accent sample")
     private = session.get(PrivateVoice, row.voice_id)
     if private is not None and private.owner_id != user_id:
         raise not_found("Accent sample")
-    path = blobs.path(row.blob_key)
-    assert path is not None
-    return path
+    return row.blob_key

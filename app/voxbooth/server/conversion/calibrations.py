@@ -6,8 +6,6 @@ little of it) ends in `error` with the reason; audio outside 10 s to 10 min is r
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -127,10 +125,9 @@ def _calibrate_job(ctx: jobs.JobContext) -> None:
     cal = ctx.session.get(Calibration, ctx.payload["calibration_id"])
     if cal is None or cal.key is None:
         return  # deleted meanwhile
-    path: Path | None = ctx.blobs.path(cal.key)
-    assert path is not None
     ctx.progress(0.1, "reading")
-    samples, rate_hz = read_audio(path, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ)
+    with ctx.blobs.local_copy(cal.key) as path:
+        samples, rate_hz = read_audio(path, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ)
     if ctx.cancelled():
         raise jobs.JobCancelled()
     ctx.progress(0.4, "measuring")

@@ -21,7 +21,13 @@ from voxbooth.server import jobs
 from voxbooth.server.blobs import BlobStore
 from voxbooth.server.db import utcnow
 from voxbooth.server.errors import not_found
-from voxbooth.server.media import check_duration, probe, read_audio
+from voxbooth.server.media import (
+    VOICE_SAMPLE_MAX_S,
+    VOICE_SAMPLE_MIN_S,
+    check_duration,
+    probe,
+    read_audio,
+)
 from voxbooth.server.models import AccentSample, Job, PrivateVoice, VoiceSample
 from voxbooth.server.schemas.voice_samples import (
     PrivateVoiceCreate,
@@ -33,7 +39,6 @@ from voxbooth.server.uploads import ReceivedUpload, safe_filename
 
 CLONE_JOB = "clone"
 UPLOADED, PROCESSING, READY, FAILED = "uploaded", "processing", "ready", "failed"
-SAMPLE_MIN_S, SAMPLE_MAX_S = 10.0, 600.0
 _ANALYSIS_RATE_HZ = 16_000
 
 
@@ -107,7 +112,7 @@ def add_sample(session: Session, blobs: BlobStore, user_id: str, voice_id: str,
     tags = ",".join(t.strip() for t in (upload.fields.get("tags") or "").split(",")
                     if t.strip())[:1000] or None
     info = probe(upload.path)
-    check_duration(info, SAMPLE_MIN_S, SAMPLE_MAX_S, purpose="voice samples")
+    check_duration(info, VOICE_SAMPLE_MIN_S, VOICE_SAMPLE_MAX_S, purpose="voice samples")
     key = blobs.put_file(upload.path)
     try:
         sample = VoiceSample(voice_id=voice.id, user_id=user_id, name=name, filename=filename,
@@ -169,9 +174,8 @@ def _superseded(ctx: jobs.JobContext, voice_id: str) -> bool:
 
 
 def _read(blobs: BlobStore, sample: VoiceSample) -> np.ndarray:
-    path = blobs.path(sample.blob_key or "")
-    assert path is not None
-    samples, _ = read_audio(path, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ)
+    with blobs.local_copy(sample.blob_key or "") as path:
+        samples, _ = read_audio(path, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ)
     return samples
 
 

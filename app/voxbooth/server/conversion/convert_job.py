@@ -1,19 +1,19 @@
 """The `convert` job: an original turned into a voice by the engine, in the job runner's worker.
 
-The engine streams the original from the blob store to a WAV in the service's tmp dir (long
-originals are cut at pauses and converted in parallel processes by the engine itself); the WAV
-and its waveform peaks are put in the blob store, then the row's `done` state is written in the
-job's session, which the runner commits together with the job's own `done`. A conversion deleted
-while queued or processing is noticed between chunks and its job ends `cancelled`, refunded.
+The engine reads a local copy of the original (the blob store's `local_copy`) and writes a WAV in
+the process's scratch folder (long originals are cut at pauses and converted in parallel
+processes by the engine itself); the WAV and its waveform peaks are put in the blob store, then
+the row's `done` state is written in the job's session, which the runner commits together with
+the job's own `done`. A conversion deleted while queued or processing is noticed between chunks
+and its job ends `cancelled`, refunded.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import soundfile
 from sqlalchemy import select
@@ -22,13 +22,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from voxbooth.engine.convert import ConversionCancelled, ConversionError, convert_file
 from voxbooth.engine.profiles import ProfileError
 from voxbooth.server import jobs
+from voxbooth.server.blobs import BlobStore
 from voxbooth.server.conversion import credits
 from voxbooth.server.conversion.profiles import is_private, voice_profile
 from voxbooth.server.db import utcnow
 from voxbooth.server.media import transcode
 from voxbooth.server.models import Job, Recording
+from voxbooth.server.neural.noise_reduction import cleaned_if_asked
+from voxbooth.server.scratch import Scratch
 from voxbooth.server.services.common import slugify
-from voxbooth.server.services.storage import temp_path
 from voxbooth.server.services.waveforms import compute_peaks
 
 log = logging.getLogger("voxbooth.server.conversion")
@@ -43,18 +45,25 @@ def _exists(factory: sessionmaker[Session], recording_id: str) -> bool:
             is not None
 
 
-def _engine_input(blobs: Any, original: Recording, tmp_dir: Path,
-                  temporaries: list[Path]) -> Path:
-    """A file the engine reads chunk by chunk: the kept bytes, or a WAV copy of them."""
-    source: Path = blobs.path(original.blob_key)
-    if original.format in _DIRECT_FORMATS:
-        with contextlib.suppress(RuntimeError, soundfile.LibsndfileError):
-            soundfile.info(str(source))
-            return source
-    copy = temp_path(tmp_dir, "original-", ".wav")
-    temporaries.append(copy)
-    transcode(source, copy, "wav")
-    return copy
+def _seekable_by_engine(path: Path) -> bool:
+    try:
+        soundfile.info(str(path))
+    except (RuntimeError, soundfile.LibsndfileError):
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _engine_input(blobs: BlobStore, original: Recording, scratch: Scratch) -> Iterator[Path]:
+    """A local file the engine reads chunk by chunk: the kept bytes, or a WAV made of them;
+    whichever copy was made goes when the block ends."""
+    with blobs.local_copy(original.blob_key or "") as source:
+        if original.format in _DIRECT_FORMATS and _seekable_by_engine(source):
+            yield source
+            return
+        with scratch.file("original-", ".wav") as copy:
+            transcode(source, copy, "wav")
+            yield copy
 
 
 def _cancel_check(ctx: jobs.JobContext, recording_id: str) -> Callable[[], bool]:
@@ -62,24 +71,25 @@ def _cancel_check(ctx: jobs.JobContext, recording_id: str) -> Callable[[], bool]
     return lambda: ctx.cancelled() or not _exists(factory, recording_id)
 
 
-def _convert(ctx: jobs.JobContext, rec: Recording, original: Recording, out: Path,
-             temporaries: list[Path]) -> None:
+def _convert(ctx: jobs.JobContext, rec: Recording, original: Recording, out: Path) -> None:
     params = rec.params or {}
     try:
         profile = voice_profile(ctx.session, rec.model_id or "")
     except ProfileError as exc:
         raise jobs.PermanentJobError(f"The voice cannot be used: {exc}") from exc
-    source = _engine_input(ctx.blobs, original, ctx.services["settings"].tmp_dir, temporaries)
     try:
-        convert_file(
-            source, out, profile, source_f0_hz=rec.calibration_value,
-            semitones=float(params.get("semitones_correction") or 0.0),
-            narration_style=params.get("narration_style"),
-            # a private voice has one accent, its own, which the engine does not list
-            accent_id=None if is_private(ctx.session, profile.voice_id)
-            else params.get("accent_id"),
-            progress=lambda fraction, stage: ctx.progress(0.02 + 0.9 * fraction, stage),
-            cancelled=_cancel_check(ctx, rec.id))
+        with _engine_input(ctx.blobs, original, ctx.services["scratch"]) as kept, \
+                cleaned_if_asked(kept, params, ctx.services["scratch"],
+                                 lambda f: ctx.progress(0.02 * f, "noise reduction")) as source:
+            convert_file(
+                source, out, profile, source_f0_hz=rec.calibration_value,
+                semitones=float(params.get("semitones_correction") or 0.0),
+                narration_style=params.get("narration_style"),
+                # a private voice has one accent, its own, which the engine does not list
+                accent_id=None if is_private(ctx.session, profile.voice_id)
+                else params.get("accent_id"),
+                progress=lambda fraction, stage: ctx.progress(0.02 + 0.9 * fraction, stage),
+                cancelled=_cancel_check(ctx, rec.id))
     except ConversionCancelled as exc:
         raise jobs.JobCancelled() from exc
     except (ConversionError, ProfileError) as exc:
@@ -119,20 +129,16 @@ def convert_job(ctx: jobs.JobContext) -> None:
     if not ctx.blobs.exists(original.blob_key):
         raise jobs.PermanentJobError("The original's audio is missing from the store")
     ctx.progress(0.01, "starting")
-    temporaries: list[Path] = []
-    out = temp_path(ctx.services["settings"].tmp_dir, "conversion-", ".wav")
-    temporaries.append(out)
+    scratch: Scratch = ctx.services["scratch"]
     try:
-        _convert(ctx, rec, original, out, temporaries)
-        _store(ctx, recording_id, out)
+        with scratch.file("conversion-", ".wav") as out:
+            _convert(ctx, rec, original, out)
+            _store(ctx, recording_id, out)
     except Exception as exc:
         # Deleted mid-way (its original's audio may have gone with it): a cancellation.
         if not isinstance(exc, jobs.JobCancelled) and _cancel_check(ctx, recording_id)():
             raise jobs.JobCancelled() from exc
         raise
-    finally:
-        for path in temporaries:
-            path.unlink(missing_ok=True)
 
 
 # hooks: each runs in the runner's own short transaction ---------------------------------------

@@ -23,7 +23,9 @@ REFUND_REASON = "conversion refund"
 
 def conversion_cost(duration_s: float) -> int:
     """Credits for converting `duration_s` of audio into one voice (at least one)."""
-    # A whisker of tolerance: a 60.0004 s take is a one-minute take, not two.
+    # A whisker of tolerance (a millionth of a minute, 60 us: two samples at 48 kHz), so float
+    # rounding and a sample or two of encoder padding never make a one-minute take cost two.
+    # `POST /api/v2/orders/quote` prices with this function too: it is the one rule.
     return max(1, math.ceil(max(duration_s, 0.0) / 60.0 - 1e-6))
 
 

@@ -18,8 +18,8 @@ from voxbooth.server.conversion import calibrations, credits
 from voxbooth.server.conversion.convert_job import CONVERT_JOB
 from voxbooth.server.errors import conflict, unprocessable
 from voxbooth.server.models import Calibration, PrivateVoice, Recording
-from voxbooth.server.schemas.orders import ConversionItem, OrderCreate
-from voxbooth.server.services import voices
+from voxbooth.server.schemas.orders import ConversionItem, OrderCreate, OrderQuote
+from voxbooth.server.services import accounts, voices
 from voxbooth.server.services.common import clean_name, own_recording
 from voxbooth.server.settings import Settings
 
@@ -129,24 +129,60 @@ def _queue(session: Session, settings: Settings, rec: Recording) -> None:
                  user_id=rec.owner_id, max_attempts=settings.job_max_attempts)
 
 
-def place_order(session: Session, catalogue: Catalogue, settings: Settings, user_id: str,
-                body: OrderCreate) -> list[Recording]:
-    """Creates, charges and queues the conversions; commits, or raises with nothing written."""
+@dataclass
+class _Order:
+    """An order checked and priced, nothing written yet."""
+
+    original: Recording
+    calibration: Calibration | None
+    plans: list[_Planned]
+    cost_per_voice: int  # credits each conversion is charged
+
+    @property
+    def cost(self) -> int:
+        return self.cost_per_voice * len(self.plans)
+
+
+def _check_order(session: Session, catalogue: Catalogue, user_id: str,
+                 body: OrderCreate) -> _Order:
+    """Every refusal an order can meet before it is written, and its price; writes nothing."""
     original = _original(session, user_id, str(body.original_id))
+    if body.noise_reduction:
+        from voxbooth.server.neural.noise_reduction import require_noise_reduction
+
+        require_noise_reduction()  # refused before anything is charged
     # A TTS original has no speaker to calibrate: its f0 is estimated from itself.
     cal = None if original.tts else _calibration(session, user_id, body)
     plans = [_plan(session, catalogue, user_id, original, item) for item in body.conversions]
-    cost = credits.conversion_cost(original.duration)
+    return _Order(original, cal, plans, credits.conversion_cost(original.duration))
+
+
+def quote(session: Session, catalogue: Catalogue, user_id: str, body: OrderCreate) -> OrderQuote:
+    """What `place_order` would charge for `body` (the same checks and cost), without writing."""
+    order = _check_order(session, catalogue, user_id, body)
+    balance = accounts.credit_balance(session, user_id)
+    return OrderQuote(credits=order.cost, per_voice=order.cost_per_voice, balance=balance,
+                      enough=balance >= order.cost)
+
+
+def place_order(session: Session, catalogue: Catalogue, settings: Settings, user_id: str,
+                body: OrderCreate) -> list[Recording]:
+    """Creates, charges and queues the conversions; commits, or raises with nothing written."""
+    order = _check_order(session, catalogue, user_id, body)
     if credits.refund_deleted_unfinished(session, user_id):
         session.commit()  # owed whatever becomes of this order
     try:
-        rows = [_conversion_row(original, plan, cal, user_id) for plan in plans]
+        rows = [_conversion_row(order.original, plan, order.calibration, user_id)
+                for plan in order.plans]
+        if body.noise_reduction:
+            for rec in rows:
+                rec.params["noise_reduction"] = True
         session.add_all(rows)
         session.flush()
         for rec in rows:
-            credits.charge(session, user_id, rec.id, cost)
+            credits.charge(session, user_id, rec.id, order.cost_per_voice)
             _queue(session, settings, rec)
-        credits.require_balance(session, user_id, cost * len(rows))
+        credits.require_balance(session, user_id, order.cost)
         session.commit()
     except BaseException:
         session.rollback()

@@ -7,7 +7,6 @@ real time, so the take is made within the request and is `done` at once, like an
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import soundfile
 from sqlalchemy import update
@@ -20,9 +19,10 @@ from voxbooth.server.db import utcnow
 from voxbooth.server.errors import unprocessable
 from voxbooth.server.media import probe
 from voxbooth.server.models import Project, Recording
+from voxbooth.server.neural.transcripts import enqueue_transcript
 from voxbooth.server.schemas.tts import TtsVoicePublic
+from voxbooth.server.scratch import Scratch
 from voxbooth.server.services.common import clean_name, own_folder, slugify
-from voxbooth.server.services.storage import temp_path
 from voxbooth.server.services.waveforms import WAVEFORM_JOB
 
 _LABEL_WORDS = 8
@@ -55,7 +55,7 @@ def _default_label(text: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f]", "", label)[:255] or "Text"
 
 
-def create_tts_original(session: Session, blobs: BlobStore, tmp_dir: Path, user_id: str, *,
+def create_tts_original(session: Session, blobs: BlobStore, scratch: Scratch, user_id: str, *,
                         folder_id: str, text: str, language: str | None = None,
                         voice_id: str | None = None, label: str | None = None,
                         project_id: str | None = None) -> Recording:
@@ -72,13 +72,10 @@ def create_tts_original(session: Session, blobs: BlobStore, tmp_dir: Path, user_
         samples, rate_hz = tts.synthesize(clean_text, voice_id=voice.id)
     except tts.TtsError as exc:
         raise unprocessable(f"The text cannot be spoken: {exc}") from exc
-    wav = temp_path(tmp_dir, "tts-", ".wav")
-    try:
+    with scratch.file("tts-", ".wav") as wav:
         soundfile.write(str(wav), samples, rate_hz, subtype="PCM_16", format="WAV")
         info = probe(wav)
         key = blobs.put_file(wav)
-    finally:
-        wav.unlink(missing_ok=True)
     try:
         now = utcnow()
         rec = Recording(
@@ -95,6 +92,7 @@ def create_tts_original(session: Session, blobs: BlobStore, tmp_dir: Path, user_
                         .values(last_recording_at=now))
         jobs.enqueue(session, WAVEFORM_JOB, {"recording_id": rec.id}, subject_id=rec.id,
                      user_id=user_id)
+        enqueue_transcript(session, rec)  # proofs the TTS against its text, like a take
         session.commit()
     except BaseException:
         session.rollback()

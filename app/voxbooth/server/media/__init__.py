@@ -22,7 +22,10 @@ from voxbooth.server.media.errors import (
 from voxbooth.server.media.limits import (
     CALIBRATION_MAX_S,
     CALIBRATION_MIN_S,
+    VOICE_SAMPLE_MAX_S,
+    VOICE_SAMPLE_MIN_S,
     check_duration,
+    check_take_duration,
     format_duration,
 )
 from voxbooth.server.media.probe import AudioInfo, probe
@@ -33,6 +36,8 @@ __all__ = [
     "CALIBRATION_MIN_S",
     "MIME_BY_FORMAT",
     "SERVABLE_FORMATS",
+    "VOICE_SAMPLE_MAX_S",
+    "VOICE_SAMPLE_MIN_S",
     "AudioInfo",
     "AudioRejected",
     "EmptyAudio",
@@ -41,6 +46,7 @@ __all__ = [
     "UnsupportedAudio",
     "audio_rate_hz",
     "check_duration",
+    "check_take_duration",
     "encode_audio",
     "format_duration",
     "probe",

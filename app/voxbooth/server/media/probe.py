@@ -10,6 +10,7 @@ import soundfile as sf
 
 from voxbooth.server.media import pyav
 from voxbooth.server.media.errors import AudioRejected, UndecodableAudio
+from voxbooth.server.media.limits import check_layout
 from voxbooth.server.media.sniff import Sniffed, sniff_file
 from voxbooth.server.media.wavcheck import check_wav
 
@@ -34,7 +35,12 @@ class AudioInfo:
 
 def probe(path: Path) -> AudioInfo:
     """Sniffs and checks `path`; raises an AudioRejected subclass naming the problem."""
-    path = Path(path)
+    info = _probe_any(Path(path))
+    check_layout(info)
+    return info
+
+
+def _probe_any(path: Path) -> AudioInfo:
     size_bytes = path.stat().st_size
     sniffed = sniff_file(path)
     if sniffed.format == "wav":

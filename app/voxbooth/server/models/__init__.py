@@ -2,8 +2,10 @@
 
 from voxbooth.server.models.account import ApiKey, CreditEntry, LoginLimit, User, WebSession
 from voxbooth.server.models.base import Base
+from voxbooth.server.models.idempotency import IdempotencyRecord
 from voxbooth.server.models.jobs import Job
 from voxbooth.server.models.library import Folder, Note, Project, Recording
+from voxbooth.server.models.transcripts import Transcript
 from voxbooth.server.models.voices import (
     AccentSample,
     Calibration,
@@ -19,12 +21,14 @@ __all__ = [
     "Calibration",
     "CreditEntry",
     "Folder",
+    "IdempotencyRecord",
     "Job",
     "LoginLimit",
     "Note",
     "PrivateVoice",
     "Project",
     "Recording",
+    "Transcript",
     "User",
     "VoiceSample",
     "VoiceSetting",

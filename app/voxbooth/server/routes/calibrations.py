@@ -9,7 +9,15 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
 from voxbooth.server.conversion import calibrations
-from voxbooth.server.deps import BlobsDep, CurrentUser, SessionDep, SettingsDep, run_db
+from voxbooth.server.deps import (
+    BlobsDep,
+    CurrentUser,
+    ScratchDep,
+    SessionDep,
+    SettingsDep,
+    run_db,
+)
+from voxbooth.server.idempotency import IdempotentJson, IdempotentUpload
 from voxbooth.server.schemas.calibrations import CalibrationMode, CalibrationPublic
 from voxbooth.server.services.storage import delete_blobs
 from voxbooth.server.uploads import receive_upload
@@ -28,17 +36,19 @@ _CALIBRATION_UPLOAD: dict[str, Any] = {"requestBody": {"required": True, "conten
 
 @router.post("/api/calibration", status_code=201, openapi_extra=_CALIBRATION_UPLOAD)
 async def create_calibration(request: Request, user: CurrentUser, blobs: BlobsDep,
-                             settings: SettingsDep) -> CalibrationPublic:
+                             settings: SettingsDep, idempotency: IdempotentUpload,
+                             scratch: ScratchDep) -> CalibrationPublic:
     """Uploads a reading of your natural voice (multipart `name` and `data`); its f0 is
     measured in the background (`processing` -> `calibrated` or `error` with the reason)."""
     upload = await receive_upload(request, max_bytes=settings.max_upload_bytes,
-                                  tmp_dir=settings.tmp_dir)
+                                  tmp_dir=scratch.dir)
 
     def create(session: Session) -> CalibrationPublic:
         cal = calibrations.create_calibration(session, blobs, user.id, upload)
         return calibrations.to_public(cal)
 
     async with upload:
+        await idempotency.claim_upload(upload)
         return await run_db(request, create)
 
 
@@ -48,7 +58,8 @@ def list_calibrations(user: CurrentUser, session: SessionDep) -> list[Calibratio
 
 
 @router.post("/api/calibration/auto")
-def use_auto_calibration(user: CurrentUser, session: SessionDep) -> CalibrationMode:
+def use_auto_calibration(user: CurrentUser, session: SessionDep,
+                         idempotency: IdempotentJson) -> CalibrationMode:
     """No calibration: conversions estimate your f0 from each original."""
     calibrations.use_auto(session, user.id)
     session.commit()

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from voxbooth.server.deps import BlobsDep, CurrentUser, SessionDep
+from voxbooth.server.idempotency import IdempotentJson
 from voxbooth.server.schemas.common import Direction, Limit, Offset, Page, Pagination
 from voxbooth.server.schemas.folders import FolderCreate, FolderPublic, FolderUpdate
 from voxbooth.server.services import folders
@@ -37,7 +38,8 @@ def list_folders(
 
 
 @router.post("/api/folders", status_code=201)
-def create_folder(body: FolderCreate, user: CurrentUser, session: SessionDep) -> FolderPublic:
+def create_folder(body: FolderCreate, user: CurrentUser, session: SessionDep,
+                  idempotency: IdempotentJson) -> FolderPublic:
     folder = folders.create_folder(session, user.id, body)
     session.commit()
     return folders.to_public(folder)

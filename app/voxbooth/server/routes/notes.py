@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from voxbooth.server.deps import CurrentUser, SessionDep
+from voxbooth.server.idempotency import IdempotentJson
 from voxbooth.server.schemas.notes import NoteCreate, NotePublic, NoteTarget, NoteUpdate
 from voxbooth.server.services import notes
 
@@ -12,7 +13,8 @@ router = APIRouter(tags=["notes"])
 
 
 @router.post("/api/notes", status_code=201)
-def create_note(body: NoteCreate, user: CurrentUser, session: SessionDep) -> NotePublic:
+def create_note(body: NoteCreate, user: CurrentUser, session: SessionDep,
+                idempotency: IdempotentJson) -> NotePublic:
     """Adds a note to a recording (`recording_id`, `text`)."""
     note = notes.create_note(session, user.id, body)
     session.commit()

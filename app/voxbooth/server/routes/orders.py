@@ -9,8 +9,9 @@ from fastapi import APIRouter, Request
 
 from voxbooth.server.conversion import orders
 from voxbooth.server.deps import CurrentUser, SessionDep, SettingsDep
+from voxbooth.server.idempotency import IdempotentJson
 from voxbooth.server.schemas.common import Detail
-from voxbooth.server.schemas.orders import OrderCreate
+from voxbooth.server.schemas.orders import OrderCreate, OrderQuote
 from voxbooth.server.schemas.recordings import RecordingPublic
 from voxbooth.server.services import recordings
 
@@ -22,7 +23,7 @@ _REFUSALS: dict[int | str, dict[str, Any]] = {
 
 @router.post("/api/v2/orders", status_code=201, responses=_REFUSALS)
 def create_order(body: OrderCreate, request: Request, user: CurrentUser, session: SessionDep,
-                 settings: SettingsDep) -> list[RecordingPublic]:
+                 settings: SettingsDep, idempotency: IdempotentJson) -> list[RecordingPublic]:
     """One conversion recording per requested voice (state `new`, then `processing` with
     `process_stage` and `progress`, then `done` or `error`). Costs one credit per started
     minute of the original, per voice, charged at once and refunded if a conversion fails.
@@ -33,9 +34,18 @@ def create_order(body: OrderCreate, request: Request, user: CurrentUser, session
     return [recordings.to_public(rec, base) for rec in rows]
 
 
+@router.post("/api/v2/orders/quote", responses={404: {"model": Detail}, 409: {"model": Detail}})
+def quote_order(body: OrderCreate, request: Request, user: CurrentUser,
+                session: SessionDep) -> OrderQuote:
+    """What `POST /api/v2/orders` with this body would charge, and whether the balance covers
+    it: the same checks and the same rule, nothing queued or charged."""
+    return orders.quote(session, request.app.state.catalogue, user.id, body)
+
+
 @router.post("/api/v2/orders/retry/{recording_id}", responses=_REFUSALS)
 def retry_order(recording_id: uuid.UUID, request: Request, user: CurrentUser,
-                session: SessionDep, settings: SettingsDep) -> RecordingPublic:
+                session: SessionDep, settings: SettingsDep,
+                idempotency: IdempotentJson) -> RecordingPublic:
     """Re-queues a conversion that ended in `error` (charged again)."""
     rec = orders.retry(session, settings, user.id, str(recording_id))
     return recordings.to_public(rec, str(request.base_url))

@@ -5,14 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Query
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse, Response
 
-from voxbooth.server.deps import BlobsDep, CurrentUser, SessionDep, SettingsDep
+from voxbooth.server.deps import BlobsDep, CurrentUser, ScratchDep, SessionDep
+from voxbooth.server.idempotency import IdempotentJson
 from voxbooth.server.schemas.common import Direction, Limit, Offset, Page, Pagination
 from voxbooth.server.schemas.projects import ProjectCreate, ProjectPublic, ProjectUpdate
 from voxbooth.server.services import exports, projects
 from voxbooth.server.services.common import own_project
+from voxbooth.server.services.downloads import temporary_download
 from voxbooth.server.services.projects import ProjectSort
 from voxbooth.server.services.storage import delete_blobs
 
@@ -35,7 +37,8 @@ def list_projects(
 
 
 @router.post("/api/projects", status_code=201)
-def create_project(body: ProjectCreate, user: CurrentUser, session: SessionDep) -> ProjectPublic:
+def create_project(body: ProjectCreate, user: CurrentUser, session: SessionDep,
+                   idempotency: IdempotentJson) -> ProjectPublic:
     project = projects.create_project(session, user.id, body)
     session.commit()
     return projects.to_public(project)
@@ -76,10 +79,13 @@ def delete_project(project_id: uuid.UUID, user: CurrentUser, session: SessionDep
 @router.get("/api/projects/{project_id}/export", response_class=FileResponse,
             responses={200: {"content": {"application/zip": {}}}})
 def export_project(project_id: uuid.UUID, user: CurrentUser, session: SessionDep,
-                   blobs: BlobsDep, settings: SettingsDep, background: BackgroundTasks,
-                   starred_only: bool = False) -> FileResponse:
-    """A zip of the project's takes and conversions, with `manifest.json`."""
-    archive = exports.export_project(session, blobs, settings.tmp_dir, user.id, str(project_id),
-                                     starred_only=starred_only)
-    background.add_task(archive.path.unlink, missing_ok=True)
-    return FileResponse(archive.path, media_type="application/zip", filename=archive.filename)
+                   blobs: BlobsDep, scratch: ScratchDep, starred_only: bool = False,
+                   name_template: exports.NameTemplateQuery = exports.DEFAULT_TEMPLATE,
+                   format: exports.ExportFormat = exports.ExportFormat.original) -> Response:
+    """A zip of the project's takes and conversions, with `manifest.json`; named after the
+    project, its files after `name_template`, its audio as stored or as `format`."""
+    options = exports.export_options(starred_only, name_template, format)
+    archive = exports.export_project(session, blobs, scratch, user.id, str(project_id),
+                                     options=options)
+    return temporary_download(archive.path, media_type="application/zip",
+                              filename=archive.filename)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
-from voxbooth.server.deps import BlobsDep, CurrentUser, SessionDep, SettingsDep, run_db
+from voxbooth.server.deps import BlobsDep, CurrentUser, ScratchDep, SessionDep, SettingsDep, run_db
+from voxbooth.server.idempotency import IdempotentUpload
 from voxbooth.server.schemas.common import Direction, Limit, Offset, Page, Pagination
 from voxbooth.server.schemas.recordings import RecordingPublic, RecordingReplace, RecordingUpdate
 from voxbooth.server.services import exports, recordings, waveforms
 from voxbooth.server.services.audio_files import ServedFormat, audio_file
 from voxbooth.server.services.common import own_recording
+from voxbooth.server.services.downloads import temporary_download
 from voxbooth.server.services.storage import delete_blobs
 from voxbooth.server.uploads import UPLOAD_OPENAPI, receive_upload
 
@@ -33,12 +35,16 @@ def list_recordings(request: Request, user: CurrentUser, session: SessionDep,
                     limit: Limit = 50,
                     offset: Offset = 0, direction: Direction = Direction.asc,
                     project_id: uuid.UUID | None = None,
-                    folder_id: uuid.UUID | None = None) -> Page[RecordingPublic]:
+                    folder_id: uuid.UUID | None = None,
+                    q: Annotated[str | None, Query(
+                        max_length=200, description="only takes whose label or transcript "
+                                                    "holds these words")] = None
+                    ) -> Page[RecordingPublic]:
     """Takes and conversions of a project or a folder (give one)."""
     rows, count = recordings.list_recordings(
         session, user.id, project_id=str(project_id) if project_id else None,
         folder_id=str(folder_id) if folder_id else None, only_type=None, limit=limit,
-        offset=offset, direction=direction)
+        offset=offset, direction=direction, search=q)
     return _page(request, rows, count, limit, offset)
 
 
@@ -64,22 +70,26 @@ def list_conversions(request: Request, original_id: uuid.UUID, user: CurrentUser
 @router.get("/api/recordings/export", response_class=FileResponse,
             responses={200: {"content": {"application/zip": {}}}})
 def export_original(original_id: uuid.UUID, user: CurrentUser, session: SessionDep,
-                    blobs: BlobsDep, settings: SettingsDep, background: BackgroundTasks,
-                    starred_only: bool = False) -> FileResponse:
-    """A zip of an original and its conversions, with `manifest.json`."""
-    archive = exports.export_original(session, blobs, settings.tmp_dir, user.id,
-                                      str(original_id), starred_only=starred_only)
-    background.add_task(archive.path.unlink, missing_ok=True)
-    return FileResponse(archive.path, media_type="application/zip", filename=archive.filename)
+                    blobs: BlobsDep, scratch: ScratchDep, starred_only: bool = False,
+                    name_template: exports.NameTemplateQuery = exports.DEFAULT_TEMPLATE,
+                    format: exports.ExportFormat = exports.ExportFormat.original) -> Response:
+    """A zip of an original and its conversions, with `manifest.json`; named after the
+    original, its files after `name_template`, its audio as stored or as `format`."""
+    options = exports.export_options(starred_only, name_template, format)
+    archive = exports.export_original(session, blobs, scratch, user.id,
+                                      str(original_id), options=options)
+    return temporary_download(archive.path, media_type="application/zip",
+                              filename=archive.filename)
 
 
 @router.post("/api/recordings", status_code=201, openapi_extra=UPLOAD_OPENAPI)
 async def create_recording(request: Request, user: CurrentUser, blobs: BlobsDep,
-                           settings: SettingsDep) -> RecordingPublic:
+                           settings: SettingsDep, idempotency: IdempotentUpload,
+                           scratch: ScratchDep) -> RecordingPublic:
     """Uploads a take: multipart `data` (or `file`) with `parent_folder_id`, `label`,
     `microphone`; or JSON with the audio base64-encoded in `file` (or `data`)."""
     upload = await receive_upload(request, max_bytes=settings.max_upload_bytes,
-                                  tmp_dir=settings.tmp_dir)
+                                  tmp_dir=scratch.dir)
     base_url = str(request.base_url)
 
     def create(session: Session) -> RecordingPublic:
@@ -87,6 +97,7 @@ async def create_recording(request: Request, user: CurrentUser, blobs: BlobsDep,
         return recordings.to_public(rec, base_url)
 
     async with upload:
+        await idempotency.claim_upload(upload)
         return await run_db(request, create)
 
 
@@ -129,14 +140,11 @@ def delete_recording(recording_id: uuid.UUID, request: Request, user: CurrentUse
             responses={200: {"content": {"audio/wav": {}, "audio/flac": {}, "audio/ogg": {},
                                          "audio/mpeg": {}}}})
 def get_recording_file(recording_id: uuid.UUID, user: CurrentUser, session: SessionDep,
-                       blobs: BlobsDep, settings: SettingsDep, background: BackgroundTasks,
-                       format: ServedFormat = ServedFormat.wav) -> FileResponse:
+                       blobs: BlobsDep, scratch: ScratchDep,
+                       format: ServedFormat = ServedFormat.wav) -> Response:
     """The audio as WAV, or `?format=flac|ogg|mp3`, or `?format=original` (bytes as uploaded)."""
     rec = own_recording(session, user.id, str(recording_id))
-    served = audio_file(blobs, rec, format, settings.tmp_dir)
-    if served.temporary:
-        background.add_task(served.path.unlink, missing_ok=True)
-    return FileResponse(served.path, media_type=served.media_type, filename=served.filename)
+    return audio_file(blobs, rec, format, scratch)
 
 
 @router.get("/api/recordings/{recording_id}/waveform",

@@ -16,7 +16,15 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
 from voxbooth.server.conversion import cloning
-from voxbooth.server.deps import BlobsDep, CurrentUser, SessionDep, SettingsDep, run_db
+from voxbooth.server.deps import (
+    BlobsDep,
+    CurrentUser,
+    ScratchDep,
+    SessionDep,
+    SettingsDep,
+    run_db,
+)
+from voxbooth.server.idempotency import IdempotentJson, IdempotentUpload
 from voxbooth.server.schemas.common import Detail
 from voxbooth.server.schemas.voice_samples import (
     PrivateVoiceCreate,
@@ -35,19 +43,22 @@ _SAMPLE_UPLOAD: dict[str, Any] = {"requestBody": {"required": True, "content": {
         "type": "object", "required": ["file"],
         "properties": {
             "file": {"type": "string", "format": "binary",
-                     "description": "MP3, WAV, FLAC, M4A or OGG; 10 s to 10 min; at most 50 MB"},
+                     "description": "MP3, WAV, FLAC, M4A or OGG; 10 s to 10 min; at most "
+                                    "the upload limit of GET /api/limits (50 MB unless "
+                                    "configured otherwise)"},
             "name": {"type": "string", "description": "Defaults to the file name"},
             "description": {"type": "string"},
             "tags": {"type": "string", "description": "Comma-separated tags"},
         }}}}}}
 _UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": Detail}, 413: {"model": Detail, "description": "Over 50 MB"},
+    404: {"model": Detail},
+    413: {"model": Detail, "description": "Over the upload limit (GET /api/limits)"},
     422: {"description": "Unsupported audio format, undecodable, or outside 10 s to 10 min"}}
 
 
 @router.post(PREFIX, status_code=201)
-def create_private_voice(body: PrivateVoiceCreate, user: CurrentUser,
-                         session: SessionDep) -> PrivateVoicePublic:
+def create_private_voice(body: PrivateVoiceCreate, user: CurrentUser, session: SessionDep,
+                         idempotency: IdempotentJson) -> PrivateVoicePublic:
     """A new private (cloned) voice, status `uploaded` until its first sample is processed.
 
     Voice cloning in the manner of seed 000: upload 10 s to 10 min samples of one speaker to
@@ -85,19 +96,22 @@ def delete_private_voice(voice_id: uuid.UUID, user: CurrentUser, session: Sessio
 @router.post(PREFIX + "/{voice_id}/voice-samples/upload", openapi_extra=_SAMPLE_UPLOAD,
              responses=_UPLOAD_ERRORS)
 async def upload_voice_sample(voice_id: uuid.UUID, request: Request, user: CurrentUser,
-                              blobs: BlobsDep, settings: SettingsDep) -> VoiceSampleUploaded:
+                              blobs: BlobsDep, settings: SettingsDep,
+                              idempotency: IdempotentUpload,
+                              scratch: ScratchDep) -> VoiceSampleUploaded:
     """Seed 000's upload: the sample is kept (`status: uploaded`) and the voice re-estimated
     from all its samples in the background (`processing` -> `ready` or `failed`)."""
     # 404 before the body is read: no point receiving 50 MB for a voice that is not there
     await run_db(request, lambda session: cloning.own_voice(session, user.id, str(voice_id)))
     upload = await receive_upload(request, max_bytes=settings.max_upload_bytes,
-                                  tmp_dir=settings.tmp_dir, file_fields=("file", "data"))
+                                  tmp_dir=scratch.dir, file_fields=("file", "data"))
 
     def add(session: Session) -> VoiceSampleUploaded:
         sample = cloning.add_sample(session, blobs, user.id, str(voice_id), upload)
         return VoiceSampleUploaded(voice_sample=cloning.sample_public(sample))
 
     async with upload:
+        await idempotency.claim_upload(upload)
         return await run_db(request, add)
 
 

@@ -13,6 +13,7 @@ from voxbooth.resources import resources_dir
 from voxbooth.server.catalogue import Catalogue
 from voxbooth.server.deps import CurrentUser, SessionDep
 from voxbooth.server.errors import not_found
+from voxbooth.server.idempotency import IdempotentJson
 from voxbooth.server.schemas.common import Direction, Limit, Offset, Page, Pagination
 from voxbooth.server.schemas.voices import (
     AgeGroup,
@@ -71,7 +72,7 @@ def search_voices(request: Request, user: CurrentUser, session: SessionDep,
 
 @router.post("/api/v2/voices/favorite/{voice_id}")
 def toggle_favorite_voice(voice_id: uuid.UUID, request: Request, user: CurrentUser,
-                          session: SessionDep) -> VoicePublic:
+                          session: SessionDep, idempotency: IdempotentJson) -> VoicePublic:
     """Marks the voice as a favourite, or un-marks it when it already is one."""
     voice = voices.find_voice(session, _catalogue(request), user.id, str(voice_id))
     voices.toggle_favorite(session, user.id, voice)
@@ -81,7 +82,7 @@ def toggle_favorite_voice(voice_id: uuid.UUID, request: Request, user: CurrentUs
 
 @router.post("/api/v2/voices/settings")
 def update_voice_settings(body: VoiceSettingsUpdate, request: Request, user: CurrentUser,
-                          session: SessionDep) -> VoicePublic:
+                          session: SessionDep, idempotency: IdempotentJson) -> VoicePublic:
     """Favourite narration style / accent, and the accent's semitone correction."""
     voice = voices.find_voice(session, _catalogue(request), user.id, str(body.voice_id))
     voices.apply_settings(session, user.id, voice, body)

@@ -26,3 +26,15 @@ class OrderCreate(BaseModel):
     conversions: list[ConversionItem] = Field(min_length=1, max_length=MAX_CONVERSIONS_PER_ORDER)
     calibration_id: uuid.UUID | None = None
     use_calibration: bool = False
+    noise_reduction: bool = Field(
+        False, description="convert a copy of the original cleaned of background noise "
+                           "(the original itself is kept as it is)")
+
+
+class OrderQuote(BaseModel):
+    """What an order would cost: `POST /api/v2/orders/quote` answers with the charging rule."""
+
+    credits: int = Field(description="The whole order: per_voice times the voices")
+    per_voice: int = Field(description="One conversion: one credit per started minute")
+    balance: int = Field(description="Credits the account has now")
+    enough: bool = Field(description="Whether the balance covers the order")

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from voxbooth.server.blobs import BlobStore
 from voxbooth.server.db import utcnow
 from voxbooth.server.errors import unprocessable
-from voxbooth.server.media import probe
+from voxbooth.server.media import check_take_duration, probe
 from voxbooth.server.models import Project, Recording
+from voxbooth.server.neural.transcripts import enqueue_transcript, search_condition
 from voxbooth.server.schemas.common import Direction
 from voxbooth.server.schemas.recordings import NotePublic, RecordingPublic
 from voxbooth.server.services.common import clean_name, own_folder, own_recording, paged
@@ -61,7 +62,8 @@ def _order(direction: Direction) -> list[Any]:
 
 def list_recordings(session: Session, user_id: str, *, project_id: str | None,
                     folder_id: str | None, only_type: str | None, limit: int, offset: int,
-                    direction: Direction) -> tuple[list[Recording], int]:
+                    direction: Direction, search: str | None = None
+                    ) -> tuple[list[Recording], int]:
     if project_id is None and folder_id is None:
         raise unprocessable("Give project_id or folder_id")
     statement = select(Recording).where(Recording.owner_id == user_id)
@@ -75,6 +77,8 @@ def list_recordings(session: Session, user_id: str, *, project_id: str | None,
         statement = statement.where(Recording.project_id == project_id)
     if only_type is not None:
         statement = statement.where(Recording.type == only_type)
+    if search:
+        statement = statement.where(search_condition(search))
     return paged(session, statement, limit, offset, _order(direction))
 
 
@@ -89,6 +93,17 @@ def list_conversions(session: Session, user_id: str, original_id: str, *, limit:
 def _label(fields: dict[str, str], file_name: str) -> str:
     label = fields.get("label") or fields.get("name") or Path(file_name).stem or "Take"
     return clean_name(label, "label", max_length=255)
+
+
+def _script_line(fields: dict[str, str]) -> str | None:
+    # The line the artist read (script mode sends it), proofed against what is heard.
+    line = " ".join((fields.get("text") or fields.get("script") or "").split())
+    return line[:5000] or None
+
+
+def _script_params(fields: dict[str, str]) -> dict[str, Any]:
+    language = (fields.get("language") or "").strip().lower()[:16]
+    return {"language": language} if language else {}
 
 
 def create_original(session: Session, blobs: BlobStore, user_id: str,
@@ -106,6 +121,7 @@ def create_original(session: Session, blobs: BlobStore, user_id: str,
     label = _label(upload.fields, file_name)
     microphone = (upload.fields.get("microphone") or "file").strip()[:200] or "file"
     info = probe(upload.path)
+    check_take_duration(info)
     key = blobs.put_file(upload.path)
     try:
         now = utcnow()
@@ -114,13 +130,15 @@ def create_original(session: Session, blobs: BlobStore, user_id: str,
             type=ORIGINAL, file_name=file_name, label=label, state="done", microphone=microphone,
             blob_key=key, format=info.format, mime=info.mime, sample_rate=info.sample_rate,
             channels=info.channels, frames=info.frames, size=info.size_bytes,
-            duration=info.duration_s, created_at=now, params={},
+            duration=info.duration_s, created_at=now, params=_script_params(upload.fields),
+            text=_script_line(upload.fields),
         )
         session.add(rec)
         session.flush()
         session.execute(update(Project).where(Project.id == folder.project_id)
                         .values(last_recording_at=now))
         enqueue_waveform(session, rec)
+        enqueue_transcript(session, rec)
         session.commit()
     except BaseException:
         session.rollback()

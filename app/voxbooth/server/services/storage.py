@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections.abc import Iterable
-from pathlib import Path
 
 from voxbooth.server.blobs import BlobStore
 
@@ -21,10 +18,3 @@ def delete_blobs(blobs: BlobStore, keys: Iterable[str]) -> None:
         except OSError:
             log.warning("could not delete blob %s", key)
 
-
-def temp_path(tmp_dir: Path, prefix: str, suffix: str) -> Path:
-    """A new empty file in the service's tmp dir (the caller deletes it)."""
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=tmp_dir, prefix=prefix, suffix=suffix)
-    os.close(fd)
-    return Path(name)

@@ -35,9 +35,9 @@ def _waveform_job(ctx: jobs.JobContext) -> None:
     rec = ctx.session.get(Recording, ctx.payload["recording_id"])
     if rec is None or rec.blob_key is None:
         return  # deleted meanwhile: nothing to draw
-    source = ctx.blobs.path(rec.blob_key)
     ctx.progress(0.1, "peaks")
-    pyramid = compute_peaks(source)
+    with ctx.blobs.local_copy(rec.blob_key) as source:
+        pyramid = compute_peaks(source)
     if ctx.cancelled():
         raise jobs.JobCancelled()
     ctx.delete_when_done(rec.waveform_key)

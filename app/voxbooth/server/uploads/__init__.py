@@ -150,7 +150,8 @@ async def receive_upload(
     if spool.size_bytes == 0:
         await to_thread.run_sync(spool.discard)
         raise UploadRejected(422, "The uploaded audio file is empty (0 bytes)")
-    return ReceivedUpload(spool.path, filename, fields, spool.size_bytes, declared_type)
+    return ReceivedUpload(spool.path, filename, fields, spool.size_bytes, declared_type,
+                          spool.sha256)
 
 
 def _upload_schema() -> dict[str, Any]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
+import hashlib
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +11,8 @@ from typing import BinaryIO
 
 import anyio.to_thread
 from starlette.exceptions import HTTPException
+
+from voxbooth.server.scratch import new_temp_file
 
 MAX_FIELD_BYTES = 64 * 1024  # one text field (label, name, description ...)
 MAX_FIELDS = 64
@@ -41,6 +42,8 @@ class ReceivedUpload:
     fields: dict[str, str]
     size_bytes: int
     content_type: str | None = None  # as the client declared it; the service sniffs anyway
+    #: sha256 of the file's bytes, computed as they streamed in (idempotent uploads use it)
+    sha256: str = ""
 
     def cleanup(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -60,7 +63,8 @@ class ReceivedUpload:
 
 @dataclass
 class SpoolFile:
-    """A temporary file in `tmp_dir` that counts what is written and enforces the limit.
+    """A temporary file in `tmp_dir` (the process's scratch folder) that counts what is
+    written and enforces the limit.
 
     Blocking file I/O: made, written and closed on a worker thread, never the event loop."""
 
@@ -69,18 +73,22 @@ class SpoolFile:
     path: Path = field(init=False)
     size_bytes: int = 0
     _out: BinaryIO = field(init=False)
+    _digest: hashlib._Hash = field(init=False, default_factory=hashlib.sha256)
 
     def __post_init__(self) -> None:
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=self.tmp_dir, prefix="upload-", suffix=".part")
-        self.path = Path(name)
-        self._out = os.fdopen(fd, "wb")
+        self.path, self._out = new_temp_file(self.tmp_dir, "upload-", ".part")
 
     def write(self, data: bytes | memoryview) -> None:
         self.size_bytes += len(data)
         if self.size_bytes > self.max_bytes:
             raise too_large(self.max_bytes)
         self._out.write(data)
+        self._digest.update(data)
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
 
     def close(self) -> None:
         if not self._out.closed:

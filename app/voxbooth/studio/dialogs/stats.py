@@ -1,4 +1,5 @@
-"""Statistics and credits: converted time per month and conversions by voice, as bar charts."""
+"""Statistics and credits: converted time per month and conversions by voice, as bar charts
+in the colours of the current theme (light or dark), with plain axis numbers."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:
@@ -32,16 +34,32 @@ def voice_counts(stats: Any) -> list[tuple[str, int]]:
     return sorted(rows, key=lambda r: -r[1])
 
 
+def chart_colours(palette: QPalette) -> dict[str, str]:
+    """Background, text and bar colours of a chart drawn on a window of this palette."""
+    return {"background": palette.color(QPalette.ColorRole.Base).name(),
+            "text": palette.color(QPalette.ColorRole.WindowText).name(),
+            "bar": palette.color(QPalette.ColorRole.Highlight).name()}
+
+
 def _bar_chart(title: str, rows: list[tuple[str, float]] | list[tuple[str, int]],
-               units: str) -> pg.PlotWidget:
-    plot = pg.PlotWidget(title=title)
+               units: str, palette: QPalette) -> pg.PlotWidget:
+    colours = chart_colours(palette)
+    plot = pg.PlotWidget(background=colours["background"])
+    plot.setTitle(title, color=colours["text"])
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
     heights = [float(v) for _k, v in rows]
     plot.addItem(pg.BarGraphItem(x=list(range(len(rows))), height=heights, width=0.6,
-                                 brush="#4a86c5"))
+                                 brush=colours["bar"], pen=pg.mkPen(None)))
     plot.getAxis("bottom").setTicks([[(i, k) for i, (k, _v) in enumerate(rows)]])
-    plot.setLabel("left", units)
+    for side in ("left", "bottom"):
+        axis = plot.getAxis(side)
+        axis.enableAutoSIPrefix(False)  # "minutes", never "minutes (x0.001)"
+        axis.setPen(pg.mkPen(colours["text"]))
+        axis.setTextPen(pg.mkPen(colours["text"]))
+    plot.setLabel("left", units, color=colours["text"])
+    plot.setYRange(0.0, max([*heights, 1.0]) * 1.1, padding=0)  # bars start at zero
     plot.setMinimumHeight(180)
     return plot
 
@@ -58,9 +76,11 @@ class StatsDialog(QDialog):
                    f"{int(_get(conversions, 'failed', 0) or 0)} failed.")
         self.summary = QLabel(summary)
         self.credits = QLabel(f"Credits: {self._credits_text(credits)}")
-        self.months = _bar_chart("Converted time per month", month_minutes(stats), "minutes")
+        palette = parent.palette() if parent is not None else QApplication.palette()
+        self.months = _bar_chart("Converted time per month", month_minutes(stats), "minutes",
+                                 palette)
         self.voices = _bar_chart("Conversions by voice", voice_counts(stats) or [("none", 0)],
-                                 "conversions")
+                                 "conversions", palette)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -2,23 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from PySide6.QtCore import QObject, QRegularExpression, QSortFilterProxyModel, Qt
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
+from voxbooth.studio.models.roles import SORT_ROLE
+from voxbooth.studio.models.takes import (
+    CHUNK_ROWS,
+    FILTER_ROLE,
+    STARRED_MARK,
+    STATE_MARK,
+    TakesModel,
 )
 
-from voxbooth.studio.entities import TakeInfo
-from voxbooth.studio.models.roles import SORT_ROLE
+
+def filter_pattern(text: str, starred_only: bool, state: str) -> str:
+    """A regular expression over `models.takes.filter_text`; '' when nothing is filtered."""
+    parts = []
+    if starred_only:
+        parts.append(f"(?={QRegularExpression.escape(STARRED_MARK)})")
+    if state:
+        parts.append(f"(?=.*{QRegularExpression.escape(STATE_MARK + state + STATE_MARK)})")
+    text = text.strip().casefold()
+    if text:  # searched in the words only, past the state (whose name could match)
+        mark = QRegularExpression.escape(STATE_MARK)
+        parts.append(f"(?=[^{mark}]*{mark}[^{mark}]*{mark}.*{QRegularExpression.escape(text)})")
+    return "^(?s)" + "".join(parts) if parts else ""
 
 
 class TakesFilterProxy(QSortFilterProxyModel):
     """Keeps an original when it or one of its conversions matches, so a match never loses
-    its context."""
+    its context.
+
+    The matching is Qt's own (a regular expression over one role): with no filter Qt accepts
+    every row without calling into Python, and with one it calls only `data()` per row, where
+    a Python `filterAcceptsRow` cost several calls per row each time the view laid out
+    thousands of takes.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -26,48 +44,42 @@ class TakesFilterProxy(QSortFilterProxyModel):
         self._starred_only = False
         self._state = ""
         self.setSortRole(SORT_ROLE)
+        self.setFilterRole(FILTER_ROLE)
+        self.setFilterKeyColumn(0)
         self.setRecursiveFilteringEnabled(True)
         self.setDynamicSortFilter(True)
 
-    def _refilter(self, change: Callable[[], None]) -> None:
-        # Qt 6.10 replaced invalidateFilter() by a begin/end pair.
-        if hasattr(self, "beginFilterChange"):
-            self.beginFilterChange()
-            change()
-            self.endFilterChange()
+    def _apply(self) -> None:
+        pattern = filter_pattern(self._text, self._starred_only, self._state)
+        source = self.sourceModel()
+        if isinstance(source, TakesModel):  # filtered rows cost a data() call each to take in
+            source.rows_per_chunk = CHUNK_ROWS if pattern else None
+        self.setFilterRegularExpression(QRegularExpression(pattern))
+
+    def _refilter(self) -> None:
+        source = self.sourceModel()
+        if isinstance(source, TakesModel) and source.is_long():
+            # re-filtering thousands of takes at once holds the GUI thread for the whole list:
+            # the model takes its rows in again in chunks, each filtered as it arrives
+            source.retake_rows(while_empty=self._apply)
         else:
-            change()
-            self.invalidateFilter()
+            self._apply()
 
     def set_text(self, text: str) -> None:
-        self._refilter(lambda: setattr(self, "_text", text.strip().casefold()))
+        self._text = text
+        self._refilter()
 
     def set_starred_only(self, starred_only: bool) -> None:
-        self._refilter(lambda: setattr(self, "_starred_only", starred_only))
+        self._starred_only = starred_only
+        self._refilter()
 
     def set_state(self, state: str) -> None:
         """'' for all, else one of new/processing/done/error."""
-        self._refilter(lambda: setattr(self, "_state", state))
+        self._state = state
+        self._refilter()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting is the source model's (one key per take); this proxy keeps its order."""
         source = self.sourceModel()
         if source is not None:
             source.sort(column, order)
-
-    def filterAcceptsRow(self, source_row: int,
-                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        if not (self._text or self._starred_only or self._state):
-            return True  # nothing to filter: no per-row Python work for thousands of takes
-        node = self.sourceModel().index(source_row, 0, source_parent).internalPointer()
-        take = getattr(node, "take", None)  # the node itself: no data() round trip per row
-        if not isinstance(take, TakeInfo):
-            return False
-        if self._starred_only and not take.starred:
-            return False
-        if self._state and take.state != self._state:
-            return False
-        if self._text:
-            haystack = " ".join((take.label, take.voice_name, take.note)).casefold()
-            return self._text in haystack
-        return True

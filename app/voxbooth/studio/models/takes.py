@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -24,17 +24,27 @@ from voxbooth.studio.models.roles import (
     SORT_ROLE,
     TAKE_IDS_MIME,
 )
+from voxbooth.studio.models.take_nodes import TakeNode, build_nodes, renumber, sort_nodes
 
-CHUNK_ROWS = 1000  # originals per chunk: measured best for 5,000 (250: 76 ms stalls, 1000: 50)
+# Originals per chunk while a proxy filters each inserted row by calling `data()` (Python):
+# 500 keeps a chunk of 20,000 takes' list to tens of ms. Unfiltered, a list is taken in with one
+# insertion: QTreeView lays out every row again after each insertion at the top level, so
+# chunks only multiplied that work (measured at 20,000 originals: 320 ms of GUI thread in one
+# turn with 1,000-row chunks, 64 ms with one insertion).
+CHUNK_ROWS = 500
+LONG_ROWS = 2000  # originals beyond which changes are taken in again in chunks
 CHUNK_PAUSE_MS = 15
+SYNC_TAKES = 3000  # a list up to this long is prepared at once (tens of ms); longer, in slices
 COLUMNS = ("Label", "Voice", "Duration", "State", "★", "Note", "Date")
 COL_LABEL, COL_VOICE, COL_DURATION, COL_STATE, COL_STAR, COL_NOTE, COL_DATE = range(7)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 20  # what the takes filter matches (`filter_text`)
+STARRED_MARK, STATE_MARK = "\x01", "\x02"
 
 _SERVED_ROLES = frozenset(int(r) for r in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
-    ID_ROLE, ENTITY_ROLE, PROGRESS_ROLE, SORT_ROLE))
+    ID_ROLE, ENTITY_ROLE, PROGRESS_ROLE, SORT_ROLE, FILTER_ROLE))
 
 # Flags computed once: Qt asks for them for every visible cell, and combining enum members in
 # Python on each call costs more than the rest of the model.
@@ -49,21 +59,21 @@ _ORIGINAL_FLAGS = tuple(f | _DRAG for f in _CONVERSION_FLAGS)
 _PARENT_FLAGS = tuple((f | _DRAG) & ~_LEAF for f in _CONVERSION_FLAGS)
 
 
-class _Node:
-    __slots__ = ("children", "parent", "take")
-
-    def __init__(self, take: TakeInfo | None, parent: _Node | None) -> None:
-        self.take = take
-        self.parent = parent
-        self.children: list[_Node] = []
-
-    def row(self) -> int:
-        return self.parent.children.index(self) if self.parent is not None else 0
+_Node = TakeNode
+_DONE = object()  # what `next` gives for a finished loading job
 
 
 def format_duration(seconds: float) -> str:
     minutes, secs = divmod(max(0.0, seconds), 60.0)
     return f"{int(minutes)}:{secs:04.1f}"
+
+
+def filter_text(take: TakeInfo) -> str:
+    """What the takes filter's pattern is matched against: a starred mark, the state between
+    marks, then the label, voice and note (casefolded). See `models.filters.filter_pattern`."""
+    starred = STARRED_MARK if take.starred else ""
+    words = " ".join((take.label, take.voice_name, take.note)).casefold().replace(STATE_MARK, "")
+    return f"{starred}{STATE_MARK}{take.state}{STATE_MARK}{words}"
 
 
 def state_text(take: TakeInfo) -> str:
@@ -86,6 +96,10 @@ class TakesModel(QAbstractItemModel):
         self._by_id: dict[str, _Node] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._pending: list[_Node] = []  # originals of a long list not yet taken in
+        self._job: Iterator[None] | None = None  # a long list being prepared, a slice a turn
+        self._incoming: list[TakeInfo] | None = None  # ... the takes it is made of
+        self._held: list[_Node] = []  # ... or the originals it is sorting again
+        self.rows_per_chunk: int | None = None  # None: all at once; a filtering proxy sets it
         self._chunk_timer = QTimer(self)
         self._chunk_timer.setSingleShot(True)
         self._chunk_timer.setInterval(CHUNK_PAUSE_MS)  # input and painting get a turn between
@@ -157,6 +171,8 @@ class TakesModel(QAbstractItemModel):
             return self._sort_key(take, col)
         if role == Qt.ItemDataRole.ToolTipRole:
             return take.error or take.note or None
+        if role == FILTER_ROLE:
+            return filter_text(take)
         return None
 
     @staticmethod
@@ -225,8 +241,10 @@ class TakesModel(QAbstractItemModel):
 
     def takes(self) -> list[TakeInfo]:
         """Every take, including those of a long list not taken in yet."""
+        if self._incoming is not None:
+            return list(self._incoming)
         nodes = list(self._by_id.values())
-        for node in self._pending:
+        for node in (*self._held, *self._pending):
             nodes.append(node)
             nodes.extend(node.children)
         return [n.take for n in nodes if n.take is not None]
@@ -242,69 +260,108 @@ class TakesModel(QAbstractItemModel):
         hold the GUI thread for a noticeable time."""
         if not 0 <= column < len(COLUMNS):
             return
-        if len(self._root.children) + len(self._pending) > 2 * CHUNK_ROWS:
-            # a long list is sorted and taken in again in chunks: re-laying out thousands of
-            # rows at once would hold the GUI thread (the selection is not kept)
-            self._sort = (column, order)
+        self._sort = (column, order)
+        if self._job is not None:  # still being prepared: prepare it again in this order
             self.set_takes(self.takes())
             return
+        if self.is_long():
+            # a long list is sorted a slice at a time and taken in again in chunks:
+            # re-laying out thousands of rows at once would hold the GUI thread (the
+            # selection is not kept)
+            nodes = self._root.children + self._pending
+            self.beginResetModel()
+            self._root.children, self._by_id, self._pending = [], {}, []
+            self._held = nodes
+            self._job = self._resort(nodes)
+            self.endResetModel()
+            self._chunk_timer.start()
+            return
         self.finish_loading()
-        self._sort = (column, order)
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        nodes = [(self._node(i), i.column()) for i in persistent]
-        self._sort_children(self._root)
+        nodes_at = [(self._node(i), i.column()) for i in persistent]
+        for _ in self._sorted(self._root.children):
+            pass
+        renumber(self._root.children)
         self.changePersistentIndexList(
-            persistent, [self.createIndex(n.row(), c, n) for n, c in nodes])
+            persistent, [self.createIndex(n.row(), c, n) for n, c in nodes_at])
         self.layoutChanged.emit()
 
-    def _sort_children(self, parent: _Node) -> None:
+    def _sorted(self, nodes: list[_Node]) -> Iterator[None]:
+        """Sorts `nodes` (and their conversions) in the model's order, a slice per step."""
         if self._sort is None:
             return
         column, order = self._sort
-        parent.children.sort(key=lambda n: self._sort_key(n.take, column),  # type: ignore[arg-type]
-                             reverse=order == Qt.SortOrder.DescendingOrder)
-        for child in parent.children:
-            if child.children:
-                self._sort_children(child)
+        yield from sort_nodes(nodes, lambda take: self._sort_key(take, column),
+                              order == Qt.SortOrder.DescendingOrder)
+
+    def _resort(self, nodes: list[_Node]) -> Iterator[None]:
+        yield from self._sorted(nodes)
+        self._held, self._pending = [], nodes
+
+    def is_long(self) -> bool:
+        """Whether rows are better taken in a chunk at a time than changed all at once."""
+        return self._job is not None or \
+            len(self._root.children) + len(self._pending) > LONG_ROWS
+
+    def retake_rows(self, while_empty: Callable[[], None] = lambda: None) -> None:
+        """Takes every row in again, a chunk per turn of the event loop, so that a proxy
+        filtering thousands of takes filters a chunk at a time (the selection is not kept).
+        `while_empty` runs while the model shows no rows (a proxy changes its filter then)."""
+        if self._job is not None:
+            while_empty()  # the rows are still to come: the proxy filters them as they arrive
+            return
+        nodes = self._root.children + self._pending
+        self.beginResetModel()
+        self._root.children, self._by_id, self._pending = [], {}, nodes
+        self.endResetModel()
+        while_empty()
+        self._chunk_timer.start()
 
     # -- writing ---------------------------------------------------------------------------
     def set_takes(self, takes: Iterable[TakeInfo]) -> None:
         """Replaces everything: originals, with their conversions under them.
 
-        A long list arrives in chunks, one per turn of the event loop, so the GUI thread is
-        never held for long by the views and proxies taking in thousands of rows at once.
+        A long list is prepared (nodes built, sorted) a slice per turn of the event loop and
+        then arrives in chunks, so the GUI thread is never held for long by the model, the
+        views and the proxies taking in thousands of rows at once.
         """
+        all_takes = list(takes)
         self.beginResetModel()
         self._root = _Node(None, None)
-        self._by_id = {}
-        originals: dict[str, _Node] = {}
-        all_takes = list(takes)
-        for take in all_takes:
-            if not take.is_conversion:
-                originals[take.id] = _Node(take, self._root)
-        for take in all_takes:
-            parent = originals.get(take.original_id or "") if take.is_conversion else None
-            if parent is not None:
-                parent.children.append(_Node(take, parent))
-        pending = _Node(None, None)
-        pending.children = list(originals.values())
-        self._sort_children(pending)
-        self._pending = pending.children
-        self._adopt(self._take_chunk())
+        self._by_id, self._pending, self._held = {}, [], []
+        self._incoming = all_takes
+        self._job = self._prepare(all_takes)
+        if len(all_takes) <= SYNC_TAKES:
+            self._run_job()
+            self._adopt(self._take_chunk())
         self.endResetModel()
-        if self._pending:
+        if self._job is not None or self._pending:
             self._chunk_timer.start()
         else:
             self.populated.emit()
 
+    def _prepare(self, takes: list[TakeInfo]) -> Iterator[None]:
+        originals = yield from build_nodes(takes, self._root)
+        yield from self._sorted(originals)
+        self._incoming, self._pending = None, originals
+
+    def _run_job(self) -> None:
+        """Finishes preparing at once."""
+        if self._job is not None:
+            for _ in self._job:
+                pass
+            self._job = None
+
     def _take_chunk(self) -> list[_Node]:
-        chunk, self._pending = self._pending[:CHUNK_ROWS], self._pending[CHUNK_ROWS:]
+        size = self.rows_per_chunk or len(self._pending)
+        chunk, self._pending = self._pending[:size], self._pending[size:]
         return chunk
 
     def _adopt(self, nodes: list[_Node]) -> None:
         for node in nodes:
             node.parent = self._root
+            node.at = len(self._root.children)
             self._root.children.append(node)
             self._by_id[node.take.id] = node  # type: ignore[union-attr]
             for child in node.children:
@@ -313,6 +370,11 @@ class TakesModel(QAbstractItemModel):
     def _load_next_chunk(self) -> None:
         """Takes in the next chunk, or says the list is complete (a newer `set_takes` simply
         replaces `_pending`, so a late tick continues with the newer list)."""
+        if self._job is not None:
+            if next(self._job, _DONE) is _DONE:
+                self._job = None
+            self._chunk_timer.start()
+            return
         if not self._pending:
             self.populated.emit()
             return
@@ -325,21 +387,24 @@ class TakesModel(QAbstractItemModel):
 
     @property
     def loading(self) -> bool:
-        return bool(self._pending)
+        return self._job is not None or bool(self._pending)
 
     def finish_loading(self) -> None:
-        """Takes in the rest of a long list at once (before a sort or an insertion)."""
+        """Takes in the rest of a long list at once (before an insertion)."""
+        if not self.loading:
+            return
+        self._run_job()
         if self._pending:
             rest, self._pending = self._pending, []
             start = len(self._root.children)
             self.beginInsertRows(QModelIndex(), start, start + len(rest) - 1)
             self._adopt(rest)
             self.endInsertRows()
-            self._chunk_timer.stop()
-            self.populated.emit()
+        self._chunk_timer.stop()
+        self.populated.emit()
 
     def _attach(self, take: TakeInfo, parent: _Node) -> _Node:
-        node = _Node(take, parent)
+        node = _Node(take, parent, len(parent.children))
         parent.children.append(node)
         self._by_id[take.id] = node
         return node
@@ -378,6 +443,7 @@ class TakesModel(QAbstractItemModel):
         row = node.row()
         self.beginRemoveRows(parent_index, row, row)
         parent.children.pop(row)
+        renumber(parent.children, row)
         for child in [node, *node.children]:
             self._by_id.pop(child.take.id if child.take else "", None)
         self.endRemoveRows()

@@ -1,7 +1,7 @@
 """Failed-login counters per account and per client address (rate limits on POST /api/login).
 
 Revision ID: 0004_login_limits
-Revises: 0001_initial
+Revises: 0005_transcripts
 Create Date: 2026-12-01 19:45:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_login_limits"
-down_revision = "0001_initial"
+down_revision = "0005_transcripts"  # re-linked after main brought 0002 and 0005
 branch_labels = None
 depends_on = None
 
