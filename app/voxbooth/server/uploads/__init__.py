@@ -45,7 +45,6 @@ __all__ = [
 # Room for the text fields and part headers around the file in a multipart body.
 _MULTIPART_ENVELOPE_BYTES = MAX_FIELDS * 1024 + 64 * 1024
 _JSON_ENVELOPE_BYTES = 64 * 1024
-_BLOCK_BYTES = 1024 * 1024
 
 
 def body_allowance(content_type: str, max_bytes: int) -> int:
@@ -58,20 +57,16 @@ def body_allowance(content_type: str, max_bytes: int) -> int:
 
 
 async def _blocks(request: Request, allowance: int, max_bytes: int) -> AsyncIterator[bytes]:
-    """The body in blocks of about `_BLOCK_BYTES`, refused with 413 as soon as it passes
-    `allowance`: each block is one hop to a worker thread, not one per network chunk."""
+    """The body as it arrives, refused with 413 as soon as it passes `allowance`. Each piece
+    goes to a worker thread at once (batching would leave a slow upload's first bytes in
+    memory, not on disk); under load pieces arrive larger, so the hops stay few."""
     received = 0
-    pending = bytearray()
     async for chunk in request.stream():
         received += len(chunk)
         if received > allowance:
             raise too_large(max_bytes)
-        pending += chunk
-        if len(pending) >= _BLOCK_BYTES:
-            yield bytes(pending)
-            pending.clear()
-    if pending:
-        yield bytes(pending)
+        if chunk:
+            yield chunk
 
 
 def _declared_length(request: Request) -> int | None:
