@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -96,7 +97,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine, app.state.session_factory = engine, factory
     app.state.blobs, app.state.runner, app.state.scratch = blobs, runner, storage.scratch
     runner.start()
-    warm_up(app)
+    # on a thread: start-up does not wait for it, and FastAPI's own lock makes a request that
+    # needs a route still being built wait for just that
+    threading.Thread(target=warm_up, args=(app,), name="voxbooth-warm-up", daemon=True).start()
     try:
         yield
     finally:
@@ -108,11 +111,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def warm_up(app: FastAPI) -> None:
     """Builds now what FastAPI would otherwise build on the event loop at the first request:
     each included route's validators and the OpenAPI schema (seconds of CPU on a busy
-    machine, during which nothing else, /api/health included, would be answered)."""
-    app.openapi()
+    machine, during which nothing else, /api/health included, would be answered). Routers
+    in their order, so /api/health (the first) is ready first."""
     for route in app.router.routes:
         for build in ("effective_candidates", "effective_low_priority_routes"):
             getattr(route, build, lambda: None)()
+    app.openapi()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
