@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,15 +20,19 @@ CHECKS = ("not_a_server_error,status_code_conformance,response_schema_conformanc
 @pytest.mark.slow
 def test_fuzzing_the_live_schema_finds_no_server_error_and_no_undocumented_answer(
         live_server: LiveServer, tmp_path: Path) -> None:
-    runner = shutil.which("schemathesis") or shutil.which(
-        "schemathesis", path=str(Path(__file__).resolve().parents[2] / ".venv" / "bin"))
-    if runner is None:
-        pytest.skip("schemathesis is not installed (the test extra)")
+    pytest.importorskip("schemathesis", reason="schemathesis is in the test extra")
+    # its command sits beside this interpreter (the venv's bin), whatever PATH says
+    runner = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) \
+        or shutil.which("schemathesis")
+    assert runner is not None, "schemathesis is installed but its command is not found"
     done = subprocess.run(
         [runner, "run", f"{live_server.url}/openapi.json",
          "--header", f"api-key: {live_server.api_key}",
          "--checks", CHECKS, "--max-examples", "6", "--max-time", "150", "--workers", "2",
          "--seed", "11", "--no-color", "--request-timeout", "30",
+         # the coverage phase trips a hypothesis error on Python 3.11.7 (SystemError: AST
+         # constructor recursion depth mismatch, in its lambda-source parsing), not a finding
+         "--phases", "examples,fuzzing,stateful",
          # it would delete the very key the run authenticates with
          "--exclude-operation-id", "delete_api_key"],
         capture_output=True, text=True, timeout=280, cwd=tmp_path)
