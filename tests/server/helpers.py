@@ -101,3 +101,15 @@ def settle_background_work(http: httpx.Client, recording_id: str) -> None:
                 "queued", "processing"):
         assert time.monotonic() < deadline, "background work on the take never settled"
         time.sleep(0.1)
+
+
+def message(reply: httpx.Response) -> str:
+    """The words of an error answer: `detail` itself, or for a 422 its items' `msg`s (after
+    checking the 422 has the `[{loc, msg, type}]` shape the schema promises)."""
+    detail = reply.json()["detail"]
+    if reply.status_code == 422:
+        assert isinstance(detail, list) and detail, detail
+        assert all({"loc", "msg", "type"} <= set(item) for item in detail), detail
+        return "; ".join(str(item["msg"]) for item in detail)
+    assert isinstance(detail, str), detail
+    return detail

@@ -1,4 +1,5 @@
-"""A database too busy to answer now is a 503 with `Retry-After`, not a 500.
+"""What counts as a database too busy to answer now: `errors` answers it 503 with
+`Retry-After`, not a 500.
 
 SQLite has one writer at a time: a write that waited its whole busy timeout behind other
 processes' writes fails with "database is locked". PostgreSQL may abort a transaction to break a
@@ -8,15 +9,8 @@ and trying again a moment later succeeds; the client's retry policy honours `Ret
 
 from __future__ import annotations
 
-import logging
-
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-log = logging.getLogger("voxbooth.server")
-
-RETRY_AFTER_S = 1
 # PostgreSQL's "try again" SQLSTATEs: serialization failure, deadlock, lock not available
 _RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 
@@ -28,15 +22,3 @@ def is_busy(exc: BaseException) -> bool:
     if isinstance(exc, OperationalError) and "database is locked" in str(exc.orig):
         return True
     return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
-
-
-def install(app: FastAPI) -> None:
-    @app.exception_handler(DBAPIError)
-    async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
-        if is_busy(exc):
-            log.warning("database busy on %s %s: %s", request.method, request.url.path,
-                        exc.orig)
-            return JSONResponse({"detail": "The database is busy; try again in a moment"},
-                                status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
-        log.exception("database error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "Internal server error"}, status_code=500)

@@ -80,7 +80,8 @@ def open_runtime(settings: Settings, *, workers: int | None = None) -> Runtime:
     """Everything but HTTP, with `workers` job threads (default: the settings'); the runner is
     built and its handlers registered, not started."""
     settings.ensure_dirs()
-    engine = make_engine(settings.sqlalchemy_url)
+    engine = make_engine(settings.sqlalchemy_url, connections=settings.db_connections,
+                         pool_timeout_s=settings.db_pool_timeout_s)
     migrate.upgrade(engine)
     factory = make_session_factory(engine)
     jobs.install_wake_on_commit(factory)
