@@ -181,7 +181,7 @@ def _cepstra(frames_db: np.ndarray) -> np.ndarray:
 
 
 def select_frames(envelope: np.ndarray, f0_hz: np.ndarray, rate_hz: int, codebook_db: np.ndarray,
-                  k: int = 8, weight: float = 0.65) -> np.ndarray:
+                  k: int = 8, weight: float = 0.5) -> np.ndarray:
     """Voiced frames' envelopes moved toward the sampled speaker's own frames (a clone).
 
     Each voiced frame finds the `k` frames of the codebook whose shape (cepstrum, each side's
@@ -189,8 +189,8 @@ def select_frames(envelope: np.ndarray, f0_hz: np.ndarray, rate_hz: int, codeboo
     its log envelope moves by `weight` toward their mean at the frame's own level: the vowel
     stays the one spoken, its detail becomes the speaker's. Measured on ARCTIC a0007 cloned
     into the natural TTS voice (similarity to it / to the source): weight 0 0.48/0.45, 0.5
-    0.52/0.41, 0.65 0.54/0.37, 0.8 0.55/0.35, words all kept; into espeak's female voice the
-    heavier weights began to change words ("always" -> "all might" at 0.8), hence 0.65.
+    0.52/0.41, 0.65 0.54/0.37, 0.8 0.55/0.35, words all kept; but into espeak's female voice
+    every weight from 0.55 up turned "always" into "all might" or "almost", hence 0.5.
     """
     voiced = f0_hz > 0.0
     if not np.any(voiced) or codebook_db.shape[0] < k:
