@@ -19,7 +19,7 @@ import psutil
 import pytest
 import soundfile as sf
 
-from tests.server.helpers import settle_background_work
+from tests.server.helpers import message, settle_background_work
 from tests.support import crashing
 from tests.support.audio_files import tone
 from tests.support.server import LiveServer
@@ -127,7 +127,7 @@ def test_the_service_survives_a_worker_killed_mid_request(live_server: LiveServe
         crashed = answer["mp3"]
         assert crashed.status_code == 422, crashed.text
         assert "the decoder crashed on it (SIGSEGV) while converting the audio to MP3" in \
-            crashed.json()["detail"]
+            message(crashed)
         assert http.get("/api/health").status_code == 200
         served = http.get(f"/api/recordings/{take}/file", params={"format": "mp3"})
         assert served.status_code == 200, served.text

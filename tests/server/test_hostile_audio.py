@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import io
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +19,9 @@ import numpy as np
 import psutil
 import pytest
 import soundfile as sf
+from sqlalchemy import create_engine, text
 
-from tests.server.helpers import settle_background_work
+from tests.server.helpers import message, settle_background_work
 from tests.support.audio_files import tone, write_soundfile
 from tests.support.blob_store import on_s3
 from tests.support.hostile_audio import Hostile, bombs, corpus, flac_silence
@@ -152,13 +152,13 @@ def test_bombs_as_calibrations_and_voice_samples_are_refused_with_the_size(
         reply = http.post("/api/calibration", data={"name": item.name},
                           files={"data": ("reading.flac", item.data, "audio/flac")})
         assert reply.status_code == 413, reply.text
-        assert "million samples" in reply.json()["detail"]
-        assert "calibrations may hold" in reply.json()["detail"]
+        assert "million samples" in message(reply)
+        assert "calibrations may hold" in message(reply)
         sample = http.post(f"/api/v2/private-voices/{voice_id}/voice-samples/upload",
                            data={"name": item.name},
                            files={"file": ("sample.flac", item.data, "audio/flac")})
         assert sample.status_code == 413, sample.text
-        assert "voice samples may hold" in sample.json()["detail"]
+        assert "voice samples may hold" in message(sample)
     growth = _rss_mb(live_server) - baseline_rss_mb
     assert growth < RSS_GROWTH_LIMIT_MB, f"the service grew by {growth:.0f} MB"
 
@@ -180,7 +180,7 @@ def test_formats_that_cannot_hold_a_take_answer_a_clear_4xx_or_a_documented_mix(
     take = _take(http, folder_id, twelve.read_bytes())
     flac = _served(http, take, "flac")
     assert flac.status_code == 422
-    assert flac.json()["detail"] == ("FLAC holds at most 8 channels and this audio has 12: "
+    assert message(flac) == ("FLAC holds at most 8 channels and this audio has 12: "
                                      "ask for format=wav, which keeps every channel")
     for fmt in ("mp3", "ogg"):  # listening copies: every microphone mixed to one channel
         reply = _served(http, take, fmt)
@@ -214,22 +214,28 @@ def test_a_take_whose_waveform_cannot_be_drawn_fails_once_and_is_not_requeued(
               if p.is_file() and p.read_bytes() == data]
     assert len(stored) == 1
     stored[0].write_bytes(data[:200] + bytes(len(data) - 200))
-    _sql(live_server, "UPDATE recordings SET waveform_key = NULL WHERE id = ?", take)
+    _sql(live_server, "UPDATE recordings SET waveform_key = NULL WHERE id = :id", take)
     first = _waveform(http, take)
     assert first.status_code == 422, first.text
-    assert first.json()["detail"].startswith("The waveform cannot be drawn: Audio could not be "
+    assert message(first).startswith("The waveform cannot be drawn: Audio could not be "
                                              "decoded")
     for _ in range(5):
         again = http.get(f"/api/recordings/{take}/waveform")
         assert (again.status_code, again.json()) == (422, first.json())
     states = _sql(live_server, "SELECT state, attempts FROM jobs WHERE kind = 'waveform' AND "
-                  "subject_id = ? ORDER BY created_at", take)
+                  "subject_id = :id ORDER BY created_at", take)
     assert states == [("done", 1), ("failed", 1)]
 
 
-def _sql(server: LiveServer, statement: str, *args: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(server.data_dir / "voxbooth.sqlite3", timeout=30) as db:
-        return db.execute(statement, args).fetchall()
+def _sql(server: LiveServer, statement: str, recording_id: str) -> list[tuple[object, ...]]:
+    """Runs `statement` with `:id` bound to the take, on whichever database the service uses."""
+    engine = create_engine(server.database_url)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(statement), {"id": recording_id})
+            return [tuple(row) for row in result] if result.returns_rows else []
+    finally:
+        engine.dispose()
 
 
 def test_a_flac_bomb_as_a_take_is_refused_from_its_header_at_once(
@@ -237,4 +243,4 @@ def test_a_flac_bomb_as_a_take_is_refused_from_its_header_at_once(
 ) -> None:
     reply = _upload(http, folder_id, flac_silence(590, 192000, 8), "bomb.flac", as_json=False)
     assert reply.status_code == 413, reply.text
-    assert reply.json()["detail"].startswith("Audio decodes to 906 million samples")
+    assert message(reply).startswith("Audio decodes to 906 million samples")
