@@ -9,8 +9,15 @@ from pathlib import Path
 import pytest
 
 from tests.support import blob_store
+from tests.support.postgres import postgres_cluster, stop_cluster
 from tests.support.server import LiveServer
 from tests.support.speech import arctic_speech_path
+
+__all__ = ["postgres_cluster"]  # the private PostgreSQL cluster, for tests that need it
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    stop_cluster()  # started on first use (VOXBOOTH_TEST_DATABASE=postgresql or the fixture)
 
 
 @pytest.fixture(scope="session")

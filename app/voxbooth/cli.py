@@ -17,6 +17,8 @@ _COMMANDS: dict[str, str] = {
     "studio": "voxbooth.studio.cli",
     "serve": "voxbooth.server.cli",
     "admin": "voxbooth.server.cli",
+    "worker": "voxbooth.server.cli",
+    "migrate": "voxbooth.server.cli",
     "devices": "voxbooth.audio.cli",
     "record": "voxbooth.audio.cli",
     "convert": "voxbooth.engine.cli",

@@ -15,9 +15,10 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import bindparam, create_engine, text
 
 from tests.support.server import LiveServer
+from voxbooth.server.models.base import UTCDateTime
 
 COUNT = 10_000
 
@@ -35,21 +36,22 @@ def fill(server: LiveServer, http: httpx.Client) -> dict[str, str]:
     project = http.post("/api/projects", json={"name": "Ten thousand"}).json()
     folder = http.post("/api/folders", json={"name": "All",
                                               "project_id": project["id"]}).json()
-    engine = create_engine(f"sqlite:///{server.data_dir / 'voxbooth.sqlite3'}")
+    engine = create_engine(server.database_url)
     start = datetime(2026, 1, 1, tzinfo=UTC)
     with engine.begin() as conn:
         owner = conn.execute(text("SELECT owner_id FROM projects WHERE id = :id"),
                              {"id": project["id"]}).scalar_one()
         rows = [{"id": str(uuid.uuid4()), "owner": owner, "project": project["id"],
                  "folder": folder["id"], "label": f"take {i:05d}",
-                 "created": (start + timedelta(seconds=i)).strftime("%Y-%m-%d %H:%M:%S.%f")}
+                 "created": start + timedelta(seconds=i), "no": False, "yes": True}
                 for i in range(COUNT)]
         conn.execute(text(
             "INSERT INTO recordings (id, owner_id, project_id, parent_folder_id, type, file_name,"
             " label, state, progress, starred, tts, params, active, listen_count, size, duration,"
             " created_at, format, sample_rate, channels) VALUES (:id, :owner, :project, :folder,"
-            " 'original', 'take.wav', :label, 'done', 0, 0, 0, '{}', 1, 0, 128044, 4.0,"
-            " :created, 'wav', 16000, 1)"), rows)
+            " 'original', 'take.wav', :label, 'done', 0, :no, :no, '{}', :yes, 0, 128044, 4.0,"
+            " :created, 'wav', 16000, 1)").bindparams(bindparam("created", type_=UTCDateTime())),
+            rows)
     engine.dispose()
     return {"project": project["id"], "folder": folder["id"]}
 

@@ -50,12 +50,39 @@ def heard_wer(samples: np.ndarray, rate_hz: int, cache_dir: Path,
     return word_error_rate(text, heard.text)
 
 
+@dataclass(frozen=True)
+class Catalogue:
+    """Every chosen voice's conversion of one take, its d-vector, and their pairwise matrix."""
+
+    names: list[str]
+    converted: dict[str, np.ndarray]
+    vectors: dict[str, np.ndarray]
+
+    def matrix(self) -> np.ndarray:
+        return np.array([[speaker.similarity(self.vectors[a], self.vectors[b])
+                          for b in self.names] for a in self.names])
+
+    def pairs_above(self, threshold: float) -> list[tuple[float, str, str]]:
+        m = self.matrix()
+        found = [(float(m[i, j]), a, b) for i, a in enumerate(self.names)
+                 for j, b in enumerate(self.names) if j > i and m[i, j] >= threshold]
+        return sorted(found, reverse=True)
+
+
+def convert_catalogue(samples: np.ndarray, rate_hz: int,
+                      profiles: Sequence[VoiceProfile]) -> Catalogue:
+    converted = {p.name: convert(samples, rate_hz, p, max_workers=1) for p in profiles}
+    vectors = {name: speaker.embedding(audio, rate_hz) for name, audio in converted.items()}
+    return Catalogue([p.name for p in profiles], converted, vectors)
+
+
 def score_catalogue(samples: np.ndarray, rate_hz: int, cache_dir: Path,
-                    profiles: Sequence[VoiceProfile] | None = None) -> list[VoiceScore]:
+                    profiles: Sequence[VoiceProfile] | None = None,
+                    catalogue: Catalogue | None = None) -> list[VoiceScore]:
     chosen = list(profiles if profiles is not None else load_profiles().values())
     source = speaker.embedding(samples, rate_hz)
-    converted = {p.name: convert(samples, rate_hz, p, max_workers=1) for p in chosen}
-    vectors = {name: speaker.embedding(audio, rate_hz) for name, audio in converted.items()}
+    done = catalogue if catalogue is not None else convert_catalogue(samples, rate_hz, chosen)
+    converted, vectors = done.converted, done.vectors
     scores = []
     for p in chosen:
         others = [(speaker.similarity(vectors[p.name], vectors[q.name]), q.name)

@@ -21,8 +21,9 @@ B_TEXTS = [
 
 @pytest.fixture(scope="module")
 def speaker_b() -> list[tuple[np.ndarray, int]]:
-    """Speaker B: espeak-ng's English female voice (about 214 Hz)."""
-    female = next(v for v in tts.tts_voices() if v.language == "en" and "female" in v.name)
+    """Speaker B: espeak-ng's English female voice (about 214 Hz), by name: the natural voice
+    is female too."""
+    female = next(v for v in tts.tts_voices() if v.name == "espeak en female")
     return [tts.synthesize(text, voice_id=female.id) for text in B_TEXTS]
 
 

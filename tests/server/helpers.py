@@ -4,6 +4,7 @@ conversion rows directly to the service's database (orders belong to the convers
 from __future__ import annotations
 
 import io
+import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,9 +13,10 @@ from typing import Any
 import httpx
 import numpy as np
 import soundfile as sf
-from sqlalchemy import create_engine, text
+from sqlalchemy import bindparam, create_engine, text
 
 from tests.support.server import LiveServer
+from voxbooth.server.models.base import UTCDateTime
 
 
 def ok(reply: httpx.Response, status: int = 200) -> Any:
@@ -51,7 +53,8 @@ def upload(http: httpx.Client, folder_id: str, label: str = "take", *,
 
 
 def db_url(server: LiveServer) -> str:
-    return f"sqlite:///{server.data_dir / 'voxbooth.sqlite3'}"
+    """The server's own database (SQLite or PostgreSQL, see tests/support/postgres.py)."""
+    return server.database_url
 
 
 def add_conversion(server: LiveServer, original: dict[str, Any], *, state: str = "done",
@@ -70,24 +73,43 @@ def add_conversion(server: LiveServer, original: dict[str, Any], *, state: str =
             " file_name, label, state, progress, model_id, model_name, starred, tts, params,"
             " active, listen_count, size, duration, created_at, converted_at)"
             " VALUES (:id, :owner, :project, :folder, 'conversion', :original, '', :label, :state,"
-            " 0, :voice_id, :voice_name, :starred, 0, :params, 1, 0, 0, :duration, :now,"
-            " :converted)"),
+            " 0, :voice_id, :voice_name, :starred, :false, :params, :true, 0, 0, :duration,"
+            " :now, :converted)").bindparams(bindparam("now", type_=UTCDateTime()),
+                                             bindparam("converted", type_=UTCDateTime())),
             {"id": rec_id, "owner": owner, "project": original["project_id"],
              "folder": original["parent_folder_id"], "original": original["id"],
              "label": f"{original['label']} as {voice_name}", "state": state,
              "voice_id": voice_id, "voice_name": voice_name, "starred": starred,
-             "params": '{"semitones_correction": 2}', "duration": duration_s, "now": _sql(now),
-             "converted": _sql(converted_at or now) if state == "done" else None})
+             "false": False, "true": True, "params": '{"semitones_correction": 2}',
+             "duration": duration_s, "now": now,
+             "converted": (converted_at or now) if state == "done" else None})
     engine.dispose()
     return rec_id
-
-
-def _sql(moment: datetime) -> str:
-    # how SQLAlchemy keeps datetimes in SQLite: naive UTC text
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def second_user(server: LiveServer, email: str) -> str:
     """Creates another user with the admin CLI and returns their API key."""
     server.admin("create-user", email, stdin="correct horse battery\n")
     return server.admin("create-api-key", email).strip()
+
+
+def settle_background_work(http: httpx.Client, recording_id: str) -> None:
+    """Waits for a take's waveform and transcript jobs, so they are not measured or killed."""
+    deadline = time.monotonic() + 120
+    while http.get(f"/api/recordings/{recording_id}/waveform").status_code == 202 or \
+            http.get(f"/api/recordings/{recording_id}/transcript").json().get("state") in (
+                "queued", "processing"):
+        assert time.monotonic() < deadline, "background work on the take never settled"
+        time.sleep(0.1)
+
+
+def message(reply: httpx.Response) -> str:
+    """The words of an error answer: `detail` itself, or for a 422 its items' `msg`s (after
+    checking the 422 has the `[{loc, msg, type}]` shape the schema promises)."""
+    detail = reply.json()["detail"]
+    if reply.status_code == 422:
+        assert isinstance(detail, list) and detail, detail
+        assert all({"loc", "msg", "type"} <= set(item) for item in detail), detail
+        return "; ".join(str(item["msg"]) for item in detail)
+    assert isinstance(detail, str), detail
+    return detail

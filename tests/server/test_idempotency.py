@@ -187,7 +187,7 @@ CASES = [
          lambda w: (w.count("SELECT count(*) FROM credit_entries"), _balance(w))),
     Case("favourite (a toggle)", _json("/api/v2/voices/favorite/" + MARCUS,
                                        lambda w, v: None if v == 0 else {"x": v}),
-         lambda w: w.count("SELECT count(*) FROM voice_settings WHERE favorite = 1")),
+         lambda w: w.count("SELECT count(*) FROM voice_settings WHERE favorite")),
 ]
 
 

@@ -1,11 +1,16 @@
-"""The durable job runner on a real SQLite database: each job runs once, results and `done`
-land together, failures retry then fail, cancels stop work, a crash's jobs are resumed."""
+"""The durable job runner on a real SQLite database and a real PostgreSQL: each job runs once,
+results and `done` land together, failures retry then fail, cancels stop work, a dead worker's
+jobs are taken over once their lease lapses (and only then), a stale worker lands nothing, and a
+worker survives handlers and settlements that raise."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +19,17 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from voxbooth.server import jobs
-from voxbooth.server.db import make_engine, make_session_factory, session_scope
+from voxbooth.server.db import make_engine, make_session_factory, session_scope, utcnow
 from voxbooth.server.migrate import upgrade
 from voxbooth.server.models import CreditEntry, Job
 from voxbooth.server.services import accounts
 
 
-@pytest.fixture
-def factory(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'jobs.sqlite3'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def factory(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[sessionmaker[Session]]:
+    url = f"sqlite:///{tmp_path / 'jobs.sqlite3'}" if request.param == "sqlite" \
+        else request.getfixturevalue("postgres_cluster").fresh_database("jobs")
+    engine = make_engine(url)
     upgrade(engine)
     made = make_session_factory(engine)
     jobs.install_wake_on_commit(made)
@@ -239,3 +246,148 @@ def test_blobs_of_dropped_results_go_and_replaced_blobs_go_only_when_done(
         assert blobs.exists(stored[1])
     finally:
         runner.stop()
+
+
+def test_a_late_runner_leaves_live_jobs_alone_and_takes_over_a_dead_ones(
+        factory: sessionmaker[Session], user_id: str) -> None:
+    live_id, dead_id = enqueue(factory, 2)
+    release = threading.Event()
+    ran: list[tuple[str, str]] = []
+
+    def hold(ctx: jobs.JobContext) -> None:
+        ran.append(("first", ctx.job_id))
+        release.wait(30)
+        ctx.session.add(CreditEntry(user_id=user_id, delta=1, reason=ctx.job_id))
+
+    first = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05, lease_s=1.0)
+    first.register("count", hold)
+    first.start()
+    try:
+        wait_until(lambda: len(ran) == 1)
+        # the other job was left `running` by a worker that died (its lease lapsed long ago)
+        with session_scope(factory) as session:
+            other = dead_id if ran[0][1] == live_id else live_id
+            session.execute(update(Job).where(Job.id == other).values(
+                state="running", attempts=1, lease_owner="dead-host:1:x",
+                lease_expires_at=utcnow() - timedelta(seconds=5)))
+        late = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05, lease_s=1.0,
+                              retry_delay_s=0.0)
+        def takes_over(ctx: jobs.JobContext) -> None:
+            ran.append(("late", ctx.job_id))
+            recording_handler(user_id)(ctx)
+
+        late.register("count", takes_over)
+        assert late.recover() == 1  # the dead worker's job only
+        late.start()
+        try:
+            wait_until(lambda: states(factory)[other] == "done")
+            time.sleep(3.0)  # three lease periods: the first runner's heartbeats keep its own
+            assert ("late", ran[0][1]) not in ran
+            release.set()
+            wait_until(lambda: settled(factory))
+        finally:
+            late.stop()
+    finally:
+        release.set()
+        first.stop()
+    assert sorted(ran) == sorted([("first", ran[0][1]), ("late", other)])
+    assert entries(factory) == {live_id: 1, dead_id: 1}
+
+
+def test_a_worker_whose_job_was_taken_over_lands_nothing(factory: sessionmaker[Session],
+                                                         user_id: str) -> None:
+    (job_id,) = enqueue(factory, 1)
+    stalled = threading.Event()
+    go_on = threading.Event()
+    seen_cancelled: list[bool] = []
+
+    def stalls(ctx: jobs.JobContext) -> None:
+        ctx.session.add(CreditEntry(user_id=user_id, delta=1, reason=f"attempt-{ctx.attempt}"))
+        if ctx.attempt == 1:
+            stalled.set()
+            go_on.wait(30)  # as if the machine froze: no heartbeats reach the database
+            seen_cancelled.append(ctx.cancelled())
+
+    runner = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05, lease_s=60.0)
+    runner.register("count", stalls)
+    runner.start()
+    try:
+        assert stalled.wait(10)
+        with session_scope(factory) as session:  # its lease lapses; another worker takes it
+            session.execute(update(Job).where(Job.id == job_id).values(
+                lease_expires_at=utcnow() - timedelta(seconds=1)))
+        other = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05, lease_s=60.0,
+                               retry_delay_s=0.0)
+        other.register("count", stalls)
+        assert other.recover() == 1
+        other.start()
+        try:
+            wait_until(lambda: states(factory)[job_id] == "done")
+            go_on.set()
+            wait_until(lambda: seen_cancelled == [True])  # the stale worker is told to stop
+            time.sleep(0.5)
+        finally:
+            other.stop()
+    finally:
+        go_on.set()
+        runner.stop()
+    assert entries(factory) == {"attempt-2": 1}  # the stale attempt's write never landed
+    with factory() as session:
+        job: Any = session.get(Job, job_id)
+        assert (job.state, job.attempts, job.lease_owner) == ("done", 2, other.owner)
+
+
+def test_a_worker_survives_settlements_that_fail_and_resumes_when_they_work(
+        factory: sessionmaker[Session], user_id: str) -> None:
+    """As with a full disk: the failure cannot even be written for a while."""
+    broken = threading.Event()
+    broken.set()
+
+    def on_failed(session: Session, job: Job, detail: str) -> None:
+        if broken.is_set():
+            raise OSError(28, "No space left on device")
+
+    failing: list[str] = []
+
+    def handler(ctx: jobs.JobContext) -> None:
+        if ctx.job_id in failing:
+            raise jobs.PermanentJobError("The original cannot be decoded")
+        recording_handler(user_id)(ctx)
+
+    runner = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05, lease_s=1.0,
+                            retry_delay_s=0.0)
+    runner.register("count", handler, on_failed=on_failed)
+    failing.append(enqueue(factory, 1)[0])
+    enqueue(factory, 1)
+    runner.start()
+    try:
+        time.sleep(3.0)
+        assert states(factory)[failing[0]] == "running"  # its settlement keeps failing
+        broken.clear()  # space is back
+        wait_until(lambda: settled(factory), timeout_s=30)
+        later = enqueue(factory, 1)  # the same worker threads still take new work
+        wait_until(lambda: states(factory)[later[0]] == "done")
+    finally:
+        runner.stop()
+    with factory() as session:
+        job: Any = session.get(Job, failing[0])
+    assert job.state == "failed" and job.error.startswith(("The original cannot be decoded",
+                                                           "Interrupted too many times"))
+
+
+def test_a_job_of_a_gone_process_on_this_machine_is_taken_back_at_once_on_sqlite(
+        factory: sessionmaker[Session], user_id: str) -> None:
+    """The embedded service killed and started again resumes its job now, not a lease later;
+    on PostgreSQL (workers on many machines) only the lease decides."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process of this machine that no longer exists
+    (job_id,) = enqueue(factory, 1)
+    with session_scope(factory) as session:
+        session.execute(update(Job).where(Job.id == job_id).values(
+            state="running", attempts=1, lease_owner=f"{socket.gethostname()}:{gone.pid}:ab",
+            lease_expires_at=utcnow() + timedelta(seconds=60)))
+    runner = jobs.JobRunner(factory, workers=1, poll_interval_s=0.05, retry_delay_s=0.0)
+    runner.register("count", recording_handler(user_id))
+    sqlite = factory.kw["bind"].dialect.name == "sqlite"
+    assert runner.recover() == (1 if sqlite else 0)
+    assert states(factory)[job_id] == ("queued" if sqlite else "running")

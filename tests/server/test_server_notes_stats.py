@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.server.helpers import add_conversion, make_folder, make_project, ok, upload
+from tests.server.helpers import add_conversion, make_folder, make_project, message, ok, upload
 from tests.support.server import LiveServer
 
 
@@ -32,7 +32,7 @@ def test_note_lifecycle(http: httpx.Client, take: dict[str, Any]) -> None:
     assert set(note) == {"id", "text", "active"} and note["text"] == "breath at 2s"
     assert ok(http.get(f"/api/recordings/{take['id']}"))["note"] == note
     again = http.post("/api/notes", json={"recording_id": take["id"], "text": "second"})
-    assert again.status_code == 409 and "PUT" in again.json()["detail"]
+    assert again.status_code == 409 and "PUT" in message(again)
     by_recording = ok(http.put("/api/notes", json={"recording_id": take["id"], "text": "fixed"}))
     assert by_recording == {**note, "text": "fixed"}
     by_id = ok(http.put("/api/notes", json={"id": note["id"], "text": "fixed twice"}))

@@ -7,6 +7,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
@@ -52,8 +53,12 @@ def test_restart_keeps_data_and_resumes_queued_jobs(tmp_path: Path, speech_path:
         server.stop()
 
 
-def test_migrations_build_exactly_the_models(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'schema.sqlite3'}")
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_migrations_build_exactly_the_models(tmp_path: Path, database: str,
+                                             request: pytest.FixtureRequest) -> None:
+    url = f"sqlite:///{tmp_path / 'schema.sqlite3'}" if database == "sqlite" \
+        else request.getfixturevalue("postgres_cluster").fresh_database("schema")
+    engine = create_engine(url)
     upgrade(engine)
     upgrade(engine)  # running again is a no-op
     with engine.connect() as conn:

@@ -6,15 +6,17 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import bindparam, create_engine, text
 
-from tests.server.helpers import db_url, ok
+from tests.server.helpers import db_url, message, ok
 from tests.support.server import LiveServer
 from voxbooth.resources import resources_dir
+from voxbooth.server.models.base import UTCDateTime
 
 CATALOGUE = json.loads((resources_dir() / "voices" / "catalogue.json").read_text())["voices"]
 MARCUS = next(v for v in CATALOGUE if v["slug"] == "marcus")
@@ -68,7 +70,7 @@ def test_filters_combine_and_refuse_unknown_values(http: httpx.Client) -> None:
                 {"limit": -5}, {"limit": 100000}, {"offset": -1}):
         reply = http.get("/api/v2/voices", params=bad)
         assert reply.status_code == 422, bad
-        assert reply.json()["detail"]
+        assert message(reply)
 
 
 @pytest.mark.parametrize("sort", ["name", "pitch", "rating", "created_at"])
@@ -143,15 +145,17 @@ def test_private_voice_listed_once_ready(http: httpx.Client, live_server: LiveSe
     voice_id = str(uuid.uuid4())
     engine = create_engine(db_url(live_server))
     with engine.begin() as conn:
-        user_id = conn.execute(text("SELECT id FROM users WHERE is_local = 1")).scalar_one()
+        user_id = conn.execute(text("SELECT id FROM users WHERE is_local = :yes"),
+                               {"yes": True}).scalar_one()
         conn.execute(text(
             "INSERT INTO private_voices (id, owner_id, name, slug, description, species, gender,"
             " pitch, pitch_group, state, profile, accent_id, narration_style_id, active,"
             " created_at) VALUES (:id, :owner, 'My Clone', 'my-clone', 'cloned', 'human',"
-            " 'female', 210, 'mid', 'processing', '{}', :accent, :style, 1,"
-            " '2026-11-21 10:00:00.000000')"),
+            " 'female', 210, 'mid', 'processing', '{}', :accent, :style, :yes,"
+            " :created)").bindparams(bindparam("created", type_=UTCDateTime())),
             {"id": voice_id, "owner": user_id, "accent": str(uuid.uuid4()),
-             "style": str(uuid.uuid4())})
+             "style": str(uuid.uuid4()), "yes": True,
+             "created": datetime(2026, 11, 21, 10, tzinfo=UTC)})
     assert all_voices(http, visibility="private") == []
     with engine.begin() as conn:
         conn.execute(text("UPDATE private_voices SET state = 'ready' WHERE id = :id"),

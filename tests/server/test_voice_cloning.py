@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.server.helpers import make_folder, make_project, ok, second_user, upload
+from tests.server.helpers import make_folder, make_project, message, ok, second_user, upload
 from tests.support.blob_store import blob_exists
 from tests.support.server import LiveServer
 from tests.support.speech import praat_median_f0_hz, repeated_speech_wav
@@ -37,8 +37,10 @@ def speaker_b(http: httpx.Client) -> tuple[bytes, float]:
     """Speaker B: espeak-ng's female English voice reading the calibration prompt (made by the
     service's own TTS route), as WAV bytes and its median f0 by Praat."""
     folder = make_folder(http, make_project(http, "Speaker B")["id"])
+    # espeak-ng by name: the natural English voice (listed first) is female too, and its
+    # intonation follows the text, so its median is a looser target than this test's 50 cents
     voice = next(v for v in ok(http.get("/api/tts-voices"))
-                 if v["language"] == "en" and "female" in v["name"])
+                 if v["name"] == "espeak en female")
     prompts = json.loads((resources_dir() / "prompts" / "calibration_prompts.json").read_text())
     made = ok(http.post("/api/recordings/tts", json={
         "project_id": folder["project_id"], "parent_folder_id": folder["id"], "label": "B",
@@ -133,16 +135,16 @@ def test_bad_samples_are_refused_and_leave_nothing(live_server: LiveServer, http
     voice = ok(http.post(VOICES, json={"name": "Strict"}), 201)
     short = upload_sample(http, voice["id"], speech_path.read_bytes())
     assert short.status_code == 422
-    assert short.json()["detail"] == "Audio is 4 s long; voice samples need 10 s to 10 min"
+    assert message(short) == "Audio is 4 s long; voice samples need 10 s to 10 min"
     buffer = io.BytesIO()  # 10 min 1 s, 9.6 MB: under the size limit, over the length limit
     sf.write(buffer, np.zeros(601 * 8000), 8000, format="WAV", subtype="PCM_16")
     too_long = upload_sample(http, voice["id"], buffer.getvalue())
     assert too_long.status_code == 422
-    assert too_long.json()["detail"] == ("Audio is 10 min 1 s long; voice samples need 10 s to "
+    assert message(too_long) == ("Audio is 10 min 1 s long; voice samples need 10 s to "
                                          "10 min")
     text = upload_sample(http, voice["id"], b"just some text\n" * 100, ext="mp3")
     assert text.status_code == 422
-    assert text.json()["detail"].startswith("Unsupported audio format: ")
+    assert message(text).startswith("Unsupported audio format: ")
     status, body = announce_upload(live_server, f"{VOICES}/{voice['id']}/voice-samples/upload",
                                    51 * 1024 * 1024)
     assert status == 413 and "maximum size" in json.loads(body)["detail"]

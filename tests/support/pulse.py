@@ -202,6 +202,12 @@ def virtual_mic() -> Iterator[VirtualMic]:
         if mic.drain is not None:
             mic.players.append(mic.drain)
         mic.stop_players()
+        # PortAudio lets go of the daemon while it still answers: closing ALSA's pulse plugin
+        # against a daemon already gone was seen to hang Pa_Terminate in C, where no test
+        # timeout can reach it (a whole run waited there).
+        import sounddevice
+
+        sounddevice._terminate()
         mic.kill_daemon()
         log.close()
         for key, value in saved.items():
@@ -209,7 +215,7 @@ def virtual_mic() -> Iterator[VirtualMic]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        _reinitialise_portaudio()
+        sounddevice._initialize()
         shutil.rmtree(directory, ignore_errors=True)
 
 

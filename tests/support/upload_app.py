@@ -15,11 +15,14 @@ import psutil
 import uvicorn
 from fastapi import FastAPI, Request
 
+from voxbooth.server import errors
 from voxbooth.server.uploads import UPLOAD_OPENAPI, receive_upload
 
 
 def make_app(tmp_dir: Path, max_bytes: int) -> FastAPI:
     app = FastAPI()
+    app.state.api_routes = []
+    errors.install_handlers(app)  # the service's error answers (422 as the list, ...)
 
     @app.post("/upload", openapi_extra=UPLOAD_OPENAPI)
     async def upload(request: Request) -> dict[str, object]:

@@ -47,7 +47,9 @@ class VoiceProfile:
     f0_range_scale: float = 1.0  # multiplies the speaker's log-f0 excursions
     f0_range_st: float | None = None  # clones: target spread (std of log f0, semitones)
     formant_scale: float = 1.0  # >1 moves formants up (shorter vocal tract)
+    formant_bend: float = 0.0  # >0 upper formants move further than the first, see envelope.warp
     tilt_db_per_octave: float = 0.0  # >0 brighter, <0 darker
+    resonances: tuple[tuple[float, float, float], ...] = ()  # (hz, gain_db, width_hz) colour
     breathiness: float = 0.0  # 0..1, pushes aperiodicity towards noise
     jitter_cents: float = 0.0  # random frame-to-frame f0 wobble (std)
     shimmer_db: float = 0.0  # random frame-to-frame level wobble (std)
@@ -55,6 +57,9 @@ class VoiceProfile:
     vibrato_cents: float = 0.0
     effects: Effects = field(default_factory=Effects)
     envelope_db: tuple[float, ...] | None = None  # clones: long-term envelope, see clone.py
+    aperiodicity_db: tuple[float, ...] | None = None  # clones: long-term aperiodicity (breath)
+    # clones: the speaker's own voiced frames (log envelopes on envelope.FRAME_GRID_HZ)
+    frames_db: tuple[tuple[float, ...], ...] | None = None
     species: str = "human"
     gender: str = ""
     age_group: str = ""
@@ -67,6 +72,10 @@ class VoiceProfile:
         data["accent_ids"] = list(self.accent_ids)
         data["narration_styles"] = [list(pair) for pair in self.narration_styles]
         data["envelope_db"] = None if self.envelope_db is None else list(self.envelope_db)
+        data["aperiodicity_db"] = (None if self.aperiodicity_db is None
+                                   else list(self.aperiodicity_db))
+        data["resonances"] = [list(peak) for peak in self.resonances]
+        data["frames_db"] = None if self.frames_db is None else [list(f) for f in self.frames_db]
         return data
 
     @classmethod
@@ -78,8 +87,14 @@ class VoiceProfile:
         values["narration_styles"] = tuple(
             (str(a), str(b)) for a, b in values.get("narration_styles") or ()
         )
-        if values.get("envelope_db") is not None:
-            values["envelope_db"] = tuple(float(v) for v in values["envelope_db"])
+        values["resonances"] = tuple(
+            (float(a), float(b), float(c)) for a, b, c in values.get("resonances") or ()
+        )
+        if values.get("frames_db") is not None:
+            values["frames_db"] = tuple(tuple(float(v) for v in f) for f in values["frames_db"])
+        for curve in ("envelope_db", "aperiodicity_db"):
+            if values.get(curve) is not None:
+                values[curve] = tuple(float(v) for v in values[curve])
         return cls(**values)
 
 
@@ -103,6 +118,9 @@ def _load_cached(catalogue: Path, profiles: Path) -> dict[str, VoiceProfile]:
         params = dict(shaping[slug])
         params.pop("comment", None)
         params["effects"] = Effects(**params.get("effects", {}))
+        params["resonances"] = tuple(
+            (float(a), float(b), float(c)) for a, b, c in params.get("resonances", ())
+        )
         result[slug] = VoiceProfile(
             voice_id=voice["id"],
             slug=slug,

@@ -32,6 +32,7 @@ class Plan:
     range_scale: float
     formant_scale: float
     eq_residual_db: tuple[float, ...] | None = None
+    formant_bend: float = 0.0
 
 
 def plan(
@@ -43,7 +44,7 @@ def plan(
         range_scale = float(np.clip(profile.f0_range_st / speaker.spread_st, 0.3, 3.0))
     else:
         range_scale = profile.f0_range_scale
-    formant = profile.formant_scale
+    formant, bend = profile.formant_scale, profile.formant_bend
     residual: tuple[float, ...] | None = None
     if profile.envelope_db is not None and speaker.envelope_db is not None:
         source = np.asarray(speaker.envelope_db)
@@ -51,7 +52,7 @@ def plan(
         formant = env.best_warp(source, target_db)
         moved = env.warp_db_curve(source, formant)
         residual = tuple(float(v) for v in (target_db - target_db.mean()) - (moved - moved.mean()))
-    return Plan(target, range_scale * style_range, formant, residual)
+    return Plan(target, range_scale * style_range, formant, residual, bend)
 
 
 def apply(
@@ -113,13 +114,19 @@ def _shape_envelope(
         wobble = 1.0 + effects.wobble_depth * np.sin(2.0 * np.pi * effects.wobble_hz * times_s)
         spectrum = env.warp_varying(features.envelope, the_plan.formant_scale * wobble)
     else:
-        spectrum = env.warp(features.envelope, the_plan.formant_scale)
+        spectrum = env.warp(features.envelope, the_plan.formant_scale,
+                            bend=the_plan.formant_bend, nyquist_hz=features.rate_hz / 2.0)
     gain = env.tilt_gain(freqs, profile.tilt_db_per_octave)
+    if profile.resonances:
+        gain = gain * env.peak_gain(freqs, profile.resonances)
     if the_plan.eq_residual_db is not None:
         gain = gain * env.matching_gain(np.asarray(the_plan.eq_residual_db), freqs)
     if effects.comb_hz > 0.0 and effects.comb_depth > 0.0:
         gain = gain * env.comb_gain(freqs, effects.comb_hz, effects.comb_depth)
     spectrum = spectrum * gain[None, :]
+    if profile.frames_db is not None:
+        spectrum = env.select_frames(spectrum, features.f0_hz, features.rate_hz,
+                                     np.asarray(profile.frames_db))
     level_db = np.zeros(features.frame_count)
     if profile.shimmer_db > 0.0:
         level_db += rng.normal(0.0, profile.shimmer_db, features.frame_count)
@@ -132,14 +139,18 @@ def _shape_envelope(
 
 
 def _shape_aperiodicity(features: WorldFeatures, profile: VoiceProfile) -> np.ndarray:
+    aperiodicity = features.aperiodicity
+    if profile.aperiodicity_db is not None:
+        aperiodicity = env.shift_aperiodicity(aperiodicity, features.f0_hz, features.rate_hz,
+                                              np.asarray(profile.aperiodicity_db))
     if profile.breathiness <= 0.0:
-        return features.aperiodicity
+        return aperiodicity
     freqs = env.bin_frequencies_hz(features.aperiodicity.shape[1], features.rate_hz)
     # Breath is noise mostly above the first formant; the lowest harmonics keep most of their
     # voicing so the pitch still reads, but not all of it, or the breath would not be heard.
     ramp = np.clip(freqs / 2_000.0, 0.0, 1.0)
     weight = profile.breathiness * (0.35 + 0.65 * ramp)
-    periodic = 1.0 - features.aperiodicity
+    periodic = 1.0 - aperiodicity
     return np.asarray(np.clip(1.0 - periodic * (1.0 - weight)[None, :], 0.0, 1.0))
 
 

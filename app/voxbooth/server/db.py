@@ -20,11 +20,18 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine; SQLite gets WAL and a busy timeout so request threads and job workers coexist."""
+def make_engine(url: str, *, connections: int = 16, pool_timeout_s: float = 5.0) -> Engine:
+    """An engine; SQLite gets WAL and a busy timeout so request threads and job workers coexist.
+
+    The pool may open `connections` at once (a few stay open, the rest close when idle); a
+    checkout that waits longer than `pool_timeout_s` raises SQLAlchemy's TimeoutError, which
+    the service answers 503 with Retry-After instead of queueing requests without end.
+    """
+    kept = min(connections, 8)
+    pool = {"pool_size": kept, "max_overflow": connections - kept, "pool_timeout": pool_timeout_s}
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        return create_engine(url, pool_pre_ping=True, **pool)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -1,18 +1,29 @@
-"""Schema migrations, run at start-up: `alembic upgrade head` against the service's database.
+"""Schema migrations: `alembic upgrade head` against the service's database, once however many
+processes start together.
 
 The migrations ship inside the package (`voxbooth/server/migrations`), so an installed service
-upgrades a user's existing database in place and their data survives.
+upgrades a user's existing database in place and their data survives. Every process (`serve`,
+`worker`, `admin`, `migrate`) calls `upgrade` at start-up; they queue on one lock and the first
+does the work while the others find the schema already at head:
+- PostgreSQL: a transaction-scoped advisory lock, taken in the transaction that migrates (DDL is
+  transactional there, so a process killed mid-way leaves the old schema, not half a new one).
+- SQLite: an exclusive `flock` on a file beside the database (the processes share a machine).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# pg_advisory_xact_lock key: any fixed 64-bit number, the same in every VoxBooth process
+ADVISORY_LOCK_KEY = 0x766F78626F6F7468  # "voxbooth"
 
 
 def alembic_config(url: str) -> Config:
@@ -22,9 +33,31 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+@contextlib.contextmanager
+def _file_lock(engine: Engine) -> Iterator[None]:
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    lock_path = Path(database).with_name(Path(database).name + ".migrate-lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _advisory_lock(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY})")
+
+
 def upgrade(engine: Engine) -> None:
     """Brings the database to the newest schema (a no-op when it is already there)."""
-    config = alembic_config(str(engine.url))
-    with engine.begin() as connection:
+    config = alembic_config(str(engine.url.render_as_string(hide_password=False)))
+    with _file_lock(engine), engine.begin() as connection:
+        _advisory_lock(connection)  # held until this transaction commits
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

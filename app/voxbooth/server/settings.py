@@ -37,7 +37,30 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 50 * MEGABYTE
     job_workers: int = 2
     job_max_attempts: int = 3
+    # A running job's lease: renewed by its worker every quarter of it; a job whose worker
+    # died is taken over by another once it lapses (so within about this long).
+    job_lease_s: float = 20.0
     session_days: int = 30
+    # Threads that run sync routes and every database or file step of async routes; the
+    # database pool holds enough connections for all of them plus the job workers, so a
+    # request waits for a connection only when something is badly wrong, and then at most
+    # `db_pool_timeout_s` before it is answered 503 with Retry-After.
+    request_threads: int = 8
+    db_pool_timeout_s: float = 5.0
+    busy_retry_after_s: int = 1
+    gil_switch_interval_s: float = 0.001
+    # Failed logins allowed per e-mail and per client address within `login_window_s`;
+    # beyond them 429 with Retry-After until the window that counted them ends.
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 20
+    login_window_s: int = 900
+
+    @property
+    def db_connections(self) -> int:
+        """Connections the pool may open: two per request thread (a finished request may still
+        hold one while FastAPI serialises its answer and its session closes), one per job
+        worker, and spare."""
+        return 2 * self.request_threads + self.job_workers + 4
 
     # Object storage (README "Team server"): files under data_dir/blobs, or an S3-compatible
     # bucket (AWS S3, MinIO, Ceph RGW, Cloudflare R2). Empty S3 credentials fall back to

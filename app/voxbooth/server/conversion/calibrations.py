@@ -15,13 +15,7 @@ from voxbooth.server import jobs
 from voxbooth.server.blobs import BlobStore
 from voxbooth.server.db import utcnow
 from voxbooth.server.errors import conflict, not_found, unprocessable
-from voxbooth.server.media import (
-    CALIBRATION_MAX_S,
-    CALIBRATION_MIN_S,
-    check_duration,
-    probe,
-    read_audio,
-)
+from voxbooth.server.media import CALIBRATIONS, AudioRejected, probe, read_audio
 from voxbooth.server.models import Calibration, Job
 from voxbooth.server.schemas.calibrations import CalibrationPublic
 from voxbooth.server.services.common import clean_name
@@ -71,8 +65,7 @@ def create_calibration(session: Session, blobs: BlobStore, user_id: str,
     name = clean_name(raw_name, "calibration name")
     if _name_taken(session, user_id, name):
         raise conflict(f"A calibration named {name!r} already exists")
-    info = probe(upload.path)
-    check_duration(info, CALIBRATION_MIN_S, CALIBRATION_MAX_S, purpose="calibrations")
+    info = probe(upload.path, CALIBRATIONS)  # 10 s to 10 min, bounded decoded size
     key = blobs.put_file(upload.path)
     try:
         cal = Calibration(user_id=user_id, name=name, key=key, state=PROCESSING,
@@ -127,7 +120,11 @@ def _calibrate_job(ctx: jobs.JobContext) -> None:
         return  # deleted meanwhile
     ctx.progress(0.1, "reading")
     with ctx.blobs.local_copy(cal.key) as path:
-        samples, rate_hz = read_audio(path, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ)
+        try:
+            samples, rate_hz = read_audio(path, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ,
+                                          limits=CALIBRATIONS)
+        except AudioRejected as exc:  # another attempt would decode it no better
+            raise jobs.PermanentJobError(exc.detail) from exc
     if ctx.cancelled():
         raise jobs.JobCancelled()
     ctx.progress(0.4, "measuring")

@@ -21,13 +21,7 @@ from voxbooth.server import jobs
 from voxbooth.server.blobs import BlobStore
 from voxbooth.server.db import utcnow
 from voxbooth.server.errors import not_found
-from voxbooth.server.media import (
-    VOICE_SAMPLE_MAX_S,
-    VOICE_SAMPLE_MIN_S,
-    check_duration,
-    probe,
-    read_audio,
-)
+from voxbooth.server.media import VOICE_SAMPLES, AudioRejected, probe, read_audio
 from voxbooth.server.models import AccentSample, Job, PrivateVoice, VoiceSample
 from voxbooth.server.schemas.voice_samples import (
     PrivateVoiceCreate,
@@ -111,8 +105,7 @@ def add_sample(session: Session, blobs: BlobStore, user_id: str, voice_id: str,
     description = (upload.fields.get("description") or "").strip()[:2000] or None
     tags = ",".join(t.strip() for t in (upload.fields.get("tags") or "").split(",")
                     if t.strip())[:1000] or None
-    info = probe(upload.path)
-    check_duration(info, VOICE_SAMPLE_MIN_S, VOICE_SAMPLE_MAX_S, purpose="voice samples")
+    info = probe(upload.path, VOICE_SAMPLES)  # 10 s to 10 min, bounded decoded size
     key = blobs.put_file(upload.path)
     try:
         sample = VoiceSample(voice_id=voice.id, user_id=user_id, name=name, filename=filename,
@@ -175,7 +168,11 @@ def _superseded(ctx: jobs.JobContext, voice_id: str) -> bool:
 
 def _read(blobs: BlobStore, sample: VoiceSample) -> np.ndarray:
     with blobs.local_copy(sample.blob_key or "") as path:
-        samples, _ = read_audio(path, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ)
+        try:
+            samples, _ = read_audio(path, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ,
+                                    limits=VOICE_SAMPLES)
+        except AudioRejected as exc:  # another attempt would decode it no better
+            raise jobs.PermanentJobError(f"{sample.name}: {exc.detail}") from exc
     return samples
 
 

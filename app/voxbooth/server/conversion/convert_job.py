@@ -26,7 +26,8 @@ from voxbooth.server.blobs import BlobStore
 from voxbooth.server.conversion import credits
 from voxbooth.server.conversion.profiles import is_private, voice_profile
 from voxbooth.server.db import utcnow
-from voxbooth.server.media import transcode
+from voxbooth.server.media import TAKES, AudioRejected, transcode
+from voxbooth.server.media.header import check_header
 from voxbooth.server.models import Job, Recording
 from voxbooth.server.neural.noise_reduction import cleaned_if_asked
 from voxbooth.server.scratch import Scratch
@@ -46,9 +47,13 @@ def _exists(factory: sessionmaker[Session], recording_id: str) -> bool:
 
 
 def _seekable_by_engine(path: Path) -> bool:
+    """The engine reads with libsndfile in this process and its own workers: it gets the kept
+    bytes only when they are WAV or FLAC whose header is within the limits (the upload was
+    decoded whole by the audio worker); anything else is first made a WAV by that worker."""
     try:
+        check_header(path, TAKES)
         soundfile.info(str(path))
-    except (RuntimeError, soundfile.LibsndfileError):
+    except (AudioRejected, RuntimeError, soundfile.LibsndfileError):
         return False
     return True
 
@@ -62,7 +67,11 @@ def _engine_input(blobs: BlobStore, original: Recording, scratch: Scratch) -> It
             yield source
             return
         with scratch.file("original-", ".wav") as copy:
-            transcode(source, copy, "wav")
+            try:
+                transcode(source, copy, "wav", duration_s=original.duration)
+            except AudioRejected as exc:
+                raise jobs.PermanentJobError(
+                    f"The original cannot be read: {exc.detail}") from exc
             yield copy
 
 

@@ -2,8 +2,10 @@
 
 Charges are entries in the credits ledger tied to the conversion (`recording_id`), written in the
 same transaction as the conversion rows and their jobs; the balance is checked after the debits
-are written, so two orders racing for the last credits cannot both pass (the first INSERT takes
-SQLite's write lock; other databases lock the user's row).
+are written. Every path that charges or refunds first locks the user's row (`lock_account`,
+before any insert: see `voxbooth.server.locks`), so two orders racing for the last credits
+queue one behind the other and the second sees the first's debits: a 201 and a 402, never a
+deadlock. On SQLite the first write of the transaction serialises it the same way.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from fastapi import HTTPException
 from sqlalchemy import Delete, event, func, select, true
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from voxbooth.server.models import CreditEntry, Folder, Job, Project, Recording, User
+from voxbooth.server.locks import lock_user
+from voxbooth.server.models import CreditEntry, Folder, Job, Project, Recording
 from voxbooth.server.services import accounts
 
 CHARGE_REASON = "conversion"
@@ -29,14 +32,19 @@ def conversion_cost(duration_s: float) -> int:
     return max(1, math.ceil(max(duration_s, 0.0) / 60.0 - 1e-6))
 
 
+def lock_account(session: Session, user_id: str) -> None:
+    """Call before the first insert of a transaction that charges or refunds `user_id`."""
+    lock_user(session, user_id)
+
+
 def charge(session: Session, user_id: str, recording_id: str, credits: int) -> None:
+    lock_account(session, user_id)  # a no-op when already held by this transaction
     accounts.add_credits(session, user_id, -credits, CHARGE_REASON, recording_id)
 
 
 def require_balance(session: Session, user_id: str, charged: int) -> None:
     """After the debits are flushed: refuses the order (402) when the balance went negative."""
     session.flush()
-    session.execute(select(User.id).where(User.id == user_id).with_for_update())
     balance = accounts.credit_balance(session, user_id)
     if balance < 0:
         raise HTTPException(
@@ -53,7 +61,9 @@ def net_charged(session: Session, recording_id: str) -> int:
 
 
 def refund(session: Session, user_id: str, recording_id: str) -> int:
-    """Gives back what a failed or cancelled conversion cost; idempotent. Returns credits."""
+    """Gives back what a failed or cancelled conversion cost; idempotent (the account's lock
+    makes a racing refund of the same conversion see this one). Returns credits."""
+    lock_account(session, user_id)
     spent = net_charged(session, recording_id)
     if spent > 0:
         accounts.add_credits(session, user_id, spent, REFUND_REASON, recording_id)

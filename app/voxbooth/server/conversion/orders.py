@@ -168,9 +168,11 @@ def quote(session: Session, catalogue: Catalogue, user_id: str, body: OrderCreat
 def place_order(session: Session, catalogue: Catalogue, settings: Settings, user_id: str,
                 body: OrderCreate) -> list[Recording]:
     """Creates, charges and queues the conversions; commits, or raises with nothing written."""
+    credits.lock_account(session, user_id)  # first: orders of one account queue here
     order = _check_order(session, catalogue, user_id, body)
     if credits.refund_deleted_unfinished(session, user_id):
         session.commit()  # owed whatever becomes of this order
+        credits.lock_account(session, user_id)  # the commit let the lock go
     try:
         rows = [_conversion_row(order.original, plan, order.calibration, user_id)
                 for plan in order.plans]
@@ -192,6 +194,7 @@ def place_order(session: Session, catalogue: Catalogue, settings: Settings, user
 
 def retry(session: Session, settings: Settings, user_id: str, recording_id: str) -> Recording:
     """Re-queues a failed conversion (charged again; the failure was refunded)."""
+    credits.lock_account(session, user_id)
     rec = own_recording(session, user_id, recording_id)
     if rec.type != "conversion":
         raise unprocessable("Only a conversion can be retried; this recording is an original")

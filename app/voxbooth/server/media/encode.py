@@ -1,16 +1,36 @@
-"""Writing samples in the formats the service serves (`?format=wav|flac|ogg|mp3`)."""
+"""Writing samples in the formats the service serves (`?format=wav|flac|ogg|mp3`).
+
+`transcode` streams block by block (a 1 h 96 kHz take served as MP3 costs a few MB) and runs
+codecs on stored uploads: the service calls it in the audio worker only (`media.isolation`).
+
+What each format cannot hold, and what the service does about it:
+- MP3 holds 1 or 2 channels at the MPEG rates (8 to 48 kHz). A take with more channels is
+  mixed to mono, and other rates are resampled to the nearest MPEG rate (96 kHz to 48 kHz).
+  An MP3 is a listening copy: a voice artist expects to hear the take, and several
+  microphones on one voice mix to that voice; with no speaker layout in a take there is no
+  honest left and right to pick, so mono, not stereo.
+- Ogg Vorbis maps at most 8 channels to speakers, and libvorbis crashes above about 200 kHz:
+  more channels are mixed to mono, rates above 48 kHz are resampled to 48 kHz (a listening
+  copy gains nothing above that, and lossy encoders low-pass far below it anyway).
+- FLAC holds at most 8 channels. FLAC is asked for to keep every sample, so a take with more
+  channels is refused with a 422 that says so and points to WAV, never silently mixed down.
+- WAV holds everything the service accepts.
+"""
 
 from __future__ import annotations
 
 import io
-import itertools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
 import soundfile as sf
 
-from voxbooth.server.media.decode import audio_rate_hz, read_audio, read_audio_blocks, resample
+from voxbooth.server.media.decode import BLOCK_FRAMES, decoding, empty_if_nothing
+from voxbooth.server.media.errors import AudioRejected
+from voxbooth.server.media.limits import TAKES, AudioLimits
+from voxbooth.server.media.resample import StreamResampler
 
 # format -> (libsndfile major format, default subtype, MIME type, file extension)
 _FORMATS: dict[str, tuple[str, str, str, str]] = {
@@ -22,7 +42,9 @@ _FORMATS: dict[str, tuple[str, str, str, str]] = {
 SERVABLE_FORMATS: tuple[str, ...] = tuple(_FORMATS)
 # libsndfile's LAME binding only takes the MPEG sample rates
 _MP3_RATES_HZ = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
-_BLOCK_FRAMES = 65536
+_OGG_MAX_RATE_HZ = 48000
+_MAX_CHANNELS = {"mp3": 2, "ogg": 8, "flac": 8}
+_MIXED_TO_MONO = frozenset({"mp3", "ogg"})
 
 
 def served_mime(fmt: str) -> str:
@@ -39,10 +61,28 @@ def _check_format(fmt: str) -> str:
     return fmt
 
 
-def _output_rate_hz(fmt: str, rate_hz: int) -> int:
-    if fmt != "mp3" or rate_hz in _MP3_RATES_HZ:
-        return rate_hz
-    return min(_MP3_RATES_HZ, key=lambda r: (abs(r - rate_hz), -r))
+@dataclass(frozen=True)
+class _Plan:
+    rate_hz: int
+    channels: int
+    mix_to_mono: bool
+
+
+def _plan(fmt: str, rate_hz: int, channels: int) -> _Plan:
+    """What a `fmt` file made from `channels` x `rate_hz` holds (see the module docstring)."""
+    out_rate_hz = rate_hz
+    if fmt == "mp3" and rate_hz not in _MP3_RATES_HZ:
+        out_rate_hz = min(_MP3_RATES_HZ, key=lambda r: (abs(r - rate_hz), -r))
+    elif fmt == "ogg":
+        out_rate_hz = min(rate_hz, _OGG_MAX_RATE_HZ)
+    limit = _MAX_CHANNELS.get(fmt)
+    if limit is None or channels <= limit:
+        return _Plan(out_rate_hz, channels, False)
+    if fmt in _MIXED_TO_MONO:
+        return _Plan(out_rate_hz, 1, True)
+    raise AudioRejected(
+        422, f"{fmt.upper()} holds at most {limit} channels and this audio has {channels}: "
+        "ask for format=wav, which keeps every channel")
 
 
 def _subtype(fmt: str, subtype: str | None) -> str:
@@ -51,6 +91,43 @@ def _subtype(fmt: str, subtype: str | None) -> str:
     if not sf.check_format(major, chosen):
         raise ValueError(f"{fmt} cannot hold {chosen} samples")
     return chosen
+
+
+class _Writer:
+    """Blocks in, a file in `fmt` out: mixing, resampling and clipping as the plan says."""
+
+    def __init__(self, dest: str | BinaryIO, fmt: str, subtype: str, rate_hz: int,
+                 channels: int) -> None:
+        self.plan = _plan(fmt, rate_hz, channels)
+        self._clip = subtype.startswith("PCM") or fmt in _MIXED_TO_MONO
+        self._resampler = (StreamResampler(rate_hz, self.plan.rate_hz, self.plan.channels)
+                           if self.plan.rate_hz != rate_hz else None)
+        self._out = sf.SoundFile(dest, "w", samplerate=self.plan.rate_hz,
+                                 channels=self.plan.channels, format=_FORMATS[fmt][0],
+                                 subtype=subtype)
+
+    def write(self, block: np.ndarray) -> None:
+        data = np.asarray(block, dtype=np.float32)
+        if data.ndim == 1:
+            data = data[:, None]
+        if self.plan.mix_to_mono:
+            data = data.mean(axis=1, keepdims=True, dtype=np.float32)
+        if self._resampler is not None:
+            data = self._resampler.process(data)
+        self._put(data)
+
+    def _put(self, data: np.ndarray) -> None:
+        # Stored takes were checked for finite samples at upload; older ones may not have been.
+        data = np.nan_to_num(data, nan=0.0, posinf=1.0, neginf=-1.0)
+        if self._clip:
+            data = np.clip(data, -1.0, 1.0)
+        if data.shape[0]:
+            self._out.write(data)
+
+    def close(self) -> None:
+        if self._resampler is not None:
+            self._put(self._resampler.flush())
+        self._out.close()
 
 
 def encode_audio(
@@ -69,16 +146,15 @@ def write_audio(
     dest: Path | BinaryIO, samples: np.ndarray, rate_hz: int, fmt: str,
     *, subtype: str | None = None,
 ) -> None:
-    chosen = _subtype(fmt, subtype)
-    out_rate_hz = _output_rate_hz(fmt, rate_hz)
     data = np.asarray(samples, dtype=np.float32)
-    if out_rate_hz != rate_hz:
-        data = resample(data, rate_hz, out_rate_hz)
     channels = 1 if data.ndim == 1 else data.shape[1]
-    target = str(dest) if isinstance(dest, Path) else dest
-    with sf.SoundFile(target, "w", samplerate=out_rate_hz, channels=channels,
-                      format=_FORMATS[fmt][0], subtype=chosen) as out:
-        out.write(np.clip(data, -1.0, 1.0) if chosen.startswith("PCM") else data)
+    writer = _Writer(str(dest) if isinstance(dest, Path) else dest, fmt,
+                     _subtype(fmt, subtype), rate_hz, channels)
+    try:
+        for start in range(0, data.shape[0], BLOCK_FRAMES):
+            writer.write(data[start: start + BLOCK_FRAMES])
+    finally:
+        writer.close()
 
 
 # A high-resolution original keeps its resolution when served as WAV or FLAC.
@@ -89,33 +165,20 @@ _KEEP_RESOLUTION = {
 }
 
 
-def _source_subtype(src: Path) -> str | None:
-    try:
-        return str(sf.info(str(src)).subtype)
-    except sf.LibsndfileError:
-        return None
-
-
-def transcode(src: Path, dest: Path, fmt: str, *, subtype: str | None = None) -> None:
+def transcode(src: Path, dest: Path, fmt: str, *, subtype: str | None = None,
+              limits: AudioLimits = TAKES) -> None:
     """Re-encodes the file at `src` into `dest` block by block (memory stays at one block).
 
     Without `subtype`, WAV and FLAC are 16-bit unless the source has more resolution (24-bit,
-    32-bit or float sources stay 24-bit or float)."""
-    if subtype is None and fmt in ("wav", "flac"):
-        subtype = _KEEP_RESOLUTION.get((fmt, _source_subtype(src) or ""))
-    chosen = _subtype(fmt, subtype)
-    rate_hz = audio_rate_hz(src)
-    if _output_rate_hz(fmt, rate_hz) != rate_hz:
-        # Rare (e.g. 96 kHz to MP3): resample whole rather than with seams at block edges.
-        samples, _ = read_audio(src)
-        write_audio(dest, samples, rate_hz, fmt, subtype=chosen)
-        return
-    blocks = read_audio_blocks(src, _BLOCK_FRAMES)
-    first = next(blocks, None)
-    if first is None:
-        raise ValueError(f"{src} holds no audio frames")
-    with sf.SoundFile(str(dest), "w", samplerate=rate_hz, channels=first.shape[1],
-                      format=_FORMATS[fmt][0], subtype=chosen) as out:
-        clip = chosen.startswith("PCM")
-        for block in itertools.chain((first,), blocks):
-            out.write(np.clip(block, -1.0, 1.0) if clip else block)
+    32-bit or float sources stay 24-bit or float). Runs codecs in this process: worker only."""
+    _check_format(fmt)
+    with decoding(Path(src), limits) as audio:
+        if subtype is None and fmt in ("wav", "flac"):
+            subtype = _KEEP_RESOLUTION.get((fmt, audio.subtype))
+        writer = _Writer(str(dest), fmt, _subtype(fmt, subtype), audio.rate_hz, audio.channels)
+        try:
+            for block in audio.blocks():
+                writer.write(block)
+        finally:
+            writer.close()
+        empty_if_nothing(audio)

@@ -14,6 +14,19 @@ class AudioRejected(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status={self.status}, detail={self.detail!r})"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Raised in the audio worker and re-raised in the service: keep the class and the
+        # detail as they are (subclasses take other constructor arguments than `args`).
+        return (_rebuild, (type(self), self.status, self.detail, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[AudioRejected], status: int, detail: str,
+             state: dict[str, object]) -> AudioRejected:
+    exc = cls.__new__(cls)
+    AudioRejected.__init__(exc, status, detail)
+    exc.__dict__.update(state)
+    return exc
+
 
 class UnsupportedAudio(AudioRejected):
     """The bytes are not audio, or audio in a container the service does not take."""

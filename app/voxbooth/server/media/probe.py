@@ -1,4 +1,10 @@
-"""What an uploaded file holds: format, rate, channels, length, checked before it is kept."""
+"""What an uploaded file holds, verified by decoding all of it against the limits.
+
+`verify` and `read_samples` run codecs: the service calls them in the audio worker only
+(`media.isolation`); `media.probe` and `media.read_audio` are the calls the service makes.
+A file is kept only when every block decodes: a damaged M4A or FLAC whose first packets are
+fine is refused with where it ends, not accepted after its first packet.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 
-from voxbooth.server.media import pyav
+from voxbooth.server.media.decode import Decoding, decoding, empty_if_nothing
 from voxbooth.server.media.errors import AudioRejected, UndecodableAudio
-from voxbooth.server.media.limits import check_layout
-from voxbooth.server.media.sniff import Sniffed, sniff_file
-from voxbooth.server.media.wavcheck import check_wav
+from voxbooth.server.media.limits import (
+    MAX_READ_SAMPLES,
+    TAKES,
+    AudioLimits,
+    check_limits_duration,
+    format_duration,
+)
+from voxbooth.server.media.resample import StreamResampler
 
-# Formats libsndfile 1.2 reads; the rest go through PyAV.
-SOUNDFILE_FORMATS = frozenset({"wav", "flac", "ogg", "opus", "mp3"})
-_CHECK_FRAMES = 4096
+# Lossy decoders add or drop encoder delay and padding, and some headers only estimate the
+# length: decoding may end this much before the declared end without the file being cut.
+_LOSSY_SLACK = 0.02
+_LOSSY_SLACK_S = 0.1
+_EXACT_SUBTYPES = ("PCM", "FLOAT", "DOUBLE", "ULAW", "ALAW")
 
 
 @dataclass(frozen=True)
@@ -33,107 +45,75 @@ class AudioInfo:
     decoder: str = "soundfile"  # "soundfile" or "pyav": which library reads it back
 
 
-def probe(path: Path) -> AudioInfo:
-    """Sniffs and checks `path`; raises an AudioRejected subclass naming the problem."""
-    info = _probe_any(Path(path))
-    check_layout(info)
-    return info
-
-
-def _probe_any(path: Path) -> AudioInfo:
-    size_bytes = path.stat().st_size
-    sniffed = sniff_file(path)
-    if sniffed.format == "wav":
-        check_wav(path)
-    if sniffed.format in SOUNDFILE_FORMATS:
-        try:
-            return _probe_soundfile(path, sniffed, size_bytes)
-        except sf.LibsndfileError as exc:
-            # WAV flavours libsndfile lacks (e.g. compressed codecs in RIFF) may still decode.
-            return _probe_fallback(path, sniffed, size_bytes, exc)
-    return _probe_pyav(path, sniffed, size_bytes, count_frames=sniffed.format == "aac")
-
-
-def _probe_soundfile(path: Path, sniffed: Sniffed, size_bytes: int) -> AudioInfo:
-    info = sf.info(str(path))
-    if info.samplerate <= 0 or info.channels <= 0:
-        raise UndecodableAudio("the header gives no sample rate or channel count")
-    frames = int(info.frames)
-    if frames <= 0:
-        raise UndecodableAudio("no audio frames could be decoded (the file may be cut off)")
-    with sf.SoundFile(str(path)) as audio:
-        first = audio.read(_CHECK_FRAMES, dtype="float32", always_2d=True)
-        if first.shape[0] == 0:
-            raise UndecodableAudio("no audio frames could be decoded")
-        if not np.isfinite(first).all():
-            raise UndecodableAudio("the first samples are not finite numbers")
-        _check_reaches_end(audio, path, frames)
-    return AudioInfo(
-        format=sniffed.format,
-        mime=sniffed.mime,
-        sample_rate=int(info.samplerate),
-        channels=int(info.channels),
-        frames=frames,
-        duration_s=frames / info.samplerate,
-        size_bytes=size_bytes,
-        subtype=str(info.subtype),
-        container=sniffed.container,
-        decoder="soundfile",
-    )
-
-
-def _check_reaches_end(audio: sf.SoundFile, path: Path, frames: int) -> None:
-    """A cut FLAC or MP3 keeps the full length in its header: decode the last block to see."""
-    start = max(0, frames - _CHECK_FRAMES)
-    try:
-        audio.seek(start)
-        tail_frames = audio.read(frames - start, dtype="float32", always_2d=True).shape[0]
-    except (sf.LibsndfileError, RuntimeError):
-        tail_frames = 0
-    if tail_frames == frames - start:
+def _check_complete(audio: Decoding) -> None:
+    """A cut FLAC, MP3 or M4A keeps the full length in its header: compare with what decoded."""
+    declared, decoded, rate_hz = audio.declared_frames, audio.decoded_frames, audio.rate_hz
+    if not declared or decoded >= declared:
         return
-    decodable = _decodable_frames(path)
-    rate_hz = audio.samplerate
+    exact = (audio.decoder == "soundfile" and audio.subtype.startswith(_EXACT_SUBTYPES)) \
+        or audio.sniffed.format == "flac"
+    slack = 0 if exact else int(declared * _LOSSY_SLACK + _LOSSY_SLACK_S * rate_hz)
+    if decoded + slack >= declared:
+        return
     raise UndecodableAudio(
-        f"the header says {frames / rate_hz:.2f} s but the audio ends after "
-        f"{decodable / rate_hz:.2f} s (the file is cut off or damaged)")
+        f"the header says {declared / rate_hz:.2f} s but the audio ends after "
+        f"{decoded / rate_hz:.2f} s (the file is cut off or damaged)")
 
 
-def _decodable_frames(path: Path) -> int:
-    count = 0
-    try:
-        with sf.SoundFile(str(path)) as audio:
-            while True:
-                got = audio.read(_CHECK_FRAMES, dtype="float32", always_2d=True).shape[0]
-                if got == 0:
-                    break
-                count += got
-    except (sf.LibsndfileError, RuntimeError):
-        pass
-    return count
-
-
-def _probe_fallback(
-    path: Path, sniffed: Sniffed, size_bytes: int, cause: sf.LibsndfileError
-) -> AudioInfo:
-    try:
-        return _probe_pyav(path, sniffed, size_bytes, count_frames=True)
-    except AudioRejected:
-        why = cause.error_string if hasattr(cause, "error_string") else str(cause)
-        raise UndecodableAudio(f"{sniffed.container}: {why}") from cause
-
-
-def _probe_pyav(path: Path, sniffed: Sniffed, size_bytes: int, *, count_frames: bool) -> AudioInfo:
-    stream = pyav.probe_stream(path, count_frames=count_frames)
+def verify(path: Path, limits: AudioLimits = TAKES) -> AudioInfo:
+    """Decodes all of `path`; raises an AudioRejected subclass naming the problem."""
+    path = Path(path)
+    size_bytes = path.stat().st_size
+    with decoding(path, limits) as audio:
+        for _block in audio.blocks():
+            pass
+        empty_if_nothing(audio)
+        _check_complete(audio)
+    frames = audio.decoded_frames
+    check_limits_duration(limits, frames / audio.rate_hz)
     return AudioInfo(
-        format=sniffed.format,
-        mime=sniffed.mime,
-        sample_rate=stream.sample_rate_hz,
-        channels=stream.channels,
-        frames=stream.frames,
-        duration_s=stream.frames / stream.sample_rate_hz,
-        size_bytes=size_bytes,
-        subtype=stream.codec,
-        container=sniffed.container,
-        decoder="pyav",
-    )
+        format=audio.sniffed.format, mime=audio.sniffed.mime, sample_rate=audio.rate_hz,
+        channels=audio.channels, frames=frames, duration_s=frames / audio.rate_hz,
+        size_bytes=size_bytes, subtype=audio.subtype, container=audio.sniffed.container,
+        decoder=audio.decoder)
+
+
+def read_samples(path: Path, *, mono: bool = False, target_rate_hz: int | None = None,
+                 limits: AudioLimits = TAKES) -> tuple[np.ndarray, int]:
+    """All samples as float32, shape (frames, channels), or (frames,) when `mono`.
+
+    Mono is the channel mean, taken block by block before resampling, so memory is the
+    result's size (10 min at 16 kHz: 38 MB) whatever the file's rate and channel count."""
+    pieces: list[np.ndarray] = []
+    held = 0
+    with decoding(Path(path), limits) as audio:
+        rate_hz, channels = audio.rate_hz, 1 if mono else audio.channels
+        resampler = None
+        if target_rate_hz is not None and target_rate_hz != rate_hz:
+            resampler = StreamResampler(rate_hz, target_rate_hz, channels)
+        for block in audio.blocks():
+            if mono:
+                block = block.mean(axis=1, keepdims=True, dtype=np.float32)
+            pieces.append(resampler.process(block) if resampler else block)
+            held += pieces[-1].size
+            if held > MAX_READ_SAMPLES:
+                raise AudioRejected(
+                    413, f"Audio is too long to analyse whole (over "
+                    f"{format_duration(audio.decoded_frames / rate_hz)} at this rate and "
+                    f"channel count)")
+        if resampler is not None:
+            pieces.append(resampler.flush())
+        empty_if_nothing(audio)
+        frames = audio.decoded_frames
+    samples = np.concatenate(pieces) if pieces else np.zeros((0, channels), np.float32)
+    if resampler is not None:
+        # the resampler's delay leaves a frame more or less than the exact ratio gives
+        rate_hz = int(target_rate_hz or rate_hz)
+        expected = round(frames * rate_hz / audio.rate_hz)
+        samples = samples[:expected]
+        if samples.shape[0] < expected:
+            samples = np.concatenate(
+                [samples, np.zeros((expected - samples.shape[0], channels), np.float32)])
+    if mono:
+        samples = samples[:, 0]
+    return np.ascontiguousarray(samples, dtype=np.float32), int(rate_hz)

@@ -1,8 +1,14 @@
-"""Decoding through PyAV (FFmpeg): M4A/AAC, which libsndfile cannot read, and a fallback."""
+"""Decoding through PyAV (FFmpeg): M4A/AAC, which libsndfile cannot read, and a fallback.
+
+Runs in the audio worker process only (`media.isolation`): FFmpeg parses untrusted bytes.
+Everything the container says (rate, channels, length) is read defensively: a WAV with format
+tag 0xFFFF or 65535 bits gives FFmpeg a stream without a rate, and `stream.rate` then raises.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,92 +16,90 @@ import av
 import av.error
 import numpy as np
 
-from voxbooth.server.media.errors import EmptyAudio, UndecodableAudio, UnsupportedAudio
+from voxbooth.server.media.errors import UndecodableAudio, UnsupportedAudio
+
+# FFmpeg sample format -> (numpy dtype, scale to +-1.0, offset) of interleaved/planar samples
+_SCALES: dict[str, tuple[float, float]] = {
+    "u8": (1 / 128, -128.0), "s16": (1 / 32768, 0.0), "s32": (1 / 2**31, 0.0),
+    "s64": (1 / 2**63, 0.0), "flt": (1.0, 0.0), "dbl": (1.0, 0.0),
+}
 
 
 @dataclass(frozen=True)
 class StreamInfo:
     sample_rate_hz: int
     channels: int
-    frames: int
+    declared_frames: int  # 0 when the container does not say
     codec: str
-
-
-def _open(path: Path) -> av.container.InputContainer:
-    try:
-        return av.open(str(path), mode="r")
-    except (av.error.FFmpegError, UnicodeDecodeError) as exc:
-        raise UndecodableAudio(f"FFmpeg cannot open it ({_reason(exc)})") from exc
 
 
 def _reason(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
-def probe_stream(path: Path, *, count_frames: bool) -> StreamInfo:
-    """Stream facts; `count_frames` decodes everything (ADTS has no trustworthy length)."""
-    with _open(path) as container:
+@contextmanager
+def opened(path: Path) -> Iterator[tuple[av.container.InputContainer, av.AudioStream, StreamInfo]]:
+    try:
+        container = av.open(str(path), mode="r")
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        raise UndecodableAudio(f"FFmpeg cannot open it ({_reason(exc)})") from exc
+    with container:
         if not container.streams.audio:
             raise UnsupportedAudio(f"{container.format.name} container without an audio track")
         stream = container.streams.audio[0]
-        rate_hz = int(stream.rate or stream.codec_context.sample_rate or 0)
-        channels = int(stream.codec_context.channels or 0)
-        codec = stream.codec_context.name.upper()
-        if count_frames:
-            frames = sum(block.shape[0] for block in _decode(container, stream))
-        else:
-            frames = _declared_frames(container, stream, rate_hz)
-            # Decode the first packets anyway: a valid header over garbage must not pass.
-            if next(_decode(container, stream), None) is None:
-                raise EmptyAudio("no audio frames could be decoded")
+        yield container, stream, _stream_info(container, stream)
+
+
+def _stream_info(container: av.container.InputContainer, stream: av.AudioStream) -> StreamInfo:
+    try:
+        ctx = stream.codec_context
+        rate_hz = int(ctx.sample_rate or 0)
+        channels = int(ctx.channels or 0)
+        codec = str(ctx.name).upper()
+    except (TypeError, ValueError, AttributeError, av.error.FFmpegError) as exc:
+        raise UndecodableAudio(f"FFmpeg reads no usable stream parameters ({exc})") from exc
     if rate_hz <= 0 or channels <= 0:
         raise UndecodableAudio(f"the {codec} stream gives no sample rate or channel count")
-    if frames <= 0:
-        raise EmptyAudio("no audio frames could be decoded")
-    return StreamInfo(rate_hz, channels, frames, codec)
+    return StreamInfo(rate_hz, channels, _declared_frames(container, stream, rate_hz), codec)
 
 
 def _declared_frames(
     container: av.container.InputContainer, stream: av.AudioStream, rate_hz: int
 ) -> int:
-    if stream.duration is not None and stream.time_base is not None:
-        return round(float(stream.duration * stream.time_base) * rate_hz)
-    if container.duration is not None:
-        return round(container.duration / av.time_base * rate_hz)
+    try:
+        if stream.duration is not None and stream.time_base is not None:
+            return max(0, round(float(stream.duration * stream.time_base) * rate_hz))
+        if container.duration is not None:
+            return max(0, round(container.duration / av.time_base * rate_hz))
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+        pass
     return 0
 
 
-def _decode(
-    container: av.container.InputContainer, stream: av.AudioStream
-) -> Iterator[np.ndarray]:
-    """Yields float32 (frames, channels) arrays, converted to packed float by FFmpeg."""
-    resampler = av.AudioResampler(format="flt", layout=stream.layout, rate=stream.rate)
+def decode(container: av.container.InputContainer, stream: av.AudioStream,
+           channels: int) -> Iterator[np.ndarray]:
+    """float32 (frames, channels) pieces of varying length, in order."""
     try:
         for frame in container.decode(stream):
-            for out in resampler.resample(frame):
-                yield _packed(out)
-        for out in resampler.resample(None):
-            yield _packed(out)
+            yield _as_float(frame, channels)
     except av.error.FFmpegError as exc:
         raise UndecodableAudio(f"FFmpeg stopped decoding ({_reason(exc)})") from exc
 
 
-def _packed(frame: av.AudioFrame) -> np.ndarray:
-    channels = len(frame.layout.channels)
-    return frame.to_ndarray().reshape(-1, channels).astype(np.float32, copy=False)
+def _as_float(frame: av.AudioFrame, channels: int) -> np.ndarray:
+    fmt = frame.format
+    name = fmt.name.removesuffix("p")
+    if name not in _SCALES:
+        raise UndecodableAudio(f"FFmpeg decodes it to an unknown sample format {fmt.name}")
+    if len(frame.layout.channels) != channels:
+        raise UndecodableAudio("the channel count changes inside the stream")
+    raw = frame.to_ndarray()
+    scale, offset = _SCALES[name]
+    samples = raw.T if fmt.is_planar else raw.reshape(-1, channels)
+    out = samples.astype(np.float32)
+    if offset:
+        out += offset
+    if scale != 1.0:
+        out *= scale
+    return out
 
-
-def iter_decoded(path: Path) -> Iterator[np.ndarray]:
-    """The whole first audio stream as float32 (frames, channels) pieces of varying length."""
-    with _open(path) as container:
-        if not container.streams.audio:
-            raise UnsupportedAudio(f"{container.format.name} container without an audio track")
-        stream = container.streams.audio[0]
-        yield from _decode(container, stream)
-
-
-def stream_rate_hz(path: Path) -> int:
-    with _open(path) as container:
-        if not container.streams.audio:
-            raise UnsupportedAudio(f"{container.format.name} container without an audio track")
-        return int(container.streams.audio[0].rate)

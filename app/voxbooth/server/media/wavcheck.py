@@ -27,6 +27,12 @@ class WavLayout:
     bits_per_sample: int
     data_offset: int
     data_bytes: int
+    subformat_tag: int = 0  # WAVE_FORMAT_EXTENSIBLE: the real tag, from the SubFormat GUID
+
+    @property
+    def encoding_tag(self) -> int:
+        """The format tag that says how samples are coded (1 PCM, 3 float, ...)."""
+        return self.subformat_tag if self.format_tag == 0xFFFE else self.format_tag
 
     @property
     def frames(self) -> int:
@@ -45,7 +51,7 @@ def check_wav(path: Path) -> WavLayout:
         raise UndecodableAudio("the WAV file has no fmt chunk")
     if data_offset is None:
         raise UndecodableAudio("the WAV file has no data chunk")
-    format_tag, channels, rate_hz, block_align, bits = fmt
+    format_tag, channels, rate_hz, block_align, bits, subformat_tag = fmt
     if channels == 0 or rate_hz == 0 or block_align == 0:
         raise UndecodableAudio(
             f"the WAV fmt chunk is invalid ({channels} channels, {rate_hz} Hz)")
@@ -61,10 +67,11 @@ def check_wav(path: Path) -> WavLayout:
             f"{available / bytes_per_s:.2f} s ({declared - available} bytes missing)")
     if declared < block_align:
         raise EmptyAudio("the WAV data chunk holds no audio frames")
-    return WavLayout(format_tag, channels, rate_hz, block_align, bits, data_offset, declared)
+    return WavLayout(format_tag, channels, rate_hz, block_align, bits, data_offset, declared,
+                     subformat_tag)
 
 
-_Fmt = tuple[int, int, int, int, int]
+_Fmt = tuple[int, int, int, int, int, int]
 
 
 def _walk_chunks(
@@ -80,11 +87,14 @@ def _walk_chunks(
             break
         chunk_id, size = header[:4], struct.unpack("<I", header[4:])[0]
         if chunk_id == b"fmt ":
-            body = inp.read(16)
+            body = inp.read(min(size, 40))
             if len(body) < 16:
                 raise UndecodableAudio("the WAV fmt chunk is cut off")
-            tag, channels, rate_hz, _byte_rate, align, bits = struct.unpack("<HHIIHH", body)
-            fmt = (tag, channels, rate_hz, align, bits)
+            tag, channels, rate_hz, _byte_rate, align, bits = struct.unpack("<HHIIHH", body[:16])
+            # WAVE_FORMAT_EXTENSIBLE: cbSize, valid bits, channel mask, then the SubFormat
+            # GUID, whose first two bytes are the format tag it stands for
+            subformat = struct.unpack("<H", body[24:26])[0] if len(body) >= 26 else 0
+            fmt = (tag, channels, rate_hz, align, bits, subformat)
         elif chunk_id == b"ds64" and is_rf64:
             body = inp.read(24)
             if len(body) < 24:

@@ -1,6 +1,6 @@
 """The service's tables. Import models from here: `from voxbooth.server.models import Recording`."""
 
-from voxbooth.server.models.account import ApiKey, CreditEntry, User, WebSession
+from voxbooth.server.models.account import ApiKey, CreditEntry, LoginLimit, User, WebSession
 from voxbooth.server.models.base import Base
 from voxbooth.server.models.idempotency import IdempotencyRecord
 from voxbooth.server.models.jobs import Job
@@ -23,6 +23,7 @@ __all__ = [
     "Folder",
     "IdempotencyRecord",
     "Job",
+    "LoginLimit",
     "Note",
     "PrivateVoice",
     "Project",

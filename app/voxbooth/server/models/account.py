@@ -64,3 +64,16 @@ class CreditEntry(Base):
     reason: Mapped[str] = mapped_column(String(64), nullable=False)
     recording_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     created_at: Mapped[datetime] = created_column()
+
+
+class LoginLimit(Base):
+    """Failed logins of one account or one client address within the current window; in the
+    database so that every service process behind one address counts the same failures."""
+
+    __tablename__ = "login_limits"
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)  # "account" | "address"
+    # sha256 of the normalised e-mail or the address: who failed is not kept in clear
+    subject_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)

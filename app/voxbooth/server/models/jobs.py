@@ -32,5 +32,10 @@ class Job(Base):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The worker running the job and until when its lease holds (renewed by its heartbeats):
+    # a running job whose lease lapsed belongs to a dead worker and is taken over.
+    lease_owner: Mapped[str | None] = mapped_column(String(96), nullable=True)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
-    __table_args__ = (Index("ix_jobs_state_created", "state", "created_at"),)
+    __table_args__ = (Index("ix_jobs_state_created", "state", "created_at"),
+                      Index("ix_jobs_state_lease", "state", "lease_expires_at"))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from datetime import timedelta
+
+from fastapi import APIRouter, Request, Response
 
 from voxbooth.server.deps import SESSION_COOKIE, AuthDep, SessionDep, SettingsDep
 from voxbooth.server.schemas.auth import ApiKeyPublic, LoginPublic, LoginRequest
 from voxbooth.server.schemas.common import Detail
 from voxbooth.server.services import accounts
+from voxbooth.server.services.login_limits import LoginPolicy
 
 router = APIRouter(tags=["auth"])
 
@@ -29,10 +32,16 @@ def delete_api_key(auth: AuthDep, session: SessionDep) -> Detail:
 
 
 @router.post("/api/login")
-def login(body: LoginRequest, response: Response, session: SessionDep,
+def login(body: LoginRequest, request: Request, response: Response, session: SessionDep,
           settings: SettingsDep) -> LoginPublic:
-    """Opens a cookie session; unsafe requests made with it must send `X-Csrf-Token`."""
-    token, web = accounts.login(session, body.email, body.password, settings.session_days)
+    """Opens a cookie session; unsafe requests made with it must send `X-Csrf-Token`.
+    After too many failed logins for the account or from the address: 429 with Retry-After."""
+    policy = LoginPolicy(settings.login_failures_per_account,
+                         settings.login_failures_per_address,
+                         timedelta(seconds=settings.login_window_s))
+    address = request.client.host if request.client else "unknown"
+    token, web = accounts.login(session, body.email, body.password, settings.session_days,
+                                address=address, policy=policy)
     session.commit()
     response.set_cookie(SESSION_COOKIE, token, max_age=settings.session_days * 86400,
                         httponly=True, samesite="strict", path="/")

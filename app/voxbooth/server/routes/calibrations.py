@@ -6,10 +6,17 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from voxbooth.server.conversion import calibrations
-from voxbooth.server.deps import BlobsDep, CurrentUser, ScratchDep, SessionDep, SettingsDep
+from voxbooth.server.deps import (
+    BlobsDep,
+    CurrentUser,
+    ScratchDep,
+    SessionDep,
+    SettingsDep,
+    run_db,
+)
 from voxbooth.server.idempotency import IdempotentJson, IdempotentUpload
 from voxbooth.server.schemas.calibrations import CalibrationMode, CalibrationPublic
 from voxbooth.server.services.storage import delete_blobs
@@ -28,19 +35,21 @@ _CALIBRATION_UPLOAD: dict[str, Any] = {"requestBody": {"required": True, "conten
 
 
 @router.post("/api/calibration", status_code=201, openapi_extra=_CALIBRATION_UPLOAD)
-async def create_calibration(request: Request, user: CurrentUser, session: SessionDep,
-                             blobs: BlobsDep, settings: SettingsDep,
-                             idempotency: IdempotentUpload,
+async def create_calibration(request: Request, user: CurrentUser, blobs: BlobsDep,
+                             settings: SettingsDep, idempotency: IdempotentUpload,
                              scratch: ScratchDep) -> CalibrationPublic:
     """Uploads a reading of your natural voice (multipart `name` and `data`); its f0 is
     measured in the background (`processing` -> `calibrated` or `error` with the reason)."""
     upload = await receive_upload(request, max_bytes=settings.max_upload_bytes,
                                   tmp_dir=scratch.dir)
-    with upload:
+
+    def create(session: Session) -> CalibrationPublic:
+        cal = calibrations.create_calibration(session, blobs, user.id, upload)
+        return calibrations.to_public(cal)
+
+    async with upload:
         await idempotency.claim_upload(upload)
-        cal = await run_in_threadpool(calibrations.create_calibration, session, blobs, user.id,
-                                      upload)
-    return calibrations.to_public(cal)
+        return await run_db(request, create)
 
 
 @router.get("/api/calibration")

@@ -6,6 +6,9 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/api/health")
-def health() -> dict[str, str]:
-    """Answers without credentials once the service is ready (database migrated, workers up)."""
+async def health() -> dict[str, str]:
+    """Answers without credentials once the service is ready (database migrated, workers up).
+
+    On the event loop and touching no database or disk, so it answers at once however busy
+    the request threads and the database pool are."""
     return {"status": "ok"}

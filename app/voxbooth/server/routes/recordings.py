@@ -6,10 +6,10 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
+from sqlalchemy.orm import Session
 
-from voxbooth.server.deps import BlobsDep, CurrentUser, ScratchDep, SessionDep, SettingsDep
+from voxbooth.server.deps import BlobsDep, CurrentUser, ScratchDep, SessionDep, SettingsDep, run_db
 from voxbooth.server.idempotency import IdempotentUpload
 from voxbooth.server.schemas.common import Direction, Limit, Offset, Page, Pagination
 from voxbooth.server.schemas.recordings import RecordingPublic, RecordingReplace, RecordingUpdate
@@ -83,18 +83,22 @@ def export_original(original_id: uuid.UUID, user: CurrentUser, session: SessionD
 
 
 @router.post("/api/recordings", status_code=201, openapi_extra=UPLOAD_OPENAPI)
-async def create_recording(request: Request, user: CurrentUser, session: SessionDep,
-                           blobs: BlobsDep, settings: SettingsDep,
-                           idempotency: IdempotentUpload,
+async def create_recording(request: Request, user: CurrentUser, blobs: BlobsDep,
+                           settings: SettingsDep, idempotency: IdempotentUpload,
                            scratch: ScratchDep) -> RecordingPublic:
     """Uploads a take: multipart `data` (or `file`) with `parent_folder_id`, `label`,
     `microphone`; or JSON with the audio base64-encoded in `file` (or `data`)."""
     upload = await receive_upload(request, max_bytes=settings.max_upload_bytes,
                                   tmp_dir=scratch.dir)
-    with upload:
+    base_url = str(request.base_url)
+
+    def create(session: Session) -> RecordingPublic:
+        rec = recordings.create_original(session, blobs, user.id, upload)
+        return recordings.to_public(rec, base_url)
+
+    async with upload:
         await idempotency.claim_upload(upload)
-        rec = await run_in_threadpool(recordings.create_original, session, blobs, user.id, upload)
-    return recordings.to_public(rec, str(request.base_url))
+        return await run_db(request, create)
 
 
 @router.get("/api/recordings/{recording_id}")

@@ -12,7 +12,7 @@ from voxbooth.server.schemas.stats import AccountStats, FolderStats, ProjectStat
 from voxbooth.server.services import stats
 
 router = APIRouter(tags=["stats"])
-IdList = Annotated[list[uuid.UUID] | None, Query(max_length=500)]
+IdList = Annotated[list[uuid.UUID] | None, Query(max_length=100)]  # a URL of ~4 KB
 
 
 def _ids(*lists: list[uuid.UUID] | None) -> list[str]:

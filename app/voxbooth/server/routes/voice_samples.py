@@ -13,10 +13,17 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from voxbooth.server.conversion import cloning
-from voxbooth.server.deps import BlobsDep, CurrentUser, ScratchDep, SessionDep, SettingsDep
+from voxbooth.server.deps import (
+    BlobsDep,
+    CurrentUser,
+    ScratchDep,
+    SessionDep,
+    SettingsDep,
+    run_db,
+)
 from voxbooth.server.idempotency import IdempotentJson, IdempotentUpload
 from voxbooth.server.schemas.common import Detail
 from voxbooth.server.schemas.voice_samples import (
@@ -89,20 +96,23 @@ def delete_private_voice(voice_id: uuid.UUID, user: CurrentUser, session: Sessio
 @router.post(PREFIX + "/{voice_id}/voice-samples/upload", openapi_extra=_SAMPLE_UPLOAD,
              responses=_UPLOAD_ERRORS)
 async def upload_voice_sample(voice_id: uuid.UUID, request: Request, user: CurrentUser,
-                              session: SessionDep, blobs: BlobsDep, settings: SettingsDep,
+                              blobs: BlobsDep, settings: SettingsDep,
                               idempotency: IdempotentUpload,
                               scratch: ScratchDep) -> VoiceSampleUploaded:
     """Seed 000's upload: the sample is kept (`status: uploaded`) and the voice re-estimated
     from all its samples in the background (`processing` -> `ready` or `failed`)."""
     # 404 before the body is read: no point receiving 50 MB for a voice that is not there
-    await run_in_threadpool(cloning.own_voice, session, user.id, str(voice_id))
+    await run_db(request, lambda session: cloning.own_voice(session, user.id, str(voice_id)))
     upload = await receive_upload(request, max_bytes=settings.max_upload_bytes,
                                   tmp_dir=scratch.dir, file_fields=("file", "data"))
-    with upload:
+
+    def add(session: Session) -> VoiceSampleUploaded:
+        sample = cloning.add_sample(session, blobs, user.id, str(voice_id), upload)
+        return VoiceSampleUploaded(voice_sample=cloning.sample_public(sample))
+
+    async with upload:
         await idempotency.claim_upload(upload)
-        sample = await run_in_threadpool(cloning.add_sample, session, blobs, user.id,
-                                         str(voice_id), upload)
-    return VoiceSampleUploaded(voice_sample=cloning.sample_public(sample))
+        return await run_db(request, add)
 
 
 @router.get(PREFIX + "/{voice_id}/voice-samples")

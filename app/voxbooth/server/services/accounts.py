@@ -12,6 +12,8 @@ from voxbooth.server import security
 from voxbooth.server.db import utcnow
 from voxbooth.server.errors import conflict, unprocessable
 from voxbooth.server.models import ApiKey, CreditEntry, User, WebSession
+from voxbooth.server.services import login_limits
+from voxbooth.server.services.login_limits import LoginPolicy
 
 _EMAIL_RE = re.compile(r"^[^@\s/\\]+@[^@\s/\\]+$")
 
@@ -93,16 +95,28 @@ def ensure_local_user(session: Session, key: str, email: str, credits: int) -> U
     return user
 
 
-def login(session: Session, email: str, password: str, days: int) -> tuple[str, WebSession]:
-    """Checks the password and opens a cookie session. Returns (cookie token, session row)."""
-    user = user_by_email(session, email)
-    if user is None or not user.password_hash or not security.verify_password(
-        password, user.password_hash
-    ):
+def login(session: Session, email: str, password: str, days: int, *, address: str,
+          policy: LoginPolicy) -> tuple[str, WebSession]:
+    """Checks the password and opens a cookie session. Returns (cookie token, session row).
+
+    Refused with 429 while the account or the address is over its failed-login limit; a
+    failure is counted and committed before the 401 is raised. Known and unknown e-mails cost
+    the same scrypt work."""
+    account = email.strip().lower()
+    subjects = {login_limits.ACCOUNT: account, login_limits.ADDRESS: address}
+    now = utcnow()
+    login_limits.refuse_if_limited(session, subjects, policy, now)
+    user = user_by_email(session, account)
+    stored = user.password_hash if user is not None else None
+    if not security.verify_password_or_dummy(password, stored) or user is None:
+        for scope, subject in subjects.items():
+            login_limits.record_failure(session, scope, subject, policy, now)
+        session.commit()
         raise _bad_credentials()
+    login_limits.forget(session, login_limits.ACCOUNT, account)
     token = security.new_token()
     web = WebSession(user_id=user.id, token_hash=security.token_hash(token),
-                     csrf_token=security.new_token(), expires_at=utcnow() + timedelta(days=days))
+                     csrf_token=security.new_token(), expires_at=now + timedelta(days=days))
     session.add(web)
     session.flush()
     return token, web

@@ -46,7 +46,7 @@ def audio_file(blobs: BlobStore, rec: Recording, fmt: ServedFormat, scratch: Scr
     with blobs.local_copy(key) as source:
         dest = scratch.new_file("serve-", "." + served_extension(fmt.value))
         try:
-            transcode(source, dest, fmt.value)
+            transcode(source, dest, fmt.value, duration_s=rec.duration)
         except BaseException:
             dest.unlink(missing_ok=True)
             raise

@@ -13,7 +13,7 @@ from voxbooth.dsp.peaks import PeakBuilder, PeakPyramid
 from voxbooth.server import jobs
 from voxbooth.server.blobs import BlobStore
 from voxbooth.server.errors import unprocessable
-from voxbooth.server.media import audio_rate_hz, read_audio_blocks
+from voxbooth.server.media import AudioRejected, audio_rate_hz, read_audio_blocks, waveform_peaks
 from voxbooth.server.models import Job, Recording
 
 WAVEFORM_JOB = "waveform"
@@ -24,7 +24,8 @@ OVERVIEW_PEAKS = 4096  # the default level: fine enough for a full-width overvie
 
 
 def compute_peaks(path: Path) -> PeakPyramid:
-    """Min/max pyramid of the file at `path`, read block by block (memory stays bounded)."""
+    """Min/max pyramid of a file the service wrote itself (a conversion), read block by block
+    in this process. Uploaded audio goes through `waveform_peaks` (the audio worker)."""
     builder = PeakBuilder(audio_rate_hz(path))
     for block in read_audio_blocks(path, _BLOCK_FRAMES):
         builder.add(block)
@@ -37,7 +38,10 @@ def _waveform_job(ctx: jobs.JobContext) -> None:
         return  # deleted meanwhile: nothing to draw
     ctx.progress(0.1, "peaks")
     with ctx.blobs.local_copy(rec.blob_key) as source:
-        pyramid = compute_peaks(source)
+        try:
+            pyramid = waveform_peaks(source, duration_s=rec.duration)
+        except AudioRejected as exc:  # fails once with the reason; another attempt would not
+            raise jobs.PermanentJobError(exc.detail) from exc
     if ctx.cancelled():
         raise jobs.JobCancelled()
     ctx.delete_when_done(rec.waveform_key)
@@ -56,11 +60,19 @@ def enqueue_waveform(session: Session, rec: Recording) -> None:
 
 
 def _ensure_pending(session: Session, rec: Recording) -> None:
-    # Audio stored without a peaks job (or one that failed): queue one rather than wait forever.
-    pending = session.scalar(select(Job.id).where(
-        Job.subject_id == rec.id, Job.kind == WAVEFORM_JOB,
-        Job.state.in_((jobs.QUEUED, jobs.RUNNING))).limit(1))
-    if pending is None:
+    """Audio stored without a peaks job: queue one rather than wait forever. A job that failed
+    for good (its audio cannot be decoded: it stopped before using its attempts) is not queued
+    again, the reason is answered instead; one that ran out of attempts on errors of the
+    moment (a full disk) is queued afresh."""
+    latest = session.execute(
+        select(Job.state, Job.error, Job.attempts, Job.max_attempts)
+        .where(Job.subject_id == rec.id, Job.kind == WAVEFORM_JOB)
+        .order_by(Job.created_at.desc(), Job.id.desc()).limit(1)).first()
+    if latest is not None and latest.state == jobs.FAILED \
+            and latest.attempts < latest.max_attempts:
+        raise unprocessable(
+            f"The waveform cannot be drawn: {latest.error or 'the audio could not be decoded'}")
+    if latest is None or latest.state not in (jobs.QUEUED, jobs.RUNNING):
         enqueue_waveform(session, rec)
         session.commit()
 

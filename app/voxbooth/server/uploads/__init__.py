@@ -1,8 +1,9 @@
 """Receiving an uploaded take: multipart (002 `data`, 000 `file`) or JSON with base64 (001).
 
 The body is streamed from `request.stream()` into a temporary file; nothing holds it whole in
-memory. Over `max_bytes` the request is refused with 413 before the body is read when
-Content-Length says so, otherwise as soon as the count passes the limit. Every failure removes
+memory, and only the receiving runs on the event loop (blocks of it go to worker threads).
+Over `max_bytes` the request is refused with 413 before the body is read when Content-Length
+says so, otherwise as soon as the count passes the limit. Every failure removes
 the temporary file and raises `UploadRejected` (an HTTPException, so FastAPI answers
 `{"detail": ...}`).
 
@@ -17,19 +18,21 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from anyio import to_thread
 from starlette.requests import Request
 
 from voxbooth.server.uploads.common import (
     MAX_FIELD_BYTES,
     MAX_FIELDS,
     ReceivedUpload,
+    SpoolFile,
     UploadRejected,
     no_file_detail,
     safe_filename,
     too_large,
 )
-from voxbooth.server.uploads.json_body import receive_json
-from voxbooth.server.uploads.multipart import receive_multipart
+from voxbooth.server.uploads.json_body import parse_json_file
+from voxbooth.server.uploads.multipart import MultipartReceiver, MultipartResult
 
 __all__ = [
     "UPLOAD_OPENAPI",
@@ -53,13 +56,17 @@ def body_allowance(content_type: str, max_bytes: int) -> int:
     return max_bytes + _MULTIPART_ENVELOPE_BYTES + MAX_FIELDS * MAX_FIELD_BYTES // 8
 
 
-async def _limited(request: Request, allowance: int, max_bytes: int) -> AsyncIterator[bytes]:
+async def _blocks(request: Request, allowance: int, max_bytes: int) -> AsyncIterator[bytes]:
+    """The body as it arrives, refused with 413 as soon as it passes `allowance`. Each piece
+    goes to a worker thread at once (batching would leave a slow upload's first bytes in
+    memory, not on disk); under load pieces arrive larger, so the hops stay few."""
     received = 0
     async for chunk in request.stream():
         received += len(chunk)
         if received > allowance:
             raise too_large(max_bytes)
-        yield chunk
+        if chunk:
+            yield chunk
 
 
 def _declared_length(request: Request) -> int | None:
@@ -72,6 +79,34 @@ def _declared_length(request: Request) -> int | None:
         raise UploadRejected(400, f"Invalid Content-Length header: {raw!r}") from exc
 
 
+async def _receive_multipart(blocks: AsyncIterator[bytes], content_type: str, *, max_bytes: int,
+                             tmp_dir: Path, file_fields: tuple[str, ...]) -> MultipartResult:
+    receiver = MultipartReceiver(content_type, max_bytes=max_bytes, tmp_dir=tmp_dir,
+                                 file_fields=file_fields)
+    try:
+        async for block in blocks:
+            await to_thread.run_sync(receiver.feed, block)
+        return await to_thread.run_sync(receiver.finish)
+    except BaseException:
+        await to_thread.run_sync(receiver.discard)
+        raise
+
+
+async def _receive_json(blocks: AsyncIterator[bytes], *, allowance: int, max_bytes: int,
+                        tmp_dir: Path, file_fields: tuple[str, ...],
+                        ) -> tuple[SpoolFile, str | None, dict[str, str]]:
+    """The whole body to a temporary file first, then parsed from it on a worker thread."""
+    raw = await to_thread.run_sync(SpoolFile, tmp_dir, allowance)
+    try:
+        async for block in blocks:
+            await to_thread.run_sync(raw.write, block)
+        await to_thread.run_sync(raw.close)
+        return await to_thread.run_sync(lambda: parse_json_file(
+            raw.path, max_bytes=max_bytes, tmp_dir=tmp_dir, file_fields=file_fields))
+    finally:
+        await to_thread.run_sync(raw.discard)
+
+
 async def receive_upload(
     request: Request,
     *,
@@ -79,7 +114,10 @@ async def receive_upload(
     tmp_dir: Path,
     file_fields: tuple[str, ...] = ("data", "file"),
 ) -> ReceivedUpload:
-    """Streams the upload to a file in `tmp_dir`; the caller owns it and calls `cleanup()`."""
+    """Streams the upload to a file in `tmp_dir`; the caller owns it and calls `cleanup()`.
+
+    The event loop only receives: parsing, decoding and every file operation run on worker
+    threads, and no database session is involved."""
     content_type = request.headers.get("content-type", "")
     media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type not in ("multipart/form-data", "application/json"):
@@ -91,20 +129,21 @@ async def receive_upload(
     declared = _declared_length(request)
     if declared is not None and declared > allowance:
         raise too_large(max_bytes)
-    chunks = _limited(request, allowance, max_bytes)
+    blocks = _blocks(request, allowance, max_bytes)
     if media_type == "application/json":
-        spool, filename, fields = await receive_json(
-            chunks, max_bytes=max_bytes, tmp_dir=tmp_dir, file_fields=file_fields)
+        spool, filename, fields = await _receive_json(
+            blocks, allowance=allowance, max_bytes=max_bytes, tmp_dir=tmp_dir,
+            file_fields=file_fields)
         declared_type: str | None = None
     else:
-        result = await receive_multipart(
-            chunks, content_type, max_bytes=max_bytes, tmp_dir=tmp_dir, file_fields=file_fields)
+        result = await _receive_multipart(
+            blocks, content_type, max_bytes=max_bytes, tmp_dir=tmp_dir, file_fields=file_fields)
         if result.spool is None:
             raise UploadRejected(422, no_file_detail(file_fields))
         spool, filename, fields = result.spool, result.filename, result.fields
         declared_type = result.content_type
     if spool.size_bytes == 0:
-        spool.discard()
+        await to_thread.run_sync(spool.discard)
         raise UploadRejected(422, "The uploaded audio file is empty (0 bytes)")
     return ReceivedUpload(spool.path, filename, fields, spool.size_bytes, declared_type,
                           spool.sha256)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import anyio.to_thread
 from starlette.exceptions import HTTPException
 
 from voxbooth.server.scratch import new_temp_file
@@ -19,10 +20,12 @@ MAX_FILENAME_CHARS = 255
 
 
 class UploadRejected(HTTPException):
-    """A request body the service refuses; FastAPI answers it as `{"detail": ...}`."""
+    """A request body the service refuses; FastAPI answers it as `{"detail": ...}` (a 422 as
+    the `[{loc, msg, type}]` list, `loc` naming the field when one is to blame)."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, loc: tuple[str, ...] = ("body",)) -> None:
         super().__init__(status_code=status, detail=detail)
+        self.loc = loc
 
 
 def too_large(max_bytes: int) -> UploadRejected:
@@ -51,11 +54,19 @@ class ReceivedUpload:
     def __exit__(self, *_exc: object) -> None:
         self.cleanup()
 
+    async def __aenter__(self) -> ReceivedUpload:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await anyio.to_thread.run_sync(self.cleanup)
+
 
 @dataclass
 class SpoolFile:
     """A temporary file in `tmp_dir` (the process's scratch folder) that counts what is
-    written and enforces the limit."""
+    written and enforces the limit.
+
+    Blocking file I/O: made, written and closed on a worker thread, never the event loop."""
 
     tmp_dir: Path
     max_bytes: int

@@ -1,12 +1,13 @@
 """multipart/form-data bodies (002's `data`, 000's `file`), parsed as they stream in.
 
-python-multipart's push parser sees each network chunk once; file bytes go straight to the spool
-file and text fields are capped, so memory stays at a chunk whatever the body size.
+python-multipart's push parser sees each received block once; file bytes go straight to the
+spool file and text fields are capped, so memory stays at a block whatever the body size.
+The caller feeds it on a worker thread: parsing and file writes never run on the event loop.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,7 +83,7 @@ class _Receiver:
             if raw_filename is not None:
                 raise UploadRejected(
                     422, f"Unexpected file in field '{part.name}'; "
-                    + no_file_detail(self.file_fields).split(": ", 1)[1])
+                    + no_file_detail(self.file_fields).split(": ", 1)[1], loc=("body", part.name))
             part.text = bytearray()
             return
         if self.result.spool is not None:
@@ -104,7 +105,8 @@ class _Receiver:
         part.text += data[start:end]
         if len(part.text) > MAX_FIELD_BYTES:
             raise UploadRejected(
-                422, f"Form field '{part.name}' is longer than {MAX_FIELD_BYTES} bytes")
+                422, f"Form field '{part.name}' is longer than {MAX_FIELD_BYTES} bytes",
+                loc=("body", part.name))
 
     def on_part_end(self) -> None:
         part = self.part
@@ -113,41 +115,54 @@ class _Receiver:
         try:
             value = part.text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise UploadRejected(422, f"Form field '{part.name}' is not UTF-8 text") from exc
+            raise UploadRejected(422, f"Form field '{part.name}' is not UTF-8 text",
+                                 loc=("body", part.name)) from exc
         add_field(self.result.fields, part.name, value)
 
 
-async def receive_multipart(
-    chunks: AsyncIterator[bytes], content_type: str, *, max_bytes: int, tmp_dir: Path,
-    file_fields: tuple[str, ...],
-) -> MultipartResult:
-    """Parses the body; on any failure removes the spool file before raising."""
-    _, params = parse_options_header(content_type)
-    boundary = params.get(b"boundary")
-    if not boundary:
-        raise UploadRejected(400, "Malformed multipart body: the Content-Type has no boundary")
-    receiver = _Receiver(tmp_dir, max_bytes, file_fields)
-    callbacks = {name: getattr(receiver, name) for name in (
-        "on_part_begin", "on_header_field", "on_header_value", "on_header_end",
-        "on_headers_finished", "on_part_data", "on_part_end", "on_end")}
-    try:
-        parser = MultipartParser(boundary, callbacks)  # type: ignore[arg-type]
-        async for chunk in chunks:
-            if chunk:
-                parser.write(chunk)
-        parser.finalize()
-        if not receiver.ended:
-            raise UploadRejected(
-                400, "Malformed multipart body: it ends before the closing boundary")
-        if receiver.result.spool is not None:
-            receiver.result.spool.close()
-        return receiver.result
-    except MultipartParseError as exc:
-        _discard(receiver.result)
-        raise UploadRejected(400, f"Malformed multipart body: {exc}") from exc
-    except BaseException:
-        _discard(receiver.result)
-        raise
+class MultipartReceiver:
+    """Parses a multipart body fed in pieces. Blocking (it writes the spool file): feed it on
+    a worker thread. On any failure the spool file is removed before raising."""
+
+    def __init__(self, content_type: str, *, max_bytes: int, tmp_dir: Path,
+                 file_fields: tuple[str, ...]) -> None:
+        _, params = parse_options_header(content_type)
+        boundary = params.get(b"boundary")
+        if not boundary:
+            raise UploadRejected(400, "Malformed multipart body: the Content-Type has no boundary")
+        self.receiver = _Receiver(tmp_dir, max_bytes, file_fields)
+        callbacks = {name: getattr(self.receiver, name) for name in (
+            "on_part_begin", "on_header_field", "on_header_value", "on_header_end",
+            "on_headers_finished", "on_part_data", "on_part_end", "on_end")}
+        self.parser = MultipartParser(boundary, callbacks)  # type: ignore[arg-type]
+
+    def _guarded(self, step: Callable[[], object]) -> None:
+        try:
+            step()
+        except MultipartParseError as exc:
+            _discard(self.receiver.result)
+            raise UploadRejected(400, f"Malformed multipart body: {exc}") from exc
+        except BaseException:
+            _discard(self.receiver.result)
+            raise
+
+    def feed(self, data: bytes) -> None:
+        self._guarded(lambda: self.parser.write(data))
+
+    def finish(self) -> MultipartResult:
+        def end() -> None:
+            self.parser.finalize()
+            if not self.receiver.ended:
+                raise UploadRejected(
+                    400, "Malformed multipart body: it ends before the closing boundary")
+            if self.receiver.result.spool is not None:
+                self.receiver.result.spool.close()
+
+        self._guarded(end)
+        return self.receiver.result
+
+    def discard(self) -> None:
+        _discard(self.receiver.result)
 
 
 def _discard(result: MultipartResult) -> None:
