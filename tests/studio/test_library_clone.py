@@ -19,11 +19,11 @@ from tests.studio.helpers import running_window
 from tests.support.server import LiveServer
 from tests.support.speech import repeated_speech_wav
 from voxbooth.studio.assembly import Studio
+from voxbooth.studio.entities import VoiceInfo
 from voxbooth.studio.service import voices as service
 from voxbooth.studio.service.backend import StudioBackend
 from voxbooth.studio.service.requests import Requests
 from voxbooth.studio.service.workers import TaskRunner
-from voxbooth.studio.voices.entities import VoiceInfo
 from voxbooth.studio.voices.private_voices import PrivateVoiceWatch
 
 

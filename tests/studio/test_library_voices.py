@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from tests.studio.helpers import running_window
 from tests.support.server import LiveServer
 from voxbooth.studio.assembly import Studio
-from voxbooth.studio.voices.entities import VoiceInfo
+from voxbooth.studio.entities import VoiceInfo
 from voxbooth.studio.voices.model import VOICE_ROLE, VoiceFilterProxy, VoicesModel
 
 

@@ -75,7 +75,7 @@ def test_tts_original_made_in_the_current_folder(window: Studio, qtbot: QtBot) -
 
 
 def test_tts_original_is_ordered_with_a_narration_style(qtbot: QtBot) -> None:
-    from voxbooth.studio.voices.entities import StyleInfo, VoiceInfo
+    from voxbooth.studio.entities import StyleInfo, VoiceInfo
 
     panel = OrderPanel()
     qtbot.addWidget(panel)

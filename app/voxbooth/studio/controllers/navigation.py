@@ -4,19 +4,18 @@ restored when the lists come back from the service (at start, or after a restart
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QObject
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QTreeView
 
 from voxbooth.studio.controllers.browser import TakesBrowser
 from voxbooth.studio.models.folders import FolderTreeModel
 from voxbooth.studio.models.projects import ProjectsModel
 from voxbooth.studio.models.roles import ID_ROLE
 from voxbooth.studio.settings import StudioSettings
-from voxbooth.studio.widgets.views import FolderView
 
 
 class Navigation(QObject):
     def __init__(self, browser: TakesBrowser, settings: StudioSettings,
-                 picker: QComboBox, folder_view: FolderView,
+                 picker: QComboBox, folder_view: QTreeView,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.browser = browser

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.live_view import LiveView
 from voxbooth.studio.desk.targets import PitchTarget
-from voxbooth.studio.voices.entities import VoiceInfo
+from voxbooth.studio.entities import VoiceInfo
 
 
 class TargetBand:

@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voxbooth.studio.entities import TakeInfo
-from voxbooth.studio.voices.entities import VoiceInfo
+from voxbooth.studio.entities import TakeInfo, VoiceInfo
 
 COL_VOICE, COL_ACCENT, COL_SEMITONES, COL_STYLE = range(4)
 

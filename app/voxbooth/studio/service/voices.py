@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from voxbooth.studio.entities import VoiceInfo
 from voxbooth.studio.service.backend import Progress, StudioBackend
-from voxbooth.studio.voices.entities import VoiceInfo
 
 if TYPE_CHECKING:
     from voxbooth.api import VoxBoothClient

@@ -9,9 +9,9 @@ from PySide6.QtCore import QByteArray, QObject, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from voxbooth.studio.entities import VoiceInfo
 from voxbooth.studio.service import voices as service
 from voxbooth.studio.service.requests import Requests
-from voxbooth.studio.voices.entities import VoiceInfo
 from voxbooth.studio.voices.model import VoicesModel
 
 PORTRAIT_PX = 64

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from voxbooth.dsp.pitch import hz_to_note_name
-from voxbooth.studio.voices.entities import VoiceInfo
+from voxbooth.studio.entities import VoiceInfo
 
 
 class VoiceDetail(QWidget):

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QIcon
 
-from voxbooth.studio.voices.entities import VoiceInfo
+from voxbooth.studio.entities import VoiceInfo
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 VOICE_ROLE = Qt.ItemDataRole.UserRole + 1

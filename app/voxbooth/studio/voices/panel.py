@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voxbooth.studio.entities import VoiceInfo
 from voxbooth.studio.voices.detail import VoiceDetail
-from voxbooth.studio.voices.entities import VoiceInfo
 from voxbooth.studio.voices.model import FILTERS, SORTS, VOICE_ROLE, VoiceFilterProxy, VoicesModel
 
 
