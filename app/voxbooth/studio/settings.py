@@ -12,9 +12,14 @@ from typing import Any
 
 import keyring
 import keyring.errors
+import platformdirs
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
-from voxbooth.studio.service.embedded import default_data_dir
+
+def default_data_dir() -> Path:
+    """Where the embedded service keeps its database and audio, per the OS's conventions."""
+    return Path(platformdirs.user_data_dir("VoxBooth", "VoxBooth")) / "service"
+
 
 #: a studio whose settings (and takes) are kept apart: tests, benchmarks, a second profile
 SETTINGS_DIR_ENV = "VOXBOOTH_STUDIO_SETTINGS_DIR"

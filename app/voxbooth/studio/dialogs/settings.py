@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
 
 from voxbooth.studio.desk.takes_folder import default_takes_dir
 from voxbooth.studio.service.backend import login_for_key
-from voxbooth.studio.service.embedded import default_data_dir
 from voxbooth.studio.service.workers import TaskRunner
 from voxbooth.studio.settings import (
     EMBEDDED,
     REMOTE,
     ServerChoice,
     StudioSettings,
+    default_data_dir,
     load_api_key,
     store_api_key,
 )

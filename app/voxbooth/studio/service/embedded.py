@@ -17,14 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-import platformdirs
 
 HEALTH_PATH = "/api/health"
-
-
-def default_data_dir() -> Path:
-    """Where the embedded service keeps its database and audio, per the OS's conventions."""
-    return Path(platformdirs.user_data_dir("VoxBooth", "VoxBooth")) / "service"
 
 
 def free_loopback_port() -> int:
