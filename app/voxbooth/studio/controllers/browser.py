@@ -45,6 +45,8 @@ class TakesBrowser(QObject):
         self.folder_id = ""
         self._takes_generation = 0  # drops answers for a folder no longer selected
         self._deleted: list[TakeInfo] = []
+        # folders made while the project's list was on its way: that list may not have them
+        self._made_while_listing: list[FolderInfo] | None = None
         self._delete_timer = QTimer(self)
         self._delete_timer.setSingleShot(True)
         self._delete_timer.timeout.connect(self.commit_deletes)
@@ -77,14 +79,21 @@ class TakesBrowser(QObject):
         self.folder_id = ""
         self.folders.set_folders([])
         self.takes.set_takes([])
+        self._made_while_listing = None
         if project_id:
+            self._made_while_listing = []
             self.requests.call(StudioBackend.list_folders, project_id,
                                on_result=partial(self._on_folders, project_id))
 
     def _on_folders(self, project_id: str, folders: list[FolderInfo]) -> None:
-        if project_id == self.project_id:
-            self.folders.set_folders(folders)
-            self.folders_loaded.emit()
+        if project_id != self.project_id:
+            return
+        made, self._made_while_listing = self._made_while_listing or [], None
+        listed = {f.id for f in folders}
+        self.folders.set_folders([*folders, *(f for f in made if f.id not in listed)])
+        self.folders_loaded.emit()
+        if made:  # the artist's new folder stays the one open
+            self.folder_created.emit(made[-1].id)
 
     def select_folder(self, folder_id: str) -> None:
         self.folder_id = folder_id
@@ -134,6 +143,8 @@ class TakesBrowser(QObject):
     def _on_folder_created(self, folder: FolderInfo) -> None:
         if folder.project_id == self.project_id:
             self.folders.upsert(folder)
+            if self._made_while_listing is not None:
+                self._made_while_listing.append(folder)
             self.folder_created.emit(folder.id)
         self.message.emit(f"Folder “{folder.name}” created")
 
