@@ -47,6 +47,7 @@ class TakesBrowser(QObject):
         self._deleted: list[TakeInfo] = []
         # folders made while the project's list was on its way: that list may not have them
         self._made_while_listing: list[FolderInfo] | None = None
+        self._projects_made_while_listing: list[ProjectInfo] | None = None  # the same for projects
         self._delete_timer = QTimer(self)
         self._delete_timer.setSingleShot(True)
         self._delete_timer.timeout.connect(self.commit_deletes)
@@ -56,11 +57,17 @@ class TakesBrowser(QObject):
 
     # -- loading --------------------------------------------------------------------------------
     def reload_projects(self) -> None:
+        self._projects_made_while_listing = []
         self.requests.call(StudioBackend.list_projects, on_result=self._on_projects)
 
     def _on_projects(self, projects: list[ProjectInfo]) -> None:
+        made, self._projects_made_while_listing = self._projects_made_while_listing or [], None
+        listed = {p.id for p in projects}
+        projects = [*projects, *(p for p in made if p.id not in listed)]
         self.projects.set_projects(projects)
         self.projects_loaded.emit()
+        if made:  # the artist's new project stays the one open
+            self.project_created.emit(made[-1].id)
         if not projects and self.requests.backend is not None:
             # a first start: somewhere to drop files at once, no manual needed
             self.requests.run(make_first_project, self.requests.backend,
@@ -121,6 +128,8 @@ class TakesBrowser(QObject):
 
     def _on_project_created(self, project: ProjectInfo) -> None:
         self.projects.upsert(project)
+        if self._projects_made_while_listing is not None:
+            self._projects_made_while_listing.append(project)
         self.message.emit(f"Project “{project.name}” created")
         self.project_created.emit(project.id)
 
