@@ -79,7 +79,7 @@ def http(live_server: LiveServer) -> Iterator[httpx.Client]:
 
 def _with_audio(server: LiveServer, conversion_id: str, original_id: str) -> None:
     """Gives a conversion row the original's stored audio, as if the engine had made it."""
-    engine = create_engine(f"sqlite:///{server.data_dir / 'voxbooth.sqlite3'}")
+    engine = create_engine(server.database_url)  # SQLite or the tests' PostgreSQL
     with engine.begin() as conn:
         conn.execute(text(
             "UPDATE recordings SET (blob_key, format, sample_rate, channels) = (SELECT blob_key,"
