@@ -113,8 +113,11 @@ def _check_refusal(item: Hostile, reply: httpx.Response, how: str) -> list[str]:
     if item.status is not None and reply.status_code != item.status:
         return [f"{where}: expected {item.status}, got {reply.status_code} {reply.text[:300]}"]
     if reply.status_code != 201:
-        detail = reply.json().get("detail")
-        if not isinstance(detail, str) or item.words not in detail:
+        try:
+            detail = message(reply)  # also checks a 422's [{loc, msg, type}] shape
+        except AssertionError as shape:
+            return [f"{where}: answer not of the documented shape: {shape}"]
+        if item.words not in detail:
             return [f"{where}: detail {detail!r} does not say {item.words!r}"]
     return []
 
