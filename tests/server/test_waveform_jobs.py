@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import httpx
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from tests.server.helpers import make_folder, make_project, message, upload
 from tests.support.server import LiveServer
@@ -25,14 +25,22 @@ def test_undecodable_audio_fails_its_waveform_once_with_the_reason(
                               " waveform_key = NULL WHERE id = :id"), {"id": take["id"]})
         reply = wait_for(http, url, 422)
         assert message(reply).startswith("The waveform cannot be drawn: ")
+        before = _waveform_jobs(engine, take["id"])
         for _ in range(5):  # asked again: the same answer, no new job
             assert http.get(url).status_code == 422
-        with engine.connect() as conn:
-            jobs = conn.execute(text(
-                "SELECT state, attempts FROM jobs WHERE subject_id = :id AND kind = 'waveform'"
-                " ORDER BY created_at"), {"id": take["id"]}).all()
+        after = _waveform_jobs(engine, take["id"])
         engine.dispose()
-        assert [tuple(j) for j in jobs] == [("done", 1), ("failed", 1)]
+        assert after == before
+        assert after[-1] == ("failed", 1)  # failed once, on its first attempt: not retried
+        assert all(state == "done" for state, _ in after[:-1])
+
+
+def _waveform_jobs(engine: Engine, recording_id: str) -> list[tuple[str, int]]:
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT state, attempts FROM jobs WHERE subject_id = :id AND kind = 'waveform'"
+            " ORDER BY created_at"), {"id": recording_id}).all()
+    return [(str(state), int(attempts)) for state, attempts in rows]
 
 
 def wait_for(http: httpx.Client, url: str, status: int, timeout_s: float = 60) -> httpx.Response:
