@@ -13,21 +13,18 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from voxbooth.server import jobs
 from voxbooth.server.db import utcnow
 from voxbooth.server.models import Job, Recording, Transcript
-from voxbooth.server.neural.noise_reduction import noise_measures
 from voxbooth.server.schemas.transcripts import TranscriptPublic
 
 TRANSCRIPT_JOB = "transcript"
 QUEUED, PROCESSING, DONE, ERROR, UNAVAILABLE = (
     "queued", "processing", "done", "error", "unavailable")
 _ANALYSIS_RATE_HZ = 16_000
-_SILENT_PEAK = 10 ** (-60 / 20)  # a take whose loudest sample is under -60 dBFS has no speech
 # One transcription at a time per process, so a burst of uploads never takes every job worker
 # from the waveform peaks and conversions queued behind it: a transcript job that finds the
 # lane busy goes to the back of the queue instead, behind the work queued after it (after a
@@ -85,20 +82,9 @@ def _set_noise(rec: Recording, noise: dict[str, Any]) -> None:
         rec.params = {**(rec.params or {}), **noise}
 
 
-def _speech(samples: Any, rate_hz: int) -> list[tuple[float, float]] | None:
-    """Where the take has speech, in seconds; None when the VAD is not installed."""
-    from voxbooth.engine.neural import has, vad
-
-    if not np.any(np.abs(samples) > _SILENT_PEAK):  # digital silence: nothing to run models on
-        return []
-    if not has("voice activity"):
-        return None
-    return [(s.start_s, s.end_s) for s in vad.speech_segments(samples, rate_hz)]
-
-
 def _transcribe_take(ctx: jobs.JobContext) -> None:
     from voxbooth.engine.neural import MissingPart
-    from voxbooth.server.media import read_audio
+    from voxbooth.server.neural.listening import listen
 
     rec = ctx.session.get(Recording, ctx.payload["recording_id"])
     row = ctx.session.scalar(select(Transcript).where(
@@ -112,9 +98,9 @@ def _transcribe_take(ctx: jobs.JobContext) -> None:
         from voxbooth.engine.neural import proofing, transcribe
 
         with ctx.blobs.local_copy(rec.blob_key) as source:
-            samples, rate_hz = read_audio(source, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ)
-        noise = noise_measures(samples, rate_hz)
-        speech = _speech(samples, rate_hz)
+            listened = listen(source, _ANALYSIS_RATE_HZ, duration_s=rec.duration)
+        samples, rate_hz = listened.samples, listened.rate_hz
+        noise, speech = listened.noise, listened.speech
         if speech is not None and not speech:
             # Whisper invents words in silence and tones; nobody spoke, so nothing was heard.
             heard = transcribe.Transcript(language=language or "", model="")
