@@ -7,7 +7,8 @@ measurements, `voxbooth.engine.calibrate` and `.clone`.)
 
 The limits are checked before a codec touches the data wherever a header says enough (WAV/RF64
 fmt and ds64 chunks, FLAC STREAMINFO: `media.header`), else by the worker's probe from what the
-codec reports before it decodes, and again while decoding (a header may lie about its length).
+codec reports before it decodes, and again while decoding (a header may lie about its length,
+or not say it: then the file's size bounds what it may decode to).
 """
 
 from __future__ import annotations
