@@ -32,7 +32,7 @@ MADE_SHOWN = 6  # conversions named in the "already made" line; the rest are cou
 OrderKey = tuple[tuple[str, ...], tuple[str, ...]]  # original ids, voice ids
 
 
-class ConvertButton(QPushButton):
+class OnceButton(QPushButton):
     """A push button for which a double click is one click: the second press of a double click
     (Qt delivers it as a double-click event, which a button otherwise takes as a press) is
     swallowed, so its release clicks nothing."""
@@ -47,7 +47,7 @@ def _made_one(take: TakeInfo) -> str:
         return f"{name} ✓"
     if take.state == "error":
         return f"{name} (failed)"
-    if take.progress is not None:
+    if take.progress:  # under way (a queued one says 0: its state says more)
         return f"{name} {round(take.progress * 100)}%"
     return f"{name} ({take.state})"
 
@@ -95,9 +95,9 @@ class OrderPanel(QWidget):
         self.cost_label = QLabel("")
         self.cost_label.setObjectName("orderCost")
         self.cost_label.setWordWrap(True)
-        self.submit = ConvertButton("Convert")
+        self.submit = OnceButton("Convert")
         self.submit.setObjectName("orderSubmit")
-        self.retry = QPushButton("Retry failed")
+        self.retry = OnceButton("Retry failed")  # a double click retries once too
         self.tts = QPushButton("Text to speech…")
         buttons = QHBoxLayout()
         buttons.addWidget(self.submit, 1)
