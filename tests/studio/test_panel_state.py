@@ -139,8 +139,16 @@ def test_order_panel_mirrors_the_selected_take_and_a_double_click_orders_once(
     w, panel = window, window.order_panel
     one, two = two_takes(w, qtbot, speech_path, "Mirror")
     voice = sorted(w.voices.voices(), key=lambda v: v.name.casefold())[0]
-    click_voice(w, qtbot, voice)
     click_take(w, qtbot, one)
+    # a double click on a voice picks it (once): it orders nothing by itself
+    panel_view = w.voices_panel.view
+    index = w.voices_panel.proxy.mapFromSource(w.voices.index(w.voices.row_of(voice.id), 0))
+    panel_view.scrollTo(index)
+    centre = panel_view.visualRect(index).center()
+    qtbot.mouseClick(panel_view.viewport(), LEFT, NONE, centre)
+    qtbot.mouseDClick(panel_view.viewport(), LEFT, NONE, centre)
+    assert rows(w) == [voice.name]
+    assert backend_of(w).list_conversions(one) == []
     assert panel.originals_label.text() == "Originals: “one”"
     assert panel.made_label.isHidden()
     qtbot.waitUntil(panel.submit.isEnabled, timeout=10000)  # priced by the service
