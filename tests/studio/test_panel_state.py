@@ -19,7 +19,7 @@ import pytest
 import soundfile as sf
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.studio.helpers import open_new_folder, running_window
@@ -212,14 +212,12 @@ def test_convert_is_off_while_its_order_is_on_the_way(qtbot: QtBot, tmp_path: Pa
 
 
 def test_aiff_is_offered_and_dropped_takes_upload(window: Studio, qtbot: QtBot, tmp_path: Path,
-                                                  speech_path: Path,
-                                                  live_server: LiveServer) -> None:
+                                                  speech_path: Path, live_server: LiveServer,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     w = window
     with live_server.client() as http:
         formats = http.get("/api/limits").json()["audio"]["formats"]
     assert "aiff" in formats  # the service says it takes AIFF, and the studio offers it
-    offered = w.commands.audio_filter()
-    assert offered.startswith("Audio (") and "*.aif " in offered and "*.aiff " in offered
     assert "AIFF" in w.takes_view.EMPTY_HINT
     speech, rate = sf.read(str(speech_path), dtype="float32")
     session = tmp_path / "session"
@@ -227,6 +225,7 @@ def test_aiff_is_offered_and_dropped_takes_upload(window: Studio, qtbot: QtBot, 
     sf.write(session / "line 1.aiff", speech, rate, format="AIFF", subtype="PCM_24")
     sf.write(session / "line 2.aif", speech, rate, format="AIFF", subtype="FLOAT")
     (session / "notes.txt").write_text("not audio")
+    sf.write(tmp_path / "line 3.aif", speech, rate, format="AIFF")
     open_new_folder(w, qtbot, "Mac session", "Day 1")
     refused: list[str] = []
     w.outbox.refused.connect(refused.append)
@@ -234,9 +233,22 @@ def test_aiff_is_offered_and_dropped_takes_upload(window: Studio, qtbot: QtBot, 
     qtbot.waitUntil(lambda: w.takes.rowCount() == 2, timeout=20000)
     assert sorted(t.label for t in w.takes.takes()) == ["line 1", "line 2"]
     assert refused == []  # the text file is not among the audio a folder holds
+    # File > Add audio files: the OS's file chooser (not drivable here) is handed the filter
+    offered: list[str] = []
+
+    def choose(_parent: object, _title: str, _folder: str, name_filter: str
+               ) -> tuple[list[str], str]:
+        offered.append(name_filter)
+        return [str(tmp_path / "line 3.aif")], name_filter
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", choose)
+    w.actions_by_key["import_files"].trigger()
+    assert offered[0].startswith("Audio (") and "*.aif " in offered[0] \
+        and "*.aiff " in offered[0]
+    qtbot.waitUntil(lambda: w.takes.rowCount() == 3, timeout=20000)
     with live_server.client() as http:
         kept = [http.get(f"/api/recordings/{t.id}").json() for t in w.takes.takes()]
-    assert [k["format"] for k in kept] == ["aiff", "aiff"]
+    assert [k["format"] for k in kept] == ["aiff", "aiff", "aiff"]
     assert all(k["duration"] == pytest.approx(len(speech) / rate, abs=1e-3) for k in kept)
 
 
