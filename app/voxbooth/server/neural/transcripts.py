@@ -25,6 +25,8 @@ TRANSCRIPT_JOB = "transcript"
 QUEUED, PROCESSING, DONE, ERROR, UNAVAILABLE = (
     "queued", "processing", "done", "error", "unavailable")
 _ANALYSIS_RATE_HZ = 16_000
+TRANSCRIPTS_OFF = ("automatic transcripts are turned off on this service"
+                   " (VOXBOOTH_TRANSCRIBE_TAKES)")
 # One transcription at a time per process, so a burst of uploads never takes every job worker
 # from the waveform peaks and conversions queued behind it: a transcript job that finds the
 # lane busy goes to the back of the queue instead, behind the work queued after it (after a
@@ -101,6 +103,10 @@ def _transcribe_take(ctx: jobs.JobContext) -> None:
             listened = listen(source, _ANALYSIS_RATE_HZ, duration_s=rec.duration)
         samples, rate_hz = listened.samples, listened.rate_hz
         noise, speech = listened.noise, listened.speech
+        if not ctx.services["settings"].transcribe_takes:
+            row.state, row.error, row.updated_at = UNAVAILABLE, TRANSCRIPTS_OFF, utcnow()
+            _set_noise(rec, noise)
+            return
         if speech is not None and not speech:
             # Whisper invents words in silence and tones; nobody spoke, so nothing was heard.
             heard = transcribe.Transcript(language=language or "", model="")
