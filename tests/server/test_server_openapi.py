@@ -13,7 +13,7 @@ from tests.support.server import LiveServer
 
 
 def test_openapi_has_stable_operation_ids(live_server: LiveServer) -> None:
-    spec = httpx.get(f"{live_server.url}/openapi.json").json()
+    spec = httpx.get(f"{live_server.url}/openapi.json", timeout=60).json()
     ids = {(path, method): op["operationId"] for path, item in spec["paths"].items()
            for method, op in item.items()}
     assert len(set(ids.values())) == len(ids)  # unique
@@ -23,7 +23,7 @@ def test_openapi_has_stable_operation_ids(live_server: LiveServer) -> None:
     assert ids[("/api/v2/voices", "get")] == "list_voices"
     upload = spec["paths"]["/api/recordings"]["post"]["requestBody"]["content"]
     assert {"multipart/form-data", "application/json"} <= set(upload)
-    docs = httpx.get(f"{live_server.url}/docs")
+    docs = httpx.get(f"{live_server.url}/docs", timeout=60)
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
 
 
@@ -76,7 +76,7 @@ def test_what_a_route_answers_for_lost_or_damaged_audio_is_documented(
         live_server: LiveServer) -> None:
     """The answers schemathesis cannot provoke: audio lost from the store or damaged in it,
     the waveform while it is computed and as binary, the original's own type."""
-    spec = httpx.get(f"{live_server.url}/openapi.json").json()
+    spec = httpx.get(f"{live_server.url}/openapi.json", timeout=60).json()
     file_op, waveform_op = "/api/recordings/{recording_id}/file", \
         "/api/recordings/{recording_id}/waveform"
     export_op = "/api/recordings/export"
@@ -115,7 +115,7 @@ def test_what_a_route_answers_for_lost_or_damaged_audio_is_documented(
 def test_every_error_status_is_documented_with_a_body(live_server: LiveServer) -> None:
     """Each operation documents the statuses its dependencies and work can answer, each with
     the body the service sends (the list for 422, `{"detail": "..."}` for the rest)."""
-    spec = httpx.get(f"{live_server.url}/openapi.json").json()
+    spec = httpx.get(f"{live_server.url}/openapi.json", timeout=60).json()
     problems = []
     for path, item in spec["paths"].items():
         for operation in item.values():
