@@ -4,7 +4,7 @@ the window's conversion watcher follows their progress."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -14,6 +14,9 @@ from voxbooth.studio.orders.panel import OrderPanel
 from voxbooth.studio.service import orders as service
 from voxbooth.studio.service import voices as voices_service
 from voxbooth.studio.service.requests import Requests
+
+if TYPE_CHECKING:
+    from voxbooth.studio.orders.tts_dialog import TtsDialog
 
 
 class OrderController(QObject):
@@ -56,6 +59,7 @@ class OrderController(QObject):
             return
         self.panel.submit.setEnabled(False)
         self.requests.run(service.place_orders, backend, original_ids, conversions,
+                          noise_reduction=self.panel.clean_first.isChecked(),
                           on_result=self._ordered,
                           on_error=lambda _e: self.panel.submit.setEnabled(True))
 
@@ -77,7 +81,8 @@ class OrderController(QObject):
             if take.original_id and self.takes.take(take.original_id) is not None:
                 self.takes.upsert(take)
 
-    def make_tts(self, text: str, language: str | None, label: str | None) -> None:
+    def make_tts(self, text: str, language: str | None, label: str | None,
+                 voice_id: str | None = None) -> None:
         backend = self.requests.backend
         folder = self.current_folder()
         if not text:
@@ -85,8 +90,15 @@ class OrderController(QObject):
         if backend is None or not folder:
             self.message.emit("Pick a folder first: the new original goes into it")
             return
-        self.requests.run(service.make_tts, backend, folder, text, language, label,
+        self.requests.run(service.make_tts, backend, folder, text, language, label, voice_id,
                           on_result=self._tts_made)
+
+    def ask_tts_voices(self, dialog: TtsDialog) -> None:
+        """Fills the dialog with the service's TTS voices, asked in a worker."""
+        backend = self.requests.backend
+        if backend is not None:
+            self.requests.run(service.tts_voices, backend, on_result=dialog.set_voices,
+                              on_error=lambda _exc: None)
 
     def _tts_made(self, take: TakeInfo) -> None:
         if take.folder_id in (None, self.current_folder()):

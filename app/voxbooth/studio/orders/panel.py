@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from voxbooth.studio.entities import TakeInfo, VoiceInfo
+from voxbooth.studio.orders.noise_option import clean_first_box, show_noisy
 
 COL_VOICE, COL_ACCENT, COL_SEMITONES, COL_STYLE = range(4)
 
@@ -52,6 +53,7 @@ class OrderPanel(QWidget):
         self.submit.setObjectName("orderSubmit")
         self.retry = QPushButton("Retry failed")
         self.tts = QPushButton("Text to speech…")
+        self.clean_first = clean_first_box()
         buttons = QHBoxLayout()
         buttons.addWidget(self.submit, 1)
         buttons.addWidget(self.retry)
@@ -61,6 +63,7 @@ class OrderPanel(QWidget):
         layout.addWidget(self.originals_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.cost_label)
+        layout.addWidget(self.clean_first)
         layout.addLayout(buttons)
         self.submit.clicked.connect(self._submit)
         self.retry.clicked.connect(lambda: self.retry_requested.emit([t.id for t in self.failed]))
@@ -72,6 +75,7 @@ class OrderPanel(QWidget):
         """The takes selected in the takes list: originals to order, failed ones to retry."""
         self.originals = [t for t in takes if not t.is_conversion]
         self.failed = [t for t in takes if t.is_conversion and t.state == "error"]
+        show_noisy(self.clean_first, self.originals)
         self._refresh()
 
     def set_voices(self, voices: list[VoiceInfo]) -> None:
