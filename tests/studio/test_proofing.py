@@ -30,6 +30,8 @@ from voxbooth.studio.models.takes import COL_STATE
 from voxbooth.studio.orders.tts_dialog import TtsDialog
 from voxbooth.studio.service.backend import StudioBackend
 
+pytestmark = pytest.mark.transcribing  # this module's service transcribes each take
+
 ARCTIC_TEXT = "And you always want to see it in the superlative degree."
 CUT_S = (0.85, 1.20)  # "always" in a0007 (tests/server/test_transcripts.py)
 PAD_S = 0.25  # silence played before the speech

@@ -9,15 +9,21 @@ from voxbooth.studio.service.backend import StudioBackend
 
 
 def place_orders(backend: StudioBackend, original_ids: list[str],
-                 conversions: list[dict[str, Any]], *,
+                 conversions: list[dict[str, Any]] | list[str], *,
+                 idempotency_key: str | None = None,
                  noise_reduction: bool = False) -> list[TakeInfo]:
     """One order per original, each converting into every requested voice (from a copy of the
-    original cleaned of background noise when `noise_reduction`)."""
+    original cleaned of background noise when `noise_reduction`).
+
+    `idempotency_key`: one for this whole order (the same each time the artist sends exactly
+    it again); each original's order goes with its own key made from it, so sending the order
+    again after a failure half-way makes only what is missing, never a second conversion."""
     made: list[TakeInfo] = []
     create = backend.client.orders.create
     for original_id in original_ids:
-        made += [TakeInfo.from_api(r)
-                 for r in create(original_id, conversions, noise_reduction=noise_reduction)]
+        key = f"{idempotency_key}:{original_id}" if idempotency_key else None
+        made += [TakeInfo.from_api(r) for r in create(
+            original_id, conversions, idempotency_key=key, noise_reduction=noise_reduction)]
     return made
 
 
