@@ -62,6 +62,7 @@ def listen_in(s: Studio) -> Listening:
         if proof.state == "done" and s.takes.take(take_id) is not None:
             search.refresh()  # what was just heard may be what the filter looks for
 
+    s.window.closing.connect(proofs.stop)
     s.outbox.uploaded.connect(on_uploaded)
     s.outbox.take_uploaded.connect(on_take_uploaded)
     s.audition.drawn.connect(on_drawn)

@@ -50,6 +50,11 @@ class ProofWatcher(QObject):
             self._timer.start()
         self.poll()
 
+    def stop(self) -> None:
+        """The window closes: nothing more is asked (no answer outlives the window)."""
+        self._following.clear()
+        self._timer.stop()
+
     def forget(self, take_id: str) -> None:
         """The take was cleaned, re-recorded or deleted: its transcript is asked for again."""
         self.proofs.pop(take_id, None)
