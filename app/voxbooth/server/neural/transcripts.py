@@ -131,7 +131,8 @@ def _transcribe_take(ctx: jobs.JobContext) -> None:
     row.words = [{"word": w.word, "start_s": w.start_s, "end_s": w.end_s, "prob": w.prob}
                  for w in heard.words]
     row.issues = [{"kind": i.kind, "expected": i.expected, "heard": i.heard,
-                   "start_s": round(i.start_s, 3), "end_s": round(i.end_s, 3)} for i in issues]
+                   "start_s": round(i.start_s, 3), "end_s": round(i.end_s, 3),
+                   "script_index": i.script_index} for i in issues]
 
 
 def _row(session: Session, job: Job) -> Transcript | None:
@@ -169,6 +170,10 @@ def transcript_public(session: Session, rec: Recording) -> TranscriptPublic:
         data.update(state=row.state, language=row.language, model=row.model,
                     script=row.script, text=row.text, words=row.words, issues=row.issues,
                     error=row.error)
+    if data["script"]:
+        from voxbooth.engine.neural.proofing import script_words
+
+        data["script_words"] = script_words(data["script"])
     return TranscriptPublic.model_validate(data)
 
 
