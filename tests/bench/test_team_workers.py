@@ -1,7 +1,8 @@
 """Benchmark: a team server on the tests' private PostgreSQL. A batch of 12 conversions of 30 s
-takes with 1 and then 2 `voxbooth worker` processes (one thread each) beside an API-only
-`voxbooth serve --no-workers`: conversions per minute. Then the time from `kill -9` of the worker
-running a conversion to that conversion running on the other worker (lease 20 s, the default).
+takes with 1 and then 2 `voxbooth worker` processes (procrastinate workers, one task at a time
+each) beside an API-only `voxbooth serve --no-workers`: conversions per minute. Then the time
+from `kill -9` of the worker running a conversion to that conversion running on the other worker
+(a worker silent for JOB_LEASE_S, 20 s by default, is taken for dead).
 Run with `.venv/bin/pytest -s tests/bench/test_team_workers.py`.
 """
 
@@ -93,4 +94,4 @@ def test_conversions_per_minute_and_takeover(tmp_path: Path, speech_path: Path,
     print(f"{BATCH} conversions of 31 s, two worker processes: {per_min_2:.1f}/min "
           f"({elapsed_2:.1f} s; x{per_min_2 / per_min_1:.2f} the one-worker rate)")
     print(f"kill -9 of the running worker to the conversion running elsewhere: "
-          f"{takeover_s:.1f} s (lease 20 s, bound 60 s)")
+          f"{takeover_s:.1f} s (worker silent 20 s, bound 60 s)")

@@ -19,6 +19,7 @@ stalled-job recovery in place of the leased polling threads.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
@@ -46,6 +47,8 @@ def conninfo(sqlalchemy_url: str) -> str:
 
 class TaskEngineRunner(JobRunner):
     """Runs jobs on procrastinate workers; `workers=0` relays only (an API-only process)."""
+
+    engine_name = "procrastinate"
 
     def __init__(
         self,
@@ -95,7 +98,8 @@ class TaskEngineRunner(JobRunner):
         self._stop.set()
         loop, task = self._loop, self._worker_task
         if loop is not None and task is not None:
-            loop.call_soon_threadsafe(task.cancel)
+            with contextlib.suppress(RuntimeError):  # its loop has ended already
+                loop.call_soon_threadsafe(task.cancel)
         if self._engine_thread is not None:
             self._engine_thread.join(timeout_s)
             self._engine_thread = None
@@ -128,7 +132,10 @@ class TaskEngineRunner(JobRunner):
     # the procrastinate worker ---------------------------------------------------------
 
     def _run_engine(self) -> None:
-        asyncio.run(self._engine_main())
+        try:
+            asyncio.run(self._engine_main())
+        finally:
+            self._loop = self._worker_task = None
 
     async def _engine_main(self) -> None:
         from procrastinate import App, PsycopgConnector
@@ -167,6 +174,8 @@ class TaskEngineRunner(JobRunner):
 
     def _run_task(self, job_id: str) -> None:
         """The procrastinate task (on one of the worker's threads): claim, run, settle."""
+        if self.stopping:
+            return  # left queued: the relay hands it to another worker
         with self._factory() as session:
             claim = leases.claim_for_task(session, job_id, self.owner, self._kinds)
         if isinstance(claim, leases.Lapsed):

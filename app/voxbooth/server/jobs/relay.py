@@ -39,7 +39,7 @@ _BATCH = 200
 KEEP_FINISHED_H = 7 * 24  # finished procrastinate jobs (one per attempt) are kept this long
 
 _NEEDING_A_TASK = text(f"""
-    SELECT j.id, j.state, j.attempts, j.updated_at FROM jobs j
+    SELECT j.id, j.state, j.attempts, j.created_at, j.updated_at FROM jobs j
      WHERE (j.state = '{QUEUED}'
             OR (j.state = '{RUNNING}' AND (j.updated_at IS NULL
                                             OR j.updated_at < :orphan_before)))
@@ -84,9 +84,9 @@ class Relay:
         rows = session.execute(_NEEDING_A_TASK, {
             "orphan_before": now - timedelta(seconds=self._orphan_after_s)}).all()
         deferred = 0
-        for job_id, state, attempts, updated_at in rows:
+        for job_id, state, attempts, created_at, updated_at in rows:
             if self._defer(session, raw, str(job_id), self._start_at(
-                    state, int(attempts), updated_at, now)):
+                    state, int(attempts), created_at, updated_at, now)):
                 deferred += 1
         session.commit()
         if deferred or recovered:
@@ -94,13 +94,15 @@ class Relay:
                      recovered)
         return Relayed(deferred, recovered)
 
-    def _start_at(self, state: str, attempts: int, updated_at: datetime | None,
-                  now: datetime) -> datetime | None:
-        """A retry waits `retry_delay_s` after the failure; anything else runs now."""
-        if state != QUEUED or attempts == 0 or updated_at is None:
-            return None
-        start = updated_at + timedelta(seconds=self._retry_delay_s)
-        return start if start > now else None
+    def _start_at(self, state: str, attempts: int, created_at: datetime | None,
+                  updated_at: datetime | None, now: datetime) -> datetime | None:
+        """A retry waits `retry_delay_s` after the failure; a job queued with a `created_at`
+        ahead (behind the work queued meanwhile, as transcripts are) waits until then;
+        anything else runs now."""
+        start = created_at
+        if state == QUEUED and attempts > 0 and updated_at is not None:
+            start = updated_at + timedelta(seconds=self._retry_delay_s)
+        return start if start is not None and start > now else None
 
     def _defer(self, session: Session, raw: Any, job_id: str,
                start_at: datetime | None) -> bool:
