@@ -19,10 +19,12 @@ stalled-job recovery in place of the leased polling threads.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import make_url
@@ -43,6 +45,29 @@ def conninfo(sqlalchemy_url: str) -> str:
     """libpq's URI for the service's SQLAlchemy URL (`postgresql+psycopg://...`)."""
     return make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(
         hide_password=False)
+
+
+class _DaemonThreads(concurrent.futures.ThreadPoolExecutor):
+    """Runs each call on a daemon thread of its own (a worker runs a few at a time: its
+    concurrency). A ThreadPoolExecutor only in type: asyncio's default executor must be one."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any,
+               **kwargs: Any) -> concurrent.futures.Future[Any]:
+        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as exc:  # handed to the awaiting coroutine
+                future.set_exception(exc)
+
+        threading.Thread(target=run, name="voxbooth-task", daemon=True).start()
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Nothing to wait for: the threads are daemons, and each ends with its call."""
 
 
 class TaskEngineRunner(JobRunner):
@@ -140,6 +165,10 @@ class TaskEngineRunner(JobRunner):
     async def _engine_main(self) -> None:
         from procrastinate import App, PsycopgConnector
 
+        # procrastinate runs sync tasks on the loop's default executor: daemon threads, so a
+        # stopping process whose handler does not stop in time exits anyway, as the in-process
+        # runner's daemon threads let it (its job is then recovered as any killed worker's).
+        asyncio.get_running_loop().set_default_executor(_DaemonThreads())
         while not self._stop.is_set():
             connector = PsycopgConnector(conninfo=self._conninfo, min_size=1,
                                          max_size=self._workers + 3)
