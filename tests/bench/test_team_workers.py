@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import create_engine, text
 
 from tests.server.helpers import make_folder, make_project, ok, upload
@@ -51,6 +52,7 @@ def _batch_per_minute(http: httpx.Client, take_id: str) -> tuple[float, float]:
     return BATCH * 60.0 / elapsed_s, elapsed_s
 
 
+@pytest.mark.timeout(1500)  # two batches of 12 and a take-over: minutes on a busy machine
 def test_conversions_per_minute_and_takeover(tmp_path: Path, speech_path: Path,
                                              postgres_cluster: PostgresCluster) -> None:
     url = postgres_cluster.fresh_database("bench")
