@@ -2,7 +2,7 @@
 
 The rooms (see README "How it is built"): takes (projects, folders, takes: `models/`, the
 browser in `controllers/browser.py` and `widgets/browser.py`, `controllers/navigation.py`),
-audition (`controllers/audition.py`, the playback panel), outbox (`outbox/`), desk (`desk/`),
+audition (`audition/`: controller, playback panel, transport), outbox (`outbox/`), desk (`desk/`),
 voices (`voices/`), orders (`orders/`), calibration (`calibration/`), service (`service/`: the
 backend, requests, connection, embedded service and workers).
 The window (`window.py`) only lays out what `assemble` gives it.
@@ -21,10 +21,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSplitter
 
 from voxbooth.studio.actions import TRANSPORT_KEYS
-from voxbooth.studio.audition_tracks import SoundCache
+from voxbooth.studio.audition.controller import AuditionController
+from voxbooth.studio.audition.panel import PlaybackPanel
+from voxbooth.studio.audition.sounds import SoundCache
+from voxbooth.studio.audition.transport import TransportBar
 from voxbooth.studio.commands import Commands
 from voxbooth.studio.context import StudioContext
-from voxbooth.studio.controllers.audition import AuditionController
 from voxbooth.studio.controllers.browser import TakesBrowser
 from voxbooth.studio.controllers.conversions import ConversionWatcher
 from voxbooth.studio.controllers.edits import TakeEdits
@@ -57,8 +59,6 @@ from voxbooth.studio.voices.panel import VoicesPanel
 from voxbooth.studio.voices.private_voices import PrivateVoiceWatch
 from voxbooth.studio.widgets.browser import ProjectsPanel, TakesPanel
 from voxbooth.studio.widgets.notices import ServiceBanner
-from voxbooth.studio.widgets.playback import PlaybackPanel
-from voxbooth.studio.widgets.transport import TransportBar
 from voxbooth.studio.widgets.uploads import UploadPanel
 from voxbooth.studio.widgets.views import FolderView, TakesView
 from voxbooth.studio.widgets.waveform import WaveformView
