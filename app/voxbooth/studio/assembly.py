@@ -34,6 +34,7 @@ from voxbooth.studio.controllers.navigation import Navigation
 from voxbooth.studio.desk.commands import DeskCommands
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.follow_settings import follow_settings
+from voxbooth.studio.desk.inputs import STREAM_TYPES
 from voxbooth.studio.desk.panel import DeskPanel
 from voxbooth.studio.desk.punch import PREROLL_S
 from voxbooth.studio.desk.script_session import ScriptSession
@@ -42,6 +43,7 @@ from voxbooth.studio.desk.takes_folder import default_takes_dir
 from voxbooth.studio.desk.target_band import TargetBand
 from voxbooth.studio.dialogs.openers import Openers
 from voxbooth.studio.entities import TakeInfo
+from voxbooth.studio.heap import freeze_start_up
 from voxbooth.studio.models.filters import TakesFilterProxy
 from voxbooth.studio.models.folders import FolderTreeModel
 from voxbooth.studio.models.projects import ProjectsModel
@@ -147,6 +149,9 @@ class Studio:
         """The one slot for a (new) usable connection: the backend first, then each room
         reloads what lives on the service, in this order."""
         first = self.requests.backend is None
+        if first:
+            # the studio as built: no full collection walks it again (its streams stay findable)
+            freeze_start_up(findable=STREAM_TYPES)
         self.requests.set_backend(backend)
         if backend.rules is not None:
             self.takes_view.set_upload_limit(backend.rules.max_upload_bytes)
