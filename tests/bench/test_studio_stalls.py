@@ -6,7 +6,7 @@ Run on demand: nice -n -10 .venv/bin/pytest -s tests/bench/test_studio_stalls.py
 The reference is the same heartbeat on an idle window in the same run. Filling the service with
 5,000 originals and their orders takes minutes (20 on a loaded machine): BENCH_STALL_DATA=DIR
 keeps the filled service there for later runs. BENCH_PROFILE=1 prints a cProfile of the GUI
-thread in the worst gap.
+thread in the gap where it worked longest.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ class Heartbeat(QObject):
     other threads' CPU time in this process (workers holding the GIL the GUI thread waits for),
     and the garbage collector's time by generation (a callback on `gc.callbacks`). With
     `BENCH_PROFILE=1` the GUI thread is profiled (cProfile, that thread only) gap by gap and
-    the worst gap's profile is kept (profiling slows Python code: figures are then not the
-    plain ones).
+    the profile of the gap with the most GUI-thread CPU is kept (profiling slows Python code:
+    figures are then not the plain ones).
     """
 
     def __init__(self, interval_ms: int = 5, profile: bool = False) -> None:
@@ -92,7 +92,7 @@ class Heartbeat(QObject):
         gap = now - self._last
         if self._profiler is not None:
             self._profiler.disable()
-            if gap > max(self.gaps_s, default=0.0):
+            if cpu - self._last_cpu > max(self.cpu_s, default=0.0):  # the most GUI work
                 self.worst_profile = self._profiler
         self.gaps_s.append(gap)
         self.cpu_s.append(cpu - self._last_cpu)
@@ -161,6 +161,7 @@ class Heartbeat(QObject):
         out = io.StringIO()
         stats = pstats.Stats(self.worst_profile, stream=out)
         stats.sort_stats("tottime").print_stats(lines)
+        stats.sort_stats("cumulative").print_stats(lines)
         return out.getvalue()
 
     def percentile_stall_ms(self, q: float) -> float:
@@ -184,7 +185,7 @@ def keyring_file(tmp_path: Path) -> Iterator[None]:
     keyring.set_keyring(previous)
 
 
-def _window(qtbot, tmp_path: Path, server: LiveServer) -> Studio:
+def _window(qtbot, tmp_path: Path, server: LiveServer, make_folder: bool = True) -> Studio:
     settings = remote_settings(tmp_path, server.url, server.api_key)
     runner = TaskRunner()  # the real thread pool, as the studio runs
     context = StudioContext(settings, runner, ServiceConnection(runner, settings),
@@ -195,6 +196,8 @@ def _window(qtbot, tmp_path: Path, server: LiveServer) -> Studio:
     window.window.show()
     context.connection.start()
     qtbot.waitUntil(lambda: window.requests.backend is not None, timeout=30000)
+    if not make_folder:
+        return window
     window.browser.create_project("Bench")
     qtbot.waitUntil(lambda: window.browser.project_id != "", timeout=10000)
     window.browser.create_folder("Takes")
@@ -296,7 +299,7 @@ def test_gui_stall_while_listing_takes(qtbot, tmp_path: Path, keyring_file: None
                          beat.profile_text())
 
     try:
-        window = _window(qtbot, tmp_path, server)
+        window = _window(qtbot, tmp_path, server, make_folder=made is None)
         if made is None:
             fill_s = _fill_folder(server, window.browser.folder_id, count)
             if kept is not None:
@@ -304,6 +307,10 @@ def test_gui_stall_while_listing_takes(qtbot, tmp_path: Path, keyring_file: None
                     {"api_key": server.api_key, "folder_id": window.browser.folder_id}))
         else:  # the folder filled by an earlier run, listed as if the artist opened it
             fill_s = 0.0
+            # the project and folder the studio opens by itself, listed before measuring
+            qtbot.waitUntil(lambda: window.browser.folder_id != "", timeout=60000)
+            qtbot.wait(3000)
+            qtbot.waitUntil(lambda: not window.takes.loading, timeout=120000)
             window.browser.folder_id = made["folder_id"]
         idle_ms = _idle_reference_ms(qtbot, beat)
         idle_gap = beat.worst_gap()
@@ -347,7 +354,7 @@ def test_gui_stall_while_listing_takes(qtbot, tmp_path: Path, keyring_file: None
     for phase, (stall, cpu, gap, collections, _profile) in phases.items():
         print(f"  {phase:14} worst stall {stall:6.1f} ms, worst GUI CPU in a gap {cpu:5.1f} ms; "
               f"{gap}; {collections}")
-    worst = max(phases, key=lambda p: phases[p][0])
+    worst = max(phases, key=lambda p: phases[p][1])
     if phases[worst][4]:
-        print(f"GUI thread profile of the worst gap ({worst}):\n{phases[worst][4]}")
+        print(f"GUI thread profile of the gap with most GUI CPU ({worst}):\n{phases[worst][4]}")
     assert listed == count * (1 + CONVERSIONS_PER_ORIGINAL)
