@@ -26,7 +26,7 @@ from voxbooth.studio.settings import (
     ServerChoice,
     StudioSettings,
 )
-from voxbooth.studio.theme import apply_theme, follow_os_theme
+from voxbooth.studio.theme import ThemeFollower
 
 if TYPE_CHECKING:
     from voxbooth.studio.assembly import Studio
@@ -98,12 +98,12 @@ def build_studio(app: QApplication, *, data_dir: Path | None = None, server_url:
     from voxbooth.studio.plot_theme import PlotColours
 
     settings = settings or studio_settings(data_dir, server_url)
-    dark = apply_theme(app)
-    follow_os_theme(app)
+    theme = ThemeFollower(app, settings)  # the chosen theme, applied before anything is drawn
     context = StudioContext.create(settings)
     context.connection.embedded = embedded
-    studio = assemble(context, dark)
-    PlotColours(studio.window, dark)  # the plots follow the OS theme too (kept by the window)
+    studio = assemble(context, theme.dark)
+    theme.setParent(studio.window)  # it follows for as long as the window lives
+    PlotColours(studio.window, theme.dark)  # the plots follow the theme too (kept by the window)
     return studio
 
 

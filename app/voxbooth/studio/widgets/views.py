@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voxbooth.studio.formats import formats_in_words
 from voxbooth.studio.models.roles import ID_ROLE, PROGRESS_ROLE
 from voxbooth.studio.models.takes import COL_STATE
 
@@ -78,13 +79,14 @@ class TakesView(QTreeView):
 
     files_dropped = Signal(list)
     HINT = ("Drop audio files or folders here to add them to this folder\n"
-            "(WAV, FLAC, OGG, MP3, M4A{limit}), or use File > Add audio files.\n"
+            "({formats}{limit}), or use File > Add audio files.\n"
             "No project yet? File > New project, then Folder > New folder.")
-    EMPTY_HINT = HINT.format(limit="")
+    EMPTY_HINT = HINT.format(formats=formats_in_words(None), limit="")
 
-    def set_upload_limit(self, max_bytes: int) -> None:
-        """The service's upload limit, said in the empty list's hint."""
-        self.EMPTY_HINT = self.HINT.format(limit=f"; up to {max_bytes // 2**20} MB each")
+    def set_upload_limit(self, max_bytes: int, formats: tuple[str, ...] | None = None) -> None:
+        """The service's upload limit and audio formats, said in the empty list's hint."""
+        self.EMPTY_HINT = self.HINT.format(formats=formats_in_words(formats),
+                                           limit=f"; up to {max_bytes // 2**20} MB each")
         self.viewport().update()
 
     def view_state(self) -> ViewState:
