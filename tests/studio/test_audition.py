@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from voxbooth.audio.playback import Player, matched_gains
-from voxbooth.studio.abx import AbxSession
 from voxbooth.studio.analysis import analyse_take, min_max_peaks
+from voxbooth.studio.audition.abx import AbxSession
 from voxbooth.studio.uploadcheck import check_file, expand_dropped
 
 

@@ -20,7 +20,7 @@ from tests.support.server import LiveServer
 from voxbooth.audio.playback import Player
 from voxbooth.studio.actions import shortcut_rows
 from voxbooth.studio.assembly import Studio
-from voxbooth.studio.audition_tracks import MAX_TRACKS, family_of
+from voxbooth.studio.audition.family import MAX_TRACKS, family_of
 from voxbooth.studio.entities import TakeInfo
 from voxbooth.studio.service.backend import StudioBackend
 

@@ -48,6 +48,37 @@ def test_each_take_is_announced_once_when_it_becomes_final() -> None:
     assert followed.settle(done) is None and len(followed) == 0
 
 
+def test_a_round_asks_about_a_bounded_batch_and_in_time_about_every_take() -> None:
+    """Hundreds of conversions in flight: each poll asks about at most a batch (the running
+    ones, the next in the queue), and every take still comes up within a bounded number of
+    rounds, a deleted one leaving the rotation."""
+    takes = [TakeInfo(id=f"c{i}", label=f"line {i}", kind="conversion", original_id="o",
+                      state="new" if i % 3 else "queued") for i in range(600)]
+    running = [TakeInfo(id=f"r{i}", label="running", kind="conversion", original_id="o",
+                        state="processing") for i in range(3)]
+    followed = FollowedConversions()
+    followed.follow(takes[:300] + running + takes[300:])  # in the order they were ordered
+    first = followed.next_ids(24)
+    assert len(first) == 24 and len(set(first)) == 24
+    assert {t.id for t in running} <= set(first)  # what moves is asked about at every round
+    assert {t.id for t in takes[:24 - 3 - 6]} <= set(first)  # then the next in the queue
+    followed.forget(["c599"])
+    asked: set[str] = set(first)
+    rounds = 1
+    while len(asked) < len(takes) - 1 + len(running) and rounds < 200:
+        batch = followed.next_ids(24)
+        assert len(batch) == 24 and {t.id for t in running} <= set(batch)
+        asked |= set(batch)
+        rounds += 1
+    assert "c599" not in asked
+    assert rounds <= len(takes) // 6 + 1  # the rotation's share reaches every take
+    followed.settle(TakeInfo(id="r0", label="running", kind="conversion", state="done"))
+    assert "r0" not in followed.next_ids(24)
+    few = FollowedConversions()
+    few.follow(running)
+    assert sorted(few.next_ids(24)) == sorted(t.id for t in running)
+
+
 def test_a_conversion_is_announced_after_moving_to_another_project(
         qtbot: QtBot, window: Studio, speech_path: Path) -> None:
     folder_a = open_new_folder(window, qtbot, "Ordered here", "Chapter 1")

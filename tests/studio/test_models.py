@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -10,7 +12,7 @@ from voxbooth.studio.entities import FolderInfo, ProjectInfo, TakeInfo
 from voxbooth.studio.models.filters import TakesFilterProxy
 from voxbooth.studio.models.folders import FolderTreeModel
 from voxbooth.studio.models.projects import ProjectsModel
-from voxbooth.studio.models.roles import ID_ROLE
+from voxbooth.studio.models.roles import ID_ROLE, SORT_ROLE
 from voxbooth.studio.models.takes import COL_STATE, COL_VOICE, TakesModel
 
 WHEN = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -142,33 +144,75 @@ def _every_row_agrees(model: TakesModel) -> None:
             assert model.index_of(child.data(ID_ROLE)) == model.index(child_row, 0, top)
 
 
-def test_rows_stay_true_through_sorts_inserts_and_removals(qtmodeltester) -> None:
-    import random
+def _in_order(model: TakesModel, column: int, order: Qt.SortOrder) -> None:
+    """Every level reads in the order asked for (by the sort role's key)."""
+    descending = order == Qt.SortOrder.DescendingOrder
+    for parent in [QModelIndex(), *(model.index(r, 0) for r in range(model.rowCount()))]:
+        keys = [model.index(r, column, parent).data(SORT_ROLE)
+                for r in range(model.rowCount(parent))]
+        assert keys == sorted(keys, reverse=descending), (column, order, keys)
 
-    rng = random.Random(12)
-    model = TakesModel()
+
+def _random_takes(rng: random.Random) -> list[TakeInfo]:
     takes = [TakeInfo(f"o{i}", f"line {rng.randrange(100):03d}", duration_s=rng.random() * 9)
              for i in range(60)]
-    takes += [TakeInfo(f"c{i}", f"conv {i}", kind="conversion", original_id=f"o{i % 20}",
-                       voice_name=rng.choice(["Ada", "Bob", "Cy"]), duration_s=rng.random())
-              for i in range(50)]
-    model.set_takes(takes)
+    return takes + [TakeInfo(f"c{i}", f"conv {i}", kind="conversion", original_id=f"o{i % 20}",
+                             voice_name=rng.choice(["Ada", "Bob", "Cy"]), duration_s=rng.random())
+                     for i in range(50)]
+
+
+def _random_step(model: TakesModel, rng: random.Random, step: int, actions: int
+                 ) -> tuple[int, Qt.SortOrder] | None:
+    """One sort, removal, new original, new conversion or (with `actions` 5) a take changed so
+    that its sort key changes; returns the order sorted by, if this step sorted."""
+    action = rng.randrange(actions)
+    if action == 0:
+        order = (rng.randrange(7), rng.choice(list(Qt.SortOrder)))
+        model.sort(*order)
+        return order
+    if action == 1:
+        model.remove(rng.choice(model.takes()).id)
+    elif action == 2:
+        model.upsert(TakeInfo(f"n{step}", f"new {rng.randrange(100):03d}",
+                              duration_s=rng.random()))
+    elif action == 3:
+        originals = [t for t in model.takes() if not t.is_conversion]
+        model.upsert(TakeInfo(f"k{step}", f"conv {step}", kind="conversion",
+                              original_id=rng.choice(originals).id, voice_name="Ada"))
+    else:  # renamed, lengthened, its state moved on
+        take = rng.choice(model.takes())
+        model.upsert(replace(take, label=f"line {rng.randrange(100):03d}",
+                             duration_s=rng.random() * 9,
+                             state=rng.choice(["new", "processing", "done", "error"])))
+    return None
+
+
+def test_rows_stay_true_through_sorts_inserts_and_removals(qtmodeltester) -> None:
+    rng = random.Random(12)
+    model = TakesModel()
+    model.set_takes(_random_takes(rng))
     qtmodeltester.check(model, force_py=True)
     _every_row_agrees(model)
     for step in range(120):
-        action = rng.randrange(4)
-        if action == 0:
-            model.sort(rng.randrange(7), rng.choice(list(Qt.SortOrder)))
-        elif action == 1:
-            model.remove(rng.choice(model.takes()).id)
-        elif action == 2:
-            model.upsert(TakeInfo(f"n{step}", f"new {step}", duration_s=rng.random()))
-        else:
-            originals = [t for t in model.takes() if not t.is_conversion]
-            model.upsert(TakeInfo(f"k{step}", f"conv {step}", kind="conversion",
-                                  original_id=rng.choice(originals).id, voice_name="Ada"))
+        _random_step(model, rng, step, actions=4)
         _every_row_agrees(model)
     qtmodeltester.check(model, force_py=True)
+
+
+def test_takes_keep_their_order_through_inserts_and_changes() -> None:
+    """A new take lands in its sorted place and a changed one moves to its place, a row at a
+    time (the model is not sorted again): random steps, each checked against a plain sort.
+    (Without Qt's model tester, which checks the whole model at every change.)"""
+    rng = random.Random(15)
+    model = TakesModel()
+    model.set_takes(_random_takes(rng))
+    sorted_by: tuple[int, Qt.SortOrder] | None = None
+    for step in range(400):
+        sorted_by = _random_step(model, rng, step, actions=5) or sorted_by
+        _every_row_agrees(model)
+        if sorted_by is not None:
+            _in_order(model, *sorted_by)
+    assert sorted_by is not None
 
 
 def test_the_filter_shows_what_the_artist_asked_for(qtmodeltester) -> None:

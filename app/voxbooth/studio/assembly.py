@@ -2,7 +2,7 @@
 
 The rooms (see README "How it is built"): takes (projects, folders, takes: `models/`, the
 browser in `controllers/browser.py` and `widgets/browser.py`, `controllers/navigation.py`),
-audition (`controllers/audition.py`, the playback panel), outbox (`outbox/`), desk (`desk/`),
+audition (`audition/`: controller, playback panel, transport), outbox (`outbox/`), desk (`desk/`),
 voices (`voices/`), orders (`orders/`), calibration (`calibration/`), service (`service/`: the
 backend, requests, connection, embedded service and workers).
 The window (`window.py`) only lays out what `assemble` gives it.
@@ -21,10 +21,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSplitter
 
 from voxbooth.studio.actions import TRANSPORT_KEYS
-from voxbooth.studio.audition_tracks import SoundCache
+from voxbooth.studio.audition.controller import AuditionController
+from voxbooth.studio.audition.panel import PlaybackPanel
+from voxbooth.studio.audition.sounds import SoundCache
+from voxbooth.studio.audition.transport import TransportBar
 from voxbooth.studio.commands import Commands
 from voxbooth.studio.context import StudioContext
-from voxbooth.studio.controllers.audition import AuditionController
 from voxbooth.studio.controllers.browser import TakesBrowser
 from voxbooth.studio.controllers.conversions import ConversionWatcher
 from voxbooth.studio.controllers.edits import TakeEdits
@@ -32,6 +34,7 @@ from voxbooth.studio.controllers.navigation import Navigation
 from voxbooth.studio.desk.commands import DeskCommands
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.follow_settings import follow_settings
+from voxbooth.studio.desk.inputs import STREAM_TYPES
 from voxbooth.studio.desk.panel import DeskPanel
 from voxbooth.studio.desk.punch import PREROLL_S
 from voxbooth.studio.desk.script_session import ScriptSession
@@ -40,6 +43,7 @@ from voxbooth.studio.desk.takes_folder import default_takes_dir
 from voxbooth.studio.desk.target_band import TargetBand
 from voxbooth.studio.dialogs.openers import Openers
 from voxbooth.studio.entities import TakeInfo
+from voxbooth.studio.heap import freeze_start_up
 from voxbooth.studio.listening import Listening, listen_in
 from voxbooth.studio.models.filters import TakesFilterProxy
 from voxbooth.studio.models.folders import FolderTreeModel
@@ -58,8 +62,6 @@ from voxbooth.studio.voices.panel import VoicesPanel
 from voxbooth.studio.voices.private_voices import PrivateVoiceWatch
 from voxbooth.studio.widgets.browser import ProjectsPanel, TakesPanel
 from voxbooth.studio.widgets.notices import ServiceBanner
-from voxbooth.studio.widgets.playback import PlaybackPanel
-from voxbooth.studio.widgets.transport import TransportBar
 from voxbooth.studio.widgets.uploads import UploadPanel
 from voxbooth.studio.widgets.views import FolderView, TakesView
 from voxbooth.studio.widgets.waveform import WaveformView
@@ -149,6 +151,9 @@ class Studio:
         """The one slot for a (new) usable connection: the backend first, then each room
         reloads what lives on the service, in this order."""
         first = self.requests.backend is None
+        if first:
+            # the studio as built: no full collection walks it again (its streams stay findable)
+            freeze_start_up(findable=STREAM_TYPES)
         self.requests.set_backend(backend)
         if backend.rules is not None:
             self.takes_view.set_upload_limit(backend.rules.max_upload_bytes,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QObject, QTimer, Signal
 
 from voxbooth.studio.controllers.followed import Fetched, FollowedConversions, fetch_states
 from voxbooth.studio.entities import TakeInfo
@@ -17,6 +17,7 @@ from voxbooth.studio.models.takes import TakesModel
 from voxbooth.studio.service.requests import Requests
 
 POLL_INTERVAL_MS = 1000
+POLL_BATCH = 24  # takes asked about per poll, however many are in flight (`next_ids`)
 
 
 class ConversionWatcher(QObject):
@@ -26,8 +27,9 @@ class ConversionWatcher(QObject):
     failed = Signal(object)  # TakeInfo that just reached error
 
     def __init__(self, requests: Requests, takes: TakesModel, parent: QObject | None = None,
-                 interval_ms: int = POLL_INTERVAL_MS) -> None:
+                 interval_ms: int = POLL_INTERVAL_MS, batch: int = POLL_BATCH) -> None:
         super().__init__(parent)
+        self.batch = batch
         self.requests = requests
         self.takes = takes
         self.followed = FollowedConversions()
@@ -35,8 +37,13 @@ class ConversionWatcher(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
-        # another folder replaces the list: what was converting there is followed first
+        # what is converting is followed as it is shown, not looked for in the whole list at
+        # every poll: another folder replaces the list (what was converting there is followed
+        # first), a list arrives, rows are added, a take changes
         takes.modelAboutToBeReset.connect(self._follow_shown)
+        takes.populated.connect(self._follow_shown)
+        takes.rowsInserted.connect(self._follow_inserted)
+        takes.dataChanged.connect(self._follow_changed)
 
     def start(self) -> None:
         self._timer.start()
@@ -51,15 +58,23 @@ class ConversionWatcher(QObject):
     def _follow_shown(self) -> None:
         self.followed.follow(self.takes.takes())
 
+    def _follow_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        if not self.takes.loading:  # a list still arriving is followed once it is complete
+            self.followed.follow(self.takes.takes_in_rows(parent, first, last))
+
+    def _follow_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
+                        _roles: object = None) -> None:
+        self.followed.follow(self.takes.takes_in_rows(top_left.parent(), top_left.row(),
+                                                      bottom_right.row()))
+
     def poll(self) -> None:
-        """Asks the service about every followed take, in one worker."""
-        self._follow_shown()
+        """Asks the service about a batch of the followed takes, in one worker."""
         backend = self.requests.backend
         if self._asking or backend is None or not len(self.followed):
             return
         self._asking = True
-        self.requests.run(fetch_states, backend, self.followed.ids(), on_result=self._on_fetched,
-                          on_error=self._on_fetch_failed)
+        self.requests.run(fetch_states, backend, self.followed.next_ids(self.batch),
+                          on_result=self._on_fetched, on_error=self._on_fetch_failed)
 
     def _on_fetch_failed(self, _exc: BaseException) -> None:
         self._asking = False  # the connection was told; the next tick asks again
@@ -68,7 +83,8 @@ class ConversionWatcher(QObject):
         self._asking = False
         self.followed.forget(fetched.gone)
         for fresh in fetched.fresh:
-            if self.takes.take(fresh.id) is not None:  # shown: its row moves on
+            shown = self.takes.take(fresh.id)
+            if shown is not None and shown != fresh:  # shown and changed: its row moves on
                 self.takes.upsert(fresh)
             final = self.followed.settle(fresh)
             if final is None:

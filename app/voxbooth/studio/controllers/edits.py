@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject
 
 from voxbooth.dsp import edits
 from voxbooth.studio.analysis import TakeAudio
-from voxbooth.studio.controllers.audition import AuditionController
+from voxbooth.studio.audition.controller import AuditionController
 from voxbooth.studio.models.takes import TakesModel
 from voxbooth.studio.outbox.outbox import Outbox
 from voxbooth.studio.service.requests import Requests

@@ -6,20 +6,20 @@ never on the GUI thread (STYLE.md habit 3).
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 
 import sounddevice as sd
 
 from voxbooth.audio.capture import InputCapture
 from voxbooth.audio.devices import AudioDevice, list_devices, refresh_devices
+from voxbooth.studio import heap
 
 CaptureOpener = Callable[[str | None], InputCapture]
 InputLister = Callable[[], list[AudioDevice]]
 Rescanner = Callable[[], bool]
 
-_STREAM_TYPES = (sd.InputStream, sd.OutputStream, sd.Stream,
-                 sd.RawInputStream, sd.RawOutputStream, sd.RawStream)
+STREAM_TYPES = (sd.InputStream, sd.OutputStream, sd.Stream,
+                sd.RawInputStream, sd.RawOutputStream, sd.RawStream)
 
 
 def open_capture(name: str | None) -> InputCapture:
@@ -43,10 +43,9 @@ def list_inputs() -> list[AudioDevice]:
 def streams_open() -> bool:
     """Whether any PortAudio stream is open in this process (an audition playing, say).
 
-    sounddevice keeps no list of its streams, so the collector's list of objects is asked; it
-    takes a few milliseconds, in a worker."""
-    return any(isinstance(o, _STREAM_TYPES) and not getattr(o, "closed", True)
-               for o in gc.get_objects())
+    sounddevice keeps no list of its streams, so the collector's list of objects is asked
+    (`heap.find`: those set aside at start-up too); it takes a few milliseconds, in a worker."""
+    return any(not getattr(o, "closed", True) for o in heap.find(STREAM_TYPES))
 
 
 def restart_portaudio() -> bool:

@@ -77,3 +77,20 @@ def sort_nodes(nodes: list[TakeNode], key: Callable[[TakeInfo], Any], reverse: b
         yield
     keyed.sort(key=itemgetter(0), reverse=reverse)
     nodes[:] = [node for _key, node in keyed]
+
+
+def sorted_row(nodes: Sequence[TakeNode], take: TakeInfo, key: Callable[[TakeInfo], Any],
+               reverse: bool) -> int:
+    """Where `take` goes among `nodes`, which are sorted by `key`: after the takes of an equal
+    key, as sorting again would put it (`list.sort` is stable either way round). Asks `key`
+    for a logarithmic number of takes, so a take joins a long sorted list without sorting it."""
+    wanted = key(take)
+    low, high = 0, len(nodes)
+    while low < high:
+        middle = (low + high) // 2
+        here = key(nodes[middle].take)  # type: ignore[arg-type]
+        if (here < wanted) if reverse else (wanted < here):
+            high = middle
+        else:
+            low = middle + 1
+    return low

@@ -25,7 +25,13 @@ from voxbooth.studio.models.roles import (
     SORT_ROLE,
     TAKE_IDS_MIME,
 )
-from voxbooth.studio.models.take_nodes import TakeNode, build_nodes, renumber, sort_nodes
+from voxbooth.studio.models.take_nodes import (
+    TakeNode,
+    build_nodes,
+    renumber,
+    sort_nodes,
+    sorted_row,
+)
 
 # Originals per chunk while a proxy filters each inserted row by calling `data()` (Python):
 # 500 keeps a chunk of 20,000 takes' list to tens of ms. Unfiltered, a list is taken in with one
@@ -255,6 +261,13 @@ class TakesModel(QAbstractItemModel):
             nodes.extend(node.children)
         return [n.take for n in nodes if n.take is not None]
 
+    def takes_in_rows(self, parent: AnyIndex, first: int, last: int) -> list[TakeInfo]:
+        """The takes of rows `first`..`last` under `parent`, with an original's conversions."""
+        found: list[TakeInfo] = []
+        for node in self._node(parent).children[first:last + 1]:
+            found.extend(n.take for n in (node, *node.children) if n.take is not None)
+        return found
+
     def conversions_of(self, original_id: str) -> list[TakeInfo]:
         node = self._by_id.get(original_id)
         return [c.take for c in node.children if c.take is not None] if node else []
@@ -409,9 +422,43 @@ class TakesModel(QAbstractItemModel):
         self._chunk_timer.stop()
         self.populated.emit()
 
-    def _attach(self, take: TakeInfo, parent: _Node) -> _Node:
-        node = _Node(take, parent, len(parent.children))
-        parent.children.append(node)
+    def _move_to_sorted_place(self, node: _Node) -> None:
+        """A take whose sort key changed (renamed, its state moved on) moves to where the
+        order puts it now, alone: the other rows, the selection and the view stay."""
+        parent = node.parent
+        assert parent is not None and node.take is not None
+        row, siblings = node.row(), parent.children
+        others = siblings[:row] + siblings[row + 1:]
+        wanted = sorted_row(others, node.take, self._key_of_column(), self._descending())
+        if wanted == row:
+            return
+        parent_index = QModelIndex() if parent is self._root else \
+            self.createIndex(parent.row(), 0, parent)
+        # Qt counts the destination in the rows as they are before the move
+        self.beginMoveRows(parent_index, row, row, parent_index,
+                           wanted if wanted < row else wanted + 1)
+        siblings.pop(row)
+        siblings.insert(wanted, node)
+        renumber(siblings, min(row, wanted))
+        self.endMoveRows()
+
+    def _key_of_column(self) -> Callable[[TakeInfo], Any]:
+        column = self._sort[0] if self._sort is not None else COL_LABEL
+        return lambda take: self._sort_key(take, column)
+
+    def _descending(self) -> bool:
+        return self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder
+
+    def _row_for(self, take: TakeInfo, parent: _Node) -> int:
+        """The row a new take goes to under `parent`: its sorted place, or the end."""
+        if self._sort is None:
+            return len(parent.children)
+        return sorted_row(parent.children, take, self._key_of_column(), self._descending())
+
+    def _attach(self, take: TakeInfo, parent: _Node, row: int) -> _Node:
+        node = _Node(take, parent, row)
+        parent.children.insert(row, node)
+        renumber(parent.children, row)
         self._by_id[take.id] = node
         return node
 
@@ -420,7 +467,10 @@ class TakesModel(QAbstractItemModel):
         self.finish_loading()
         node = self._by_id.get(take.id)
         if node is not None:
-            node.take = take
+            before, node.take = node.take, take
+            if self._sort is not None and before is not None and \
+                    self._sort_key(before, self._sort[0]) != self._sort_key(take, self._sort[0]):
+                self._move_to_sorted_place(node)
             row = node.row()
             self.dataChanged.emit(self.createIndex(row, 0, node),
                                   self.createIndex(row, len(COLUMNS) - 1, node))
@@ -432,12 +482,12 @@ class TakesModel(QAbstractItemModel):
             if found is None or found.parent is not self._root:
                 return  # a conversion of an original not shown here
             parent, parent_index = found, self.createIndex(found.row(), 0, found)
-        row = len(parent.children)
+        # in its sorted place: sorting everything again would re-lay out (with a long list,
+        # take in again) every row for one take, and lose the selection
+        row = self._row_for(take, parent)
         self.beginInsertRows(parent_index, row, row)
-        self._attach(take, parent)
+        self._attach(take, parent, row)
         self.endInsertRows()
-        if self._sort is not None:
-            self.sort(*self._sort)
 
     def remove(self, take_id: str) -> TakeInfo | None:
         node = self._by_id.get(take_id)

@@ -1,7 +1,7 @@
 """The audition: the picked take's family in the player, switched among at the same position.
 
 Picking a take loads its original and every finished conversion (fetched, analysed, resampled and
-loudness matched in a worker: `audition_tracks`). Picking another take of the same family, or its
+loudness matched in a worker: `tracks`). Picking another take of the same family, or its
 number key, is then only a switch of the player's source: no download, no gap. A and B are the
 pair compared (the original and the conversion heard last, unless the artist picks two); the
 blind ABX test plays one of them as X and keeps score.
@@ -14,15 +14,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from voxbooth.audio.playback import Player
-from voxbooth.studio.abx import AbxSession
 from voxbooth.studio.analysis import TakeAudio
-from voxbooth.studio.audition_tracks import (
-    AuditionTracks,
-    SoundCache,
-    family_of,
-    load_tracks,
-    track_label,
-)
+from voxbooth.studio.audition.abx import AbxSession
+from voxbooth.studio.audition.family import family_of, track_label
+from voxbooth.studio.audition.sounds import SoundCache
+from voxbooth.studio.audition.tracks import AuditionTracks, load_tracks
 from voxbooth.studio.entities import TakeInfo
 from voxbooth.studio.service.errors import user_message
 from voxbooth.studio.service.requests import Requests

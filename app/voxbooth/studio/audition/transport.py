@@ -6,7 +6,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from voxbooth.studio.actions import LISTEN_KEYS
-from voxbooth.studio.widgets.tracks import PairPicker, TrackStrip
+from voxbooth.studio.audition.track_strip import PairPicker, TrackStrip
 
 
 def _button(action: QAction, text: str, name: str) -> QToolButton:

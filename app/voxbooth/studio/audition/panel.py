@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from voxbooth.audio.playback import Player
 from voxbooth.studio.actions import LISTEN_KEYS
-from voxbooth.studio.audition_tracks import AuditionTracks
-from voxbooth.studio.widgets.transport import TransportBar
+from voxbooth.studio.audition.tracks import AuditionTracks
+from voxbooth.studio.audition.transport import TransportBar
 from voxbooth.studio.widgets.waveform import WaveformView
 
 if TYPE_CHECKING:
-    from voxbooth.studio.controllers.audition import AuditionController
+    from voxbooth.studio.audition.controller import AuditionController
 
 PLAYHEAD_INTERVAL_MS = 33
 
