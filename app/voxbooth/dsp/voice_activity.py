@@ -2,8 +2,9 @@
 speech per 32 ms frame of 16 kHz audio, and the segments of speech those make, with hysteresis,
 so breaths, clicks and room noise that an energy gate takes for speech stay silence.
 
-The one home of the frame size and the thresholds: the service's engine (`engine.neural.vad`)
-and the quality check of takes (`quality.EndSpeech`) both use them. numpy in, numpy out; the
+The one home of the frame size and the thresholds: the service's engine (`engine.neural.vad`,
+and through it the calibration's voiced time), the quality check of takes (`speech_ends.SpeechEnds`)
+and the studio's calibration wizard all use them. numpy in, numpy out; the
 model (0.9 MB, ~5 ms to load) is made once per thread, as its recurrent state is per instance.
 """
 
@@ -80,3 +81,15 @@ def segments_from_probabilities(probabilities: np.ndarray) -> list[Segment]:
         else:
             merged.append(seg)
     return [Segment(a, b) for a, b in merged if b - a >= MIN_SPEECH_S]
+
+
+def in_speech(segments: list[Segment], times_s: np.ndarray) -> np.ndarray:
+    """Which of the (ascending or not) `times_s` fall inside one of the speech `segments`
+    (ascending and disjoint, as `segments_from_probabilities` makes them)."""
+    times = np.asarray(times_s, dtype=np.float64)
+    if not segments:
+        return np.zeros(times.shape, dtype=bool)
+    starts = np.array([s.start_s for s in segments])
+    ends = np.array([s.end_s for s in segments])
+    index = np.searchsorted(starts, times, side="right") - 1
+    return (index >= 0) & (times < ends[np.maximum(index, 0)])

@@ -3,6 +3,11 @@
 The f0 is the median of the loud voiced frames of WORLD's dio + stonemask on a 16 kHz copy (see
 `world.py` for why that tracker and that gate); the bench and tests hold it within 2 % of Praat's
 pitch median. Conversions estimate the speaker's f0 of an original the same way.
+
+Where the voice activity detector is installed (`engine.neural.vad`), only the voiced frames
+inside the speech it hears count, towards the voiced-speech minimum and the median: a hum, a
+tone or breath noise in a reading is voiced to WORLD but is not speech. Without its package the
+calibration falls back on WORLD's voicing alone (and says so in `algorithm`).
 """
 
 from __future__ import annotations
@@ -11,10 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from voxbooth.engine import world
+from voxbooth.engine import neural, world
 from voxbooth.engine.minimums import CALIBRATION_MIN_VOICED_S
 
 ALGORITHM = "world-dio-stonemask"
+ALGORITHM_WITH_VAD = ALGORITHM + "+silero-vad"  # voiced frames inside the speech the VAD hears
 MIN_VOICED_S = CALIBRATION_MIN_VOICED_S
 _HISTOGRAM_EDGES_HZ = 55.0 * 2.0 ** (np.arange(0, 51) / 12.0)  # semitone bins, 55 .. 1047 Hz
 
@@ -48,6 +54,9 @@ def estimate_speaker_f0(
         raise CalibrationError("no voiced speech found")
     x16 = world.to_analysis_rate(data, rate_hz)
     f0_hz, times_s = world.track_f0(x16)
+    heard = _heard_as_speech(x16, times_s)
+    if heard is not None:
+        f0_hz = np.where(heard, f0_hz, 0.0)
     voiced = world.voiced(f0_hz)
     voiced_s = voiced.size * world.FRAME_PERIOD_MS / 1000.0
     if voiced_s < 1.0:  # a few stray frames in noise are not speech
@@ -59,5 +68,15 @@ def estimate_speaker_f0(
     histogram = [(round(float(c), 1), int(n)) for c, n in zip(centres, counts, strict=True) if n]
     f0 = world.speaker_f0_hz(f0_hz, world.frame_levels_db(x16, times_s))
     return CalibrationResult(
-        float(f0 or np.median(voiced)), ALGORITHM, round(voiced_s, 2), histogram
+        float(f0 or np.median(voiced)), ALGORITHM if heard is None else ALGORITHM_WITH_VAD,
+        round(voiced_s, 2), histogram,
     )
+
+
+def _heard_as_speech(samples_16k: np.ndarray, times_s: np.ndarray) -> np.ndarray | None:
+    """Which WORLD frames lie inside the speech the VAD hears; None without its package."""
+    if not neural.has("voice activity"):
+        return None
+    from voxbooth.engine.neural import vad  # here: the model loads only when a reading is measured
+
+    return vad.in_speech(vad.speech_segments(samples_16k, world.ANALYSIS_RATE_HZ), times_s)

@@ -18,6 +18,7 @@ from voxbooth.dsp.voice_activity import (
     OFF_PROBABILITY,
     ON_PROBABILITY,
     Segment,
+    in_speech,
     probabilities_16k,
     segments_from_probabilities,
 )
@@ -25,7 +26,7 @@ from voxbooth.engine.neural import require
 from voxbooth.engine.neural.audio16k import to_16k
 
 __all__ = ["FRAME_S", "FRAME_SAMPLES", "MIN_GAP_S", "MIN_SPEECH_S", "OFF_PROBABILITY",
-           "ON_PROBABILITY", "Segment", "segments_from_probabilities", "speech_bounds",
+           "ON_PROBABILITY", "Segment", "in_speech", "segments_from_probabilities", "speech_bounds",
            "speech_probabilities", "speech_segments", "voiced_seconds"]
 
 

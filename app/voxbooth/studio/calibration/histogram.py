@@ -1,12 +1,20 @@
-"""The f0 histogram of a calibration reading, in semitone bins (Qt-free)."""
+"""The f0 histogram of a calibration reading, in semitone bins (Qt-free).
+
+As the service's calibration does, only the pitch heard inside speech counts where the voice
+activity detector is installed (`speech_only`): a hum or a tone is voiced but is not speech, and
+the wizard must not promise a calibration the service then refuses.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import gcd
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from voxbooth.dsp import voice_activity
 from voxbooth.dsp.pitch import hz_to_note_name
 
 
@@ -49,3 +57,20 @@ def f0_histogram(f0_hz: npt.NDArray[np.float64], min_voiced_s: float,
     counts, _ = np.histogram(midi, bins=edges)
     return F0Histogram(edges, counts.astype(np.int64), float(np.median(voiced)),
                        voiced.size * hop_s, min_voiced_s)
+
+
+def speech_only(f0_hz: npt.NDArray[np.float64], hop_s: float,
+                reading: Path) -> npt.NDArray[np.float64]:
+    """The live track's frames (frame i at `i * hop_s` into the `reading`'s file) with those
+    outside the speech the VAD hears in the file set unvoiced (NaN). Blocking: a worker's."""
+    import soundfile as sf
+    from scipy.signal import resample_poly
+
+    samples, rate_hz = sf.read(reading, dtype="float32", always_2d=True)
+    mono = samples.mean(axis=1)
+    if rate_hz != voice_activity.RATE_HZ:
+        g = gcd(int(rate_hz), voice_activity.RATE_HZ)
+        mono = resample_poly(mono, voice_activity.RATE_HZ // g, int(rate_hz) // g)
+    heard = voice_activity.segments_from_probabilities(voice_activity.probabilities_16k(mono))
+    inside = voice_activity.in_speech(heard, np.arange(f0_hz.size) * hop_s)
+    return np.where(inside, f0_hz, np.nan)

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from voxbooth.audio.recorder import TakeResult
+from voxbooth.dsp import voice_activity
 from voxbooth.resources import resources_dir
-from voxbooth.studio.calibration.histogram import F0Histogram, f0_histogram
+from voxbooth.studio.calibration.histogram import F0Histogram, f0_histogram, speech_only
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.live import LiveUpdate
 from voxbooth.studio.desk.live_view import LiveView, midi_to_name
@@ -56,6 +57,7 @@ class CalibrationWizard(QDialog):
         self.started_s = 0.0
         self.take_path: Path | None = None
         self.histogram: F0Histogram | None = None
+        self._heard: tuple[np.ndarray, float, float] | None = None  # f0, hop, least voiced s
         self.calibration: Any = None
         self._build(dark)
         desk.take_stopped.connect(self._on_stopped)
@@ -137,11 +139,12 @@ class CalibrationWizard(QDialog):
                                  f" (at least {least_s:.0f} s)"))
 
     def stop(self) -> None:
+        self.histogram = self._heard = None
         if self.desk.analysis is not None:
             rules = self.requests.rules  # the service's: none while it is away
             least_voiced_s = rules.calibration_min_voiced_s if rules is not None else float("inf")
-            self.histogram = f0_histogram(self.desk.analysis.stop_collecting(), least_voiced_s,
-                                          self.desk.analysis.tracker.hop_s)
+            self._heard = (self.desk.analysis.stop_collecting(),
+                           self.desk.analysis.tracker.hop_s, least_voiced_s)
         self.started_s = 0.0
         self.stop_button.setEnabled(False)
         self.desk.stop()
@@ -151,9 +154,26 @@ class CalibrationWizard(QDialog):
             return
         self.start_button.setEnabled(True)
         self.start_button.setText("● Read again")
-        histogram = self.histogram
-        if histogram is None:
+        if self._heard is None:
             return
+        f0_hz, hop_s, least_voiced_s = self._heard
+        if not voice_activity.available():  # WORLD's voicing alone, as the service then counts
+            self._show_histogram(f0_histogram(f0_hz, least_voiced_s, hop_s))
+            return
+        # as the service counts it: only the pitch inside the speech the VAD hears in the take
+        self.result_label.setText("Listening for speech in your reading…")
+        path = result.path
+        self.requests.run(lambda: f0_histogram(speech_only(f0_hz, hop_s, path),
+                                               least_voiced_s, hop_s),
+                          on_result=lambda h: self._show_histogram(h, path),
+                          # unheard (the error is shown): the service's verdict decides on saving
+                          on_error=lambda _e: self._show_histogram(
+                              f0_histogram(f0_hz, least_voiced_s, hop_s), path))
+
+    def _show_histogram(self, histogram: F0Histogram, path: Path | None = None) -> None:
+        if path is not None and path != self.take_path:
+            return  # a reading read again meanwhile
+        self.histogram = histogram
         self._draw_histogram(histogram)
         self.result_label.setText(histogram.describe())
         self.save_button.setEnabled(histogram.usable)
