@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from voxbooth.studio.entities import TakeInfo, VoiceInfo
+from voxbooth.studio.widgets.status_line import StatusLine
 
 COL_VOICE, COL_ACCENT, COL_SEMITONES, COL_STYLE = range(4)
 
@@ -38,19 +39,20 @@ class OrderPanel(QWidget):
         self.quoted: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # what `quote` prices
         self.quote: int | None = None  # credits, as the service prices this order
         self.asked: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # priced, not back
-        self.originals_label = QLabel("")
-        self.originals_label.setWordWrap(True)
+        # two lines each whatever they say: the table and the buttons stay where they are
+        self.originals_label = StatusLine("", lines=2)
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("orderVoices")
         self.table.setHorizontalHeaderLabels(["Voice", "Accent", "Semitones", "Narration"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
-        self.cost_label = QLabel("")
+        self.cost_label = StatusLine("", lines=2)
         self.cost_label.setObjectName("orderCost")
-        self.cost_label.setWordWrap(True)
         self.submit = QPushButton("Convert")
         self.submit.setObjectName("orderSubmit")
         self.retry = QPushButton("Retry failed")
+        self.retry.setMinimumWidth(self.retry.sizeHint().width()
+                                   + self.retry.fontMetrics().horizontalAdvance("99 "))
         self.tts = QPushButton("Text to speech…")
         buttons = QHBoxLayout()
         buttons.addWidget(self.submit, 1)

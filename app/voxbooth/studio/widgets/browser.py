@@ -85,4 +85,4 @@ class TakesPanel(QWidget):
         filter_row.addWidget(self.state_filter)
         layout.addLayout(filter_row)
         layout.addWidget(self.takes_view, 1)
-        layout.addWidget(self.upload_panel)
+        self.takes_view.set_footer(self.upload_panel)  # uploads never resize the list
