@@ -77,6 +77,8 @@ class LayoutDriver:
         self.result["connecting_text"] = studio.takes_view.empty_state.text()
         self.wait_until("the service and a folder", lambda: studio.browser.folder_id != "", 90)
         self.wait_until("the voices", lambda: studio.voices.rowCount() > 1, 30)
+        self.wait_until("the empty folder's takes listed",
+                        lambda: "Loading" not in studio.takes_view.empty_state.text(), 30)
         self.result["empty_text"] = studio.takes_view.empty_state.text()
         self.shot("ready")
         view = studio.takes_view.viewport()
