@@ -10,10 +10,16 @@ import pytest
 
 from tests.support import blob_store
 from tests.support.postgres import postgres_cluster, stop_cluster
-from tests.support.server import LiveServer
+from tests.support.server import TRANSCRIBING, LiveServer
 from tests.support.speech import arctic_speech_path
 
 __all__ = ["postgres_cluster"]  # the private PostgreSQL cluster, for tests that need it
+
+# Every service the tests start (test servers, workers, the studio's embedded service) inherits
+# this: no automatic transcripts, which cost seconds of CPU per take and were a third of the
+# suite's background work, unless its module is marked `transcribing` (then its `live_server`
+# transcribes) or it passes TRANSCRIBING itself.
+os.environ.setdefault("VOXBOOTH_TRANSCRIBE_TAKES", "false")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -27,9 +33,12 @@ def speech_path() -> Path:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A real `voxbooth serve` on loopback for one test module, stopped by PID afterwards."""
-    server = LiveServer(data_dir=tmp_path_factory.mktemp("service") / "data").start()
+    transcribing = request.node.get_closest_marker("transcribing") is not None
+    server = LiveServer(data_dir=tmp_path_factory.mktemp("service") / "data",
+                        extra_env=TRANSCRIBING if transcribing else {}).start()
     try:
         yield server
     finally:

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
+from tests.support.server import TRANSCRIBING, LiveServer
 from voxbooth.api import NotFound, VoxBoothClient
 from voxbooth.api.models import Transcript, TranscriptIssue
 
 ARCTIC_TEXT = "And you always want to see it in the superlative degree."
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoxBoothClient]:
+    """A service of its own that transcribes takes (the package's does not): also no queue of
+    other tests' takes ahead of this one's transcript."""
+    server = LiveServer(data_dir=tmp_path_factory.mktemp("transcribing") / "data",
+                        extra_env=TRANSCRIBING).start()
+    try:
+        with VoxBoothClient(server.url, api_key=server.api_key) as vb:
+            yield vb
+    finally:
+        server.stop()
 
 
 def test_a_take_with_a_word_cut_out_is_proofed_through_the_client(

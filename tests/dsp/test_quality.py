@@ -12,6 +12,7 @@ from voxbooth.audio.files import check_take_file
 from voxbooth.dsp.quality import check_take
 
 RATE_HZ = 48000
+SERVICE_RANGE_S = (10.0, 600.0)  # what a service says calibrations may last (GET /api/limits)
 
 
 def _speech(path: Path, seconds: float) -> np.ndarray:
@@ -34,10 +35,14 @@ def test_a_clean_calibration_passes(speech_path: Path) -> None:
 
 
 def test_too_short_for_a_calibration_says_so(speech_path: Path) -> None:
-    report = check_take(_speech(speech_path, 4.0), RATE_HZ, "calibration")
+    report = check_take(_speech(speech_path, 4.0), RATE_HZ, "calibration",
+                        duration_range_s=SERVICE_RANGE_S)
     assert report.verdict == "bad"
     assert any("too short" in reason and "10 s" in reason for reason in report.reasons)
     assert check_take(_speech(speech_path, 4.0), RATE_HZ, "original").verdict != "bad"
+    # another service's range is the one obeyed: dsp keeps no copy of it
+    assert check_take(_speech(speech_path, 4.0), RATE_HZ, "calibration",
+                      duration_range_s=(3.0, 60.0)).verdict != "bad"
 
 
 def test_clipping_noise_dc_and_silence_are_named(speech_path: Path) -> None:

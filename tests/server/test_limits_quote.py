@@ -64,7 +64,7 @@ def test_limits_are_the_configured_and_enforced_ones(http: httpx.Client,
         "min_channels": media_limits.MIN_CHANNELS, "max_channels": media_limits.MAX_CHANNELS,
         "min_sample_rate_hz": media_limits.MIN_SAMPLE_RATE_HZ,
         "max_sample_rate_hz": media_limits.MAX_SAMPLE_RATE_HZ,
-        "formats": ["aac", "flac", "m4a", "mp3", "ogg", "opus", "wav"]}
+        "formats": ["aac", "aiff", "flac", "m4a", "mp3", "ogg", "opus", "wav"]}
     assert limits["take"] == {"max_duration_s": media_limits.TAKE_MAX_S}
     assert limits["calibration"] == {"min_duration_s": 10.0, "max_duration_s": 600.0,
                                      "min_voiced_s": calibrate.MIN_VOICED_S}

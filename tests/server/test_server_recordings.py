@@ -110,6 +110,34 @@ def test_flac_original_served_as_wav(http: httpx.Client, place: dict[str, Any]) 
     assert http.get(rec["url"], params={"format": "original"}).content == flac
 
 
+@pytest.mark.parametrize(("subtype", "container"), [("PCM_24", "AIFF"), ("FLOAT", "AIFF-C")])
+def test_aiff_speech_is_kept_and_served_as_wav(http: httpx.Client, place: dict[str, Any],
+                                               speech_path: Path, subtype: str,
+                                               container: str) -> None:
+    """AIFF, as Logic or Pro Tools on a Mac save a take (AIFF-C for float), is told from its
+    bytes (the name says nothing), kept as uploaded and served as WAV with every sample."""
+    speech, rate = sf.read(str(speech_path), dtype="float32")
+    buffer = io.BytesIO()
+    sf.write(buffer, speech, rate, format="AIFF", subtype=subtype)
+    aiff = buffer.getvalue()
+    assert aiff[8:12] == (b"AIFC" if container == "AIFF-C" else b"AIFF")
+    reply = http.post("/api/recordings", files={"data": ("line 4.bin", aiff)},
+                      data={"parent_folder_id": place["folder"]["id"], "label": "line 4"})
+    rec = ok(reply, 201)
+    assert (rec["format"], rec["sample_rate"]) == ("aiff", rate)
+    assert rec["duration"] == pytest.approx(len(speech) / rate, abs=1e-3)
+    wav = http.get(rec["url"])
+    assert wav.headers["content-type"] == "audio/wav"
+    served, served_rate = sf.read(io.BytesIO(wav.content), dtype="float32")
+    assert served_rate == rate and len(served) == len(speech)
+    assert np.max(np.abs(served - speech)) < 1e-4
+    assert http.get(rec["url"], params={"format": "original"}).content == aiff
+    # cut off mid-transfer: libsndfile would read the half that is there and say nothing
+    cut = http.post("/api/recordings", files={"data": ("cut.aif", aiff[: len(aiff) // 2])},
+                    data={"parent_folder_id": place["folder"]["id"]})
+    assert cut.status_code == 422 and "AIFF header says" in message(cut), cut.text
+
+
 def test_json_base64_upload(http: httpx.Client, place: dict[str, Any]) -> None:
     audio = wav_bytes(0.3)
     reply = http.post("/api/recordings", json={

@@ -17,6 +17,8 @@ from tests.server.helpers import make_folder, make_project, ok, second_user
 from tests.support.server import LiveServer
 
 ARCTIC_TEXT = "And you always want to see it in the superlative degree."
+pytestmark = pytest.mark.transcribing
+
 CUT_S = (0.85, 1.20)  # "always" in a0007, measured on its waveform and tiny.en's word times
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from tests.support.server import LiveServer
@@ -25,13 +25,15 @@ def remote_settings(folder: Path, url: str, api_key: str) -> StudioSettings:
     return settings
 
 
-def inline_window(folder: Path, url: str, api_key: str) -> Studio:
-    """A window whose workers run inline (deterministic), talking to `url`."""
+def inline_window(folder: Path, url: str, api_key: str, *, threads: bool = False) -> Studio:
+    """A window whose workers run inline (deterministic), talking to `url`; with `threads`,
+    on a pool of real threads of its own, as the studio runs them (answers arrive later)."""
     settings = remote_settings(folder, url, api_key)
-    runner = TaskRunner(InlineThreadPool())
+    pool: InlineThreadPool | QThreadPool = QThreadPool() if threads else InlineThreadPool()
+    runner = TaskRunner(pool)
     context = StudioContext(settings, runner, ServiceConnection(runner, settings),
                             Player(defer_device=True), cache_dir=folder / "cache",
-                            upload_pool=InlineThreadPool())
+                            upload_pool=pool)
     context.cache_dir.mkdir(parents=True, exist_ok=True)
     return assemble(context)
 
@@ -54,10 +56,11 @@ def open_new_folder(window: Studio, qtbot: QtBot, project_name: str, name: str) 
 
 @contextmanager
 def running_window(qtbot: QtBot, folder: Path, server: LiveServer, *, show: bool = True,
-                   connect: bool = True) -> Iterator[Studio]:
-    """A window on `server` (workers inline), shown and connected unless asked not to; closed
-    afterwards with its health checks stopped, or it would keep polling a stopped service."""
-    w = inline_window(folder, server.url, server.api_key)
+                   connect: bool = True, threads: bool = False) -> Iterator[Studio]:
+    """A window on `server` (workers inline, or with `threads` on real threads), shown and
+    connected unless asked not to; closed afterwards with its health checks stopped, or it
+    would keep polling a stopped service."""
+    w = inline_window(folder, server.url, server.api_key, threads=threads)
     qtbot.addWidget(w.window)
     try:
         if show:
@@ -68,4 +71,6 @@ def running_window(qtbot: QtBot, folder: Path, server: LiveServer, *, show: bool
     finally:
         w.window.close()
         w.context.connection.stop()
+        if isinstance(w.context.runner.pool, QThreadPool):
+            w.context.runner.pool.waitForDone(30000)  # no worker outlives its window
 

@@ -1,4 +1,5 @@
-"""Settings: the API key goes to the OS keyring, never into the settings file."""
+"""Settings: the API key goes to the OS keyring, never into the settings file; the theme
+applies at once and is kept."""
 
 from __future__ import annotations
 
@@ -6,10 +7,22 @@ from pathlib import Path
 
 import keyring
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
 
+from voxbooth.studio.app import build_studio
+from voxbooth.studio.assembly import Studio
 from voxbooth.studio.dialogs.settings import SettingsDialog
 from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
-from voxbooth.studio.settings import REMOTE, StudioSettings, load_api_key
+from voxbooth.studio.settings import (
+    DARK_THEME,
+    REMOTE,
+    SYSTEM_THEME,
+    ServerChoice,
+    StudioSettings,
+    load_api_key,
+)
+from voxbooth.studio.theme import apply_theme, os_prefers_dark, palette_is_dark, plot_colours
 
 
 def test_remote_server_key_is_kept_in_the_keyring_only(qtbot, tmp_path: Path) -> None:
@@ -66,3 +79,57 @@ def test_a_new_key_from_logging_in_again_reconnects(qtbot, tmp_path: Path) -> No
     again._on_key("vbk_new")  # what a successful login hands the dialog
     assert again.save()
     assert load_api_key("https://voxbooth.example.org") == "vbk_new"
+
+
+def test_theme_chosen_in_settings_applies_at_once_and_at_the_next_start(
+        qtbot, tmp_path: Path, monkeypatch) -> None:
+    """Dark chosen in Settings: the window and its plots turn dark without a restart, and the
+    next start opens dark; "Follow the system" goes back to the OS's scheme."""
+    monkeypatch.setenv("VOXBOOTH_TAKES_DIR", str(tmp_path / "takes"))
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    style, palette, sheet = app.style().name(), app.palette(), app.styleSheet()
+    ini = tmp_path / "studio.ini"
+    started: list[Studio] = []
+
+    def start() -> Studio:
+        settings = StudioSettings(QSettings(str(ini), QSettings.Format.IniFormat))
+        settings.set_server(ServerChoice(mode=REMOTE, remote_url="http://127.0.0.1:9"))
+        studio = build_studio(app, settings=settings)  # never connected: no service needed
+        started.append(studio)
+        qtbot.addWidget(studio.window)
+        studio.window.show()
+        return studio
+
+    def background(studio: Studio) -> QColor:
+        return studio.waveform.plot.grab().toImage().pixelColor(3, 3)
+
+    light = QColor(plot_colours(False)["background"])
+    dark = QColor(plot_colours(True)["background"])
+    try:
+        assert not os_prefers_dark(app)  # offscreen the OS says nothing: light
+        first = start()
+        assert background(first) == light
+        dialog = SettingsDialog(first.context.settings, first.context.runner, first.window)
+        offered = [dialog.theme.itemText(i) for i in range(dialog.theme.count())]
+        assert offered == ["Follow the system", "Light", "Dark"]
+        dialog.theme.setCurrentIndex(dialog.theme.findData(DARK_THEME))
+        dialog.accept()
+        assert not dialog.save()  # a theme is no reason to connect again
+        assert palette_is_dark(app.palette())
+        qtbot.waitUntil(lambda: background(first) == dark, timeout=3000)
+        first.window.close()
+        apply_theme(app, dark=False)  # a new process starts with Qt's light palette
+        again = start()  # the next start
+        assert again.context.settings.theme() == DARK_THEME
+        assert palette_is_dark(app.palette()) and background(again) == dark
+        again.context.settings.set_theme(SYSTEM_THEME)
+        assert not palette_is_dark(app.palette())
+        qtbot.waitUntil(lambda: background(again) == light, timeout=3000)
+    finally:
+        for studio in started:
+            studio.window.close()
+            studio.context.runner.pool.waitForDone(10000)
+        app.setStyle(style)
+        app.setPalette(palette)
+        app.setStyleSheet(sheet)

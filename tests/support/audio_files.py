@@ -28,6 +28,8 @@ SOUNDFILE_KINDS: dict[str, tuple[str, str, str]] = {
     "ogg": ("OGG", "VORBIS", "ogg"),
     "opus": ("OGG", "OPUS", "opus"),
     "mp3": ("MP3", "MPEG_LAYER_III", "mp3"),
+    "aiff": ("AIFF", "PCM_16", "aiff"),
+    "aifc_float": ("AIFF", "FLOAT", "aif"),  # libsndfile writes float AIFF as AIFF-C (fl32)
 }
 
 

@@ -17,6 +17,9 @@ import httpx
 from tests.support import blob_store
 from tests.support.postgres import database_url_for
 
+# For a service that should transcribe each take (tests/conftest.py turns it off by default).
+TRANSCRIBING = {"VOXBOOTH_TRANSCRIBE_TAKES": "true"}
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

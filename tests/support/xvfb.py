@@ -21,12 +21,15 @@ def xvfb_missing_reason() -> str | None:
     return None
 
 
-def _free_display(start: int = 90) -> int:
+def _free_display() -> int:
+    # pytest-xdist's workers (gw0, gw1, ...) search apart, so two never pick one number at once
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    start = 90 + 200 * (int(worker) if worker.isdigit() else 0)
     for number in range(start, start + 200):
         taken = (X_SOCKET_DIR / f"X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists()
         if not taken:
             return number
-    raise RuntimeError("no free X display number between :90 and :289")
+    raise RuntimeError(f"no free X display number between :{start} and :{start + 199}")
 
 
 @dataclass

@@ -22,12 +22,14 @@ def track_file_pitch(path: Path, **options: float) -> PitchFrames:
 
 
 def check_take_file(path: Path, kind: TakeKind = "original",
-                    max_upload_bytes: int | None = None) -> QualityReport:
+                    max_upload_bytes: int | None = None,
+                    duration_range_s: tuple[float, float] | None = None) -> QualityReport:
     """The quality check of a take on disk (its size counts against `max_upload_bytes`, the
-    service's upload limit, when given)."""
+    service's upload limit, and its length against `duration_range_s`, the service's range for
+    this kind, when given)."""
     with sf.SoundFile(path) as take:
         stats = TakeStats(take.samplerate)
         for block in take.blocks(blocksize=_BLOCK_FRAMES, dtype="float32", always_2d=True):
             stats.add(block)
     return check_stats(stats, kind, file_size_bytes=Path(path).stat().st_size,
-                       max_upload_bytes=max_upload_bytes)
+                       max_upload_bytes=max_upload_bytes, duration_range_s=duration_range_s)

@@ -19,10 +19,8 @@ from voxbooth.dsp.levels import CLIP_LEVEL, SILENCE_DB
 TakeKind = Literal["original", "calibration", "voice_sample"]
 Verdict = Literal["good", "warning", "bad"]
 
-# The service's limits (seeds 000/001/002): calibrations and voice samples 10 s .. 10 min,
-# any upload at most 50 MB.
-MIN_SAMPLE_S = 10.0
-MAX_SAMPLE_S = 600.0
+# The service's limits (how long a calibration or a voice sample may be, how large an upload)
+# are the caller's to give, as the service said them (`GET /api/limits`): none is kept here.
 MIN_RATE_HZ = 16000
 _SLICE_S = 0.05
 # Speech this close to the noise, or a noise floor this high, is worth a warning (and the
@@ -95,16 +93,18 @@ def _silence_at_ends(slice_db: npt.NDArray[np.float64], gate_db: float) -> tuple
 
 
 def _limit_reasons(kind: TakeKind, duration_s: float, rate_hz: int,
-                   file_size_bytes: int | None,
-                   max_upload_bytes: int | None) -> tuple[list[str], list[str]]:
+                   file_size_bytes: int | None, max_upload_bytes: int | None,
+                   duration_range_s: tuple[float, float] | None
+                   ) -> tuple[list[str], list[str]]:
     bad: list[str] = []
     warn: list[str] = []
-    if kind != "original" and duration_s < MIN_SAMPLE_S:
+    least_s, most_s = duration_range_s or (0.0, float("inf"))
+    if duration_s < least_s:
         bad.append(f"too short: {duration_s:.1f} s, a {kind.replace('_', ' ')} needs at least "
-                   f"{MIN_SAMPLE_S:.0f} s")
-    if kind != "original" and duration_s > MAX_SAMPLE_S:
+                   f"{least_s:.0f} s")
+    if duration_s > most_s:
         bad.append(f"too long: {duration_s / 60:.1f} min, a {kind.replace('_', ' ')} may last "
-                   f"at most {MAX_SAMPLE_S / 60:.0f} min")
+                   f"at most {most_s / 60:.0f} min")
     if (file_size_bytes is not None and max_upload_bytes is not None
             and file_size_bytes > max_upload_bytes):
         bad.append(f"file is {file_size_bytes / 2**20:.1f} MB; uploads are limited to "
@@ -143,9 +143,10 @@ def _signal_reasons(stats: TakeStats, floor_db: float, level_db: float,
 
 def check_stats(stats: TakeStats, kind: TakeKind = "original",
                 file_size_bytes: int | None = None, max_silence_s: float = 2.0,
-                max_upload_bytes: int | None = None) -> QualityReport:
-    """`max_upload_bytes`: the service's limit (asked of it, `GET /api/limits`); None checks
-    no size."""
+                max_upload_bytes: int | None = None,
+                duration_range_s: tuple[float, float] | None = None) -> QualityReport:
+    """`max_upload_bytes` and `duration_range_s` (the shortest and longest a calibration or a
+    voice sample may be): the service's, asked of it (`GET /api/limits`); None checks none."""
     slice_db = stats.slice_db()
     duration_s = stats.frames / stats.rate_hz
     floor_db = float(np.percentile(slice_db, 10)) if slice_db.size else SILENCE_DB
@@ -154,7 +155,7 @@ def check_stats(stats: TakeStats, kind: TakeKind = "original",
     gate_db = max(floor_db + 10.0, level_db - 40.0)
     lead_s, trail_s = _silence_at_ends(slice_db, gate_db)
     bad, warn = _limit_reasons(kind, duration_s, stats.rate_hz, file_size_bytes,
-                               max_upload_bytes)
+                               max_upload_bytes, duration_range_s)
     signal_bad, signal_warn = _signal_reasons(stats, floor_db, level_db, dc)
     bad += signal_bad
     warn += signal_warn
@@ -168,8 +169,9 @@ def check_stats(stats: TakeStats, kind: TakeKind = "original",
 
 
 def check_take(samples: npt.NDArray[np.floating], rate_hz: int, kind: TakeKind = "original",
-               file_size_bytes: int | None = None,
-               max_upload_bytes: int | None = None) -> QualityReport:
+               file_size_bytes: int | None = None, max_upload_bytes: int | None = None,
+               duration_range_s: tuple[float, float] | None = None) -> QualityReport:
     stats = TakeStats(rate_hz)
     stats.add(samples)
-    return check_stats(stats, kind, file_size_bytes, max_upload_bytes=max_upload_bytes)
+    return check_stats(stats, kind, file_size_bytes, max_upload_bytes=max_upload_bytes,
+                       duration_range_s=duration_range_s)

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from voxbooth.engine import world
+from voxbooth.engine.minimums import CALIBRATION_MIN_VOICED_S
 
 ALGORITHM = "world-dio-stonemask"
-MIN_VOICED_S = 4.0  # about what 10 s of reading holds
+MIN_VOICED_S = CALIBRATION_MIN_VOICED_S
 _HISTOGRAM_EDGES_HZ = 55.0 * 2.0 ** (np.arange(0, 51) / 12.0)  # semitone bins, 55 .. 1047 Hz
 
 

@@ -24,9 +24,10 @@ import pyworld
 
 from voxbooth.engine import envelope as env
 from voxbooth.engine import world
+from voxbooth.engine.minimums import VOICE_SAMPLE_MIN_VOICED_S
 from voxbooth.engine.profiles import VoiceProfile
 
-MIN_VOICED_S = 3.0
+MIN_VOICED_S = VOICE_SAMPLE_MIN_VOICED_S
 MAX_FRAMES = 1_200  # codebook size: every other voiced frame of about 12 s of speech
 
 

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     login_failures_per_account: int = 5
     login_failures_per_address: int = 20
     login_window_s: int = 900
+    # Each new take is heard by the speech recogniser and proofed against its script line
+    # (seconds of CPU per minute of audio). Off, a take still gets its noise measures and its
+    # transcript says "unavailable" with the reason: for a server without the CPU to spare.
+    transcribe_takes: bool = True
 
     @property
     def db_connections(self) -> int:

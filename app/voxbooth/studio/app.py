@@ -31,7 +31,7 @@ from voxbooth.studio.settings import (
     ServerChoice,
     StudioSettings,
 )
-from voxbooth.studio.theme import apply_theme, follow_os_theme, palette_is_dark
+from voxbooth.studio.theme import ThemeFollower, palette_is_dark
 from voxbooth.studio.window import MainWindow
 
 if TYPE_CHECKING:
@@ -108,23 +108,23 @@ def build_studio(app: QApplication, *, data_dir: Path | None = None, server_url:
     from voxbooth.studio.plot_theme import PlotColours
 
     settings = settings or studio_settings(data_dir, server_url)
-    if window is None:
-        apply_theme(app)
-        follow_os_theme(app)
-    dark = palette_is_dark(app.palette())  # as `starting_window` themed it, if it did
+    theme = ThemeFollower(app, settings) if window is None else None  # else: applied with it
+    dark = palette_is_dark(app.palette())  # the chosen theme, applied before anything is drawn
     context = StudioContext.create(settings)
     context.connection.embedded = embedded
     studio = assemble(context, dark, window=window)
-    PlotColours(studio.window, dark)  # the plots follow the OS theme too (kept by the window)
+    if theme is not None:
+        theme.setParent(studio.window)  # it follows for as long as the window lives
+    PlotColours(studio.window, dark)  # the plots follow the theme too (kept by the window)
     return studio
 
 
 def starting_window(app: QApplication, settings: StudioSettings) -> MainWindow:
     """The main window as it first paints: themed, sized, its menus greyed, saying the studio
     is starting. Qt and the settings only: it shows in about a bare window's time."""
-    apply_theme(app)
-    follow_os_theme(app)
+    theme = ThemeFollower(app, settings)  # the chosen theme, from the first paint on
     window = MainWindow(settings)
+    theme.setParent(window)  # it follows for as long as the window lives
     window.show_starting(STARTING_TEXT)
     return window
 

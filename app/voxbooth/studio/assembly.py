@@ -151,7 +151,8 @@ class Studio:
         first = self.requests.backend is None
         self.requests.set_backend(backend)
         if backend.rules is not None:
-            self.empty_list.set_upload_limit(backend.rules.max_upload_bytes)
+            self.empty_list.set_upload_limit(backend.rules.max_upload_bytes,
+                                             backend.rules.audio_formats)
         self.banner.clear()
         self.watcher.start()
         if first:  # after a restart the open project, folder and tree stay as they were
@@ -188,8 +189,12 @@ class Studio:
         self.target_band.refresh()  # the session's pitch grew
 
     def on_takes_selected(self, *_args: object) -> None:
-        takes = [self.takes.take(i) for i in self.takes_view.selected_ids()]
-        self.order_panel.set_takes([t for t in takes if t is not None])
+        """The order panel mirrors the takes highlighted now, with what each original
+        already has made from it (after a new folder, a filter, a deletion too)."""
+        takes = [t for t in (self.takes.take(i) for i in self.takes_view.selected_ids())
+                 if t is not None]
+        made = [c for t in takes if not t.is_conversion for c in self.takes.conversions_of(t.id)]
+        self.order_panel.set_takes(takes, made)
 
     def shut_down(self) -> None:
         """The window closes: a running take is closed, deletions committed, playback and
@@ -378,7 +383,13 @@ def _wire_voices_and_orders(s: Studio) -> None:
     # announced when finished even if the artist has left the folder before the order answered
     s.orders.ordered.connect(s.watcher.follow)
     s.takes_view.selectionModel().selectionChanged.connect(s.on_takes_selected)
-    s.takes.dataChanged.connect(s.on_takes_selected)
+    # the proxy, then the view's selection model, hear these first: the slot reads the
+    # selection as it is after the change (a reset or a filter drops rows from it without a
+    # selection signal); the model's own signals carry hidden conversions' progress too
+    takes, proxy = s.takes, s.takes_proxy
+    for changed in (takes.dataChanged, takes.rowsInserted, takes.rowsRemoved, takes.modelReset,
+                    proxy.modelReset, proxy.rowsRemoved, proxy.layoutChanged):
+        changed.connect(s.on_takes_selected)
     panel = s.voices_panel
     panel.selection_changed.connect(s.order_panel.set_voices)
     panel.current_changed.connect(s.target_band.show)

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 from voxbooth.studio.context import StudioContext
 from voxbooth.studio.controllers.browser import TakesBrowser
 from voxbooth.studio.dialogs.export import ExportDialog, zip_name
+from voxbooth.studio.formats import file_dialog_filter
 from voxbooth.studio.outbox.outbox import Outbox
 from voxbooth.studio.service.backend import StudioBackend
 from voxbooth.studio.service.requests import Requests
-from voxbooth.studio.uploadcheck import AUDIO_SUFFIXES
 from voxbooth.studio.widgets.views import FolderView, TakesView
 
 
@@ -94,11 +94,15 @@ class Commands:
                 self.browser.set_note(take.id, text.strip())
 
     def import_files(self) -> None:
-        patterns = " ".join(f"*{s}" for s in sorted(AUDIO_SUFFIXES))
         paths, _ = QFileDialog.getOpenFileNames(self.parent, "Add audio files", "",
-                                                f"Audio ({patterns})")
+                                                self.audio_filter())
         if paths:
             self.outbox.add(paths, self.browser.folder_id)
+
+    def audio_filter(self) -> str:
+        """Add files offers the formats the service takes (every one named until it says)."""
+        rules = self.requests.rules
+        return file_dialog_filter(rules.audio_formats if rules is not None else None)
 
     def export_project(self) -> None:
         if not self.browser.project_id:

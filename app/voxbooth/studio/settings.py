@@ -24,6 +24,9 @@ SETTINGS_DIR_ENV = "VOXBOOTH_STUDIO_SETTINGS_DIR"
 
 KEYRING_SERVICE = "VoxBooth"
 EMBEDDED, REMOTE = "embedded", "remote"
+#: the studio's themes, as Settings offers them: the OS's scheme, or one chosen for good
+SYSTEM_THEME, LIGHT_THEME, DARK_THEME = "system", "light", "dark"
+THEMES = {SYSTEM_THEME: "Follow the system", LIGHT_THEME: "Light", DARK_THEME: "Dark"}
 
 
 @dataclass
@@ -42,6 +45,7 @@ class StudioSettings(QObject):
     output_device_changed = Signal(str)  # "" for the system default
     input_device_changed = Signal(str)  # "" for the system default
     takes_folder_changed = Signal(object)  # Path, or None for the desk's own folder
+    theme_changed = Signal(str)  # one of THEMES
 
     def __init__(self, qsettings: QSettings | None = None) -> None:
         super().__init__()
@@ -96,6 +100,19 @@ class StudioSettings(QObject):
         if folder != self.takes_folder():
             self.qs.setValue("storage/takes_folder", str(folder) if folder else "")
             self.takes_folder_changed.emit(folder)
+
+    # -- appearance -----------------------------------------------------------------------------
+    def theme(self) -> str:
+        """One of THEMES (the system's scheme unless another was chosen)."""
+        chosen = str(self.qs.value("appearance/theme", SYSTEM_THEME) or SYSTEM_THEME)
+        return chosen if chosen in THEMES else SYSTEM_THEME
+
+    def set_theme(self, theme: str) -> None:
+        if theme not in THEMES:
+            raise ValueError(f"theme must be one of {', '.join(THEMES)}, not {theme!r}")
+        if theme != self.theme():
+            self.qs.setValue("appearance/theme", theme)
+            self.theme_changed.emit(theme)
 
     # -- layout and last selections -------------------------------------------------------------
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:

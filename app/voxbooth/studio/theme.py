@@ -1,12 +1,14 @@
-"""Dark and light themes that follow the OS (Qt's colour scheme hint), on the Fusion style."""
+"""Dark and light themes on the Fusion style: the OS's (Qt's colour scheme hint), or the one
+chosen in Settings, applied at once and at every start."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from voxbooth.resources import resources_dir
+from voxbooth.studio.settings import DARK_THEME, LIGHT_THEME, StudioSettings
 
 
 def os_prefers_dark(app: QGuiApplication) -> bool:
@@ -43,9 +45,31 @@ def apply_theme(app: QApplication, dark: bool | None = None) -> bool:
     return dark
 
 
-def follow_os_theme(app: QApplication) -> None:
-    """Re-applies the theme whenever the OS switches between dark and light."""
-    app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
+def theme_is_dark(app: QGuiApplication, theme: str) -> bool:
+    """Whether `theme` (one of `settings.THEMES`) is dark here and now."""
+    if theme in (DARK_THEME, LIGHT_THEME):
+        return theme == DARK_THEME
+    return os_prefers_dark(app)
+
+
+class ThemeFollower(QObject):
+    """Keeps the application in the theme chosen in Settings: re-applied when the choice
+    changes, and when the OS switches scheme while the choice is to follow it. Plots follow
+    the palette by themselves (`plot_theme.PlotColours`)."""
+
+    def __init__(self, app: QApplication, settings: StudioSettings) -> None:
+        super().__init__()
+        self.app = app
+        self.settings = settings
+        self.dark = apply_theme(app, theme_is_dark(app, settings.theme()))
+        settings.theme_changed.connect(self.apply)
+        app.styleHints().colorSchemeChanged.connect(self.apply)
+
+    def apply(self, *_args: object) -> None:
+        """GUI thread: the choice or the OS's scheme changed."""
+        dark = theme_is_dark(self.app, self.settings.theme())
+        if dark != self.dark:
+            self.dark = apply_theme(self.app, dark)
 
 
 def palette_is_dark(palette: QPalette) -> bool:

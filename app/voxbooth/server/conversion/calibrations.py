@@ -10,7 +10,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from voxbooth.engine.calibrate import CalibrationError, estimate_speaker_f0
 from voxbooth.server import jobs
 from voxbooth.server.blobs import BlobStore
 from voxbooth.server.db import utcnow
@@ -128,6 +127,9 @@ def _calibrate_job(ctx: jobs.JobContext) -> None:
     if ctx.cancelled():
         raise jobs.JobCancelled()
     ctx.progress(0.4, "measuring")
+    # here, not at the top: the DSP (scipy, pyworld) stays off the service's start-up path
+    from voxbooth.engine.calibrate import CalibrationError, estimate_speaker_f0
+
     try:
         result = estimate_speaker_f0(samples, rate_hz)
     except CalibrationError as exc:

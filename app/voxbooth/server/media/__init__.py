@@ -1,7 +1,8 @@
 """Audio files for the service: sniff, check, decode, encode, and the limits uploads must meet.
 
 Formats are told from the bytes, never from the name. libsndfile (soundfile) reads WAV, RF64,
-FLAC, Ogg Vorbis, Ogg Opus and MP3; PyAV (FFmpeg) reads M4A/AAC and is the fallback.
+AIFF/AIFF-C, FLAC, Ogg Vorbis, Ogg Opus and MP3; PyAV (FFmpeg) reads M4A/AAC and is the
+fallback.
 
 `probe`, `read_audio`, `transcode` and `waveform_peaks` run the codecs in the audio worker
 process (`isolation`), never in the service's own: use them for anything a client uploaded.

@@ -28,7 +28,7 @@ from voxbooth.server.media.limits import (
 from voxbooth.server.media.sniff import Sniffed, sniff_file
 
 # Formats libsndfile 1.2 reads; the rest go through PyAV.
-SOUNDFILE_FORMATS = frozenset({"wav", "flac", "ogg", "opus", "mp3"})
+SOUNDFILE_FORMATS = frozenset({"wav", "aiff", "flac", "ogg", "opus", "mp3"})
 BLOCK_FRAMES = 65536
 _UNKNOWN_LENGTH = 2**62
 _INTEGER_SUBTYPES = ("PCM_", "ULAW", "ALAW")
@@ -118,7 +118,7 @@ def decoding(path: Path, limits: AudioLimits = TAKES) -> Iterator[Decoding]:
             try:
                 opened = _open_soundfile(stack, path, sniffed, limits)
             except sf.LibsndfileError as exc:
-                # WAV flavours libsndfile lacks (compressed codecs in RIFF) may still decode.
+                # WAV and AIFF-C flavours libsndfile lacks (compressed codecs) may still decode.
                 why = getattr(exc, "error_string", None) or str(exc)
                 try:
                     opened = _open_pyav(stack, path, sniffed, limits)

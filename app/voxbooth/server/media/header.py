@@ -1,9 +1,10 @@
 """Limits read from a file's own header, in plain Python, before any codec sees the bytes.
 
-WAV/RF64 (fmt, ds64 and data chunks) and FLAC (STREAMINFO) say their channels, rate, sample
-coding and length up front, so a 1024-channel WAV, a 2 GHz one or a FLAC that decodes to
-gigabytes is refused here, in the service's own process, without decoding anything. Other
-formats (Ogg, MP3, M4A) are checked by the worker's probe from what the codec reports.
+WAV/RF64 (fmt, ds64 and data chunks), AIFF/AIFF-C (COMM and SSND) and FLAC (STREAMINFO) say
+their channels, rate, sample coding and length up front, so a 1024-channel WAV, a 2 GHz one or a
+FLAC that decodes to gigabytes is refused here, in the service's own process, without decoding
+anything. Other formats (Ogg, MP3, M4A) are checked by the worker's probe from what the codec
+reports.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+from voxbooth.server.media.aiffcheck import check_complete, read_aiff
 from voxbooth.server.media.errors import UndecodableAudio, UnsupportedAudio
 from voxbooth.server.media.limits import AudioLimits, check_frames, check_shape
 from voxbooth.server.media.sniff import SNIFF_BYTES, Sniffed, sniff_file
@@ -36,6 +38,8 @@ def check_header(path: Path, limits: AudioLimits, sniffed: Sniffed | None = None
     sniffed = sniffed or sniff_file(path)
     if sniffed.format == "wav":
         _check_wav(check_wav(path), limits)
+    elif sniffed.format == "aiff":
+        _check_aiff(path, limits)
     elif sniffed.format == "flac":
         _check_flac(path, limits)
     elif sniffed.format in ("ogg", "opus"):
@@ -61,6 +65,14 @@ def _check_wav(layout: WavLayout, limits: AudioLimits) -> None:
                 f"the WAV fmt chunk is inconsistent (block align {layout.block_align} for "
                 f"{layout.channels} channels of {layout.bits_per_sample} bits)")
         check_frames(limits, layout.frames, layout.sample_rate_hz, layout.channels)
+
+
+def _check_aiff(path: Path, limits: AudioLimits) -> None:
+    layout = read_aiff(path)
+    rate_hz = round(layout.sample_rate_hz)
+    check_shape(layout.channels, rate_hz)
+    check_frames(limits, layout.frames, rate_hz, layout.channels)
+    check_complete(layout)
 
 
 def _flac_streaminfo(head: bytes) -> bytes | None:

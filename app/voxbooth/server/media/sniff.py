@@ -12,6 +12,7 @@ SNIFF_BYTES = 64 * 1024
 # format -> MIME type the service reports and serves the original with
 MIME_BY_FORMAT = {
     "wav": "audio/wav",
+    "aiff": "audio/aiff",
     "flac": "audio/flac",
     "ogg": "audio/ogg",
     "opus": "audio/ogg; codecs=opus",
@@ -79,7 +80,7 @@ def _sniff_audio(head: bytes) -> Sniffed | None:
     if riff in (b"RIFF", b"RF64", b"BW64") and head[8:12] == b"WAVE":
         return Sniffed("wav", "RF64" if riff != b"RIFF" else "RIFF/WAVE")
     if riff == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
-        raise UnsupportedAudio("audio/aiff (AIFF container)")
+        return Sniffed("aiff", "AIFF-C" if head[8:12] == b"AIFC" else "AIFF")
     if riff == b"RIFF":  # AVI, WebP, ... : name the RIFF type rather than "unknown bytes"
         kind = head[8:12].decode("latin-1", errors="replace").strip() or "empty"
         raise UnsupportedAudio(f"a RIFF container of type {kind!r}, not WAVE")

@@ -27,6 +27,8 @@ TRANSCRIPT_JOB = "transcript"
 QUEUED, PROCESSING, DONE, ERROR, UNAVAILABLE = (
     "queued", "processing", "done", "error", "unavailable")
 _ANALYSIS_RATE_HZ = 16_000
+TRANSCRIPTS_OFF = ("automatic transcripts are turned off on this service"
+                   " (VOXBOOTH_TRANSCRIBE_TAKES)")
 _SILENT_PEAK = 10 ** (-60 / 20)  # a take whose loudest sample is under -60 dBFS has no speech
 # One transcription at a time per process, so a burst of uploads never takes every job worker
 # from the waveform peaks and conversions queued behind it: a transcript job that finds the
@@ -114,6 +116,10 @@ def _transcribe_take(ctx: jobs.JobContext) -> None:
         with ctx.blobs.local_copy(rec.blob_key) as source:
             samples, rate_hz = read_audio(source, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ)
         noise = noise_measures(samples, rate_hz)
+        if not ctx.services["settings"].transcribe_takes:
+            row.state, row.error, row.updated_at = UNAVAILABLE, TRANSCRIPTS_OFF, utcnow()
+            _set_noise(rec, noise)
+            return
         speech = _speech(samples, rate_hz)
         if speech is not None and not speech:
             # Whisper invents words in silence and tones; nobody spoke, so nothing was heard.

@@ -30,7 +30,7 @@ _CALIBRATION_UPLOAD: dict[str, Any] = {"requestBody": {"required": True, "conten
         "properties": {
             "name": {"type": "string", "description": "Unique name for the calibration"},
             "data": {"type": "string", "format": "binary",
-                     "description": "10 s to 10 min of speech: WAV, FLAC, OGG, MP3 or M4A"},
+                     "description": "10 s to 10 min of speech: WAV, AIFF, FLAC, OGG, MP3 or M4A"},
         }}}}}}
 
 

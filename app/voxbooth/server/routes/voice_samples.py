@@ -43,7 +43,7 @@ _SAMPLE_UPLOAD: dict[str, Any] = {"requestBody": {"required": True, "content": {
         "type": "object", "required": ["file"],
         "properties": {
             "file": {"type": "string", "format": "binary",
-                     "description": "MP3, WAV, FLAC, M4A or OGG; 10 s to 10 min; at most "
+                     "description": "MP3, WAV, AIFF, FLAC, M4A or OGG; 10 s to 10 min; at most "
                                     "the upload limit of GET /api/limits (50 MB unless "
                                     "configured otherwise)"},
             "name": {"type": "string", "description": "Defaults to the file name"},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voxbooth.engine import calibrate, clone
+from voxbooth.engine.minimums import CALIBRATION_MIN_VOICED_S, VOICE_SAMPLE_MIN_VOICED_S
 from voxbooth.server.media import MIME_BY_FORMAT
 from voxbooth.server.media import limits as media
 from voxbooth.server.schemas.limits import (
@@ -25,9 +25,9 @@ def service_limits(settings: Settings) -> LimitsPublic:
         take=TakeLimits(max_duration_s=media.TAKE_MAX_S),
         calibration=MeasuredUploadLimits(
             min_duration_s=media.CALIBRATION_MIN_S, max_duration_s=media.CALIBRATION_MAX_S,
-            min_voiced_s=calibrate.MIN_VOICED_S),
+            min_voiced_s=CALIBRATION_MIN_VOICED_S),
         voice_sample=MeasuredUploadLimits(
             min_duration_s=media.VOICE_SAMPLE_MIN_S, max_duration_s=media.VOICE_SAMPLE_MAX_S,
-            min_voiced_s=clone.MIN_VOICED_S),
+            min_voiced_s=VOICE_SAMPLE_MIN_VOICED_S),
         max_conversions_per_order=MAX_CONVERSIONS_PER_ORDER,
     )

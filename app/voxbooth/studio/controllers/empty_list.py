@@ -12,12 +12,13 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox
 
 from voxbooth.studio.controllers.browser import TakesBrowser
+from voxbooth.studio.formats import formats_in_words
 from voxbooth.studio.widgets.empty_state import EmptyState
 
 CONNECTING, UNANSWERED, LISTING, LISTED = "connecting", "unanswered", "listing", "listed"
 
 DROP_HINT = ("Drop audio files or folders here to add them to this folder\n"
-             "(WAV, FLAC, OGG, MP3, M4A{limit}), or use File > Add audio files.")
+             "({formats}{limit}), or use File > Add audio files.")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Situation:
     folder_open: bool
     takes_listed: bool  # the open folder's takes have arrived
     upload_limit: str = ""  # "; up to 50 MB each" once the service said so
+    formats: str = formats_in_words(None)  # the formats it takes, in words
 
 
 def hint_for(s: Situation) -> Hint:
@@ -63,7 +65,11 @@ def hint_for(s: Situation) -> Hint:
         return Hint("Pick a folder on the left to see its takes.", "")
     if not s.takes_listed:
         return Hint("Loading the takes…", "")
-    return Hint(DROP_HINT.format(limit=s.upload_limit), "")
+    return Hint(drop_hint(s.formats, s.upload_limit), "")
+
+
+def drop_hint(formats: str, upload_limit: str) -> str:
+    return DROP_HINT.format(formats=formats, limit=upload_limit)
 
 
 class EmptyList(QObject):
@@ -80,6 +86,7 @@ class EmptyList(QObject):
         self.actions = actions
         self.phase = CONNECTING
         self.upload_limit = ""
+        self.formats = formats_in_words(None)  # all the studio can name, until the service says
         self._folders_of = ""  # the project whose folders have arrived
         self._takes_of = ""  # the folder whose takes have arrived
         browser.projects_loaded.connect(lambda: self.set_phase(LISTED))
@@ -109,9 +116,15 @@ class EmptyList(QObject):
         if self.phase == CONNECTING:
             self.set_phase(UNANSWERED)
 
-    def set_upload_limit(self, max_bytes: int) -> None:
+    def set_upload_limit(self, max_bytes: int, formats: tuple[str, ...] | None = None) -> None:
+        """The service's upload limit and audio formats, said when a folder is empty."""
         self.upload_limit = f"; up to {max_bytes // 2**20} MB each"
+        self.formats = formats_in_words(formats)
         self.refresh()
+
+    def drop_hint(self) -> str:
+        """What an empty folder's list says (the formats and the limit the service gave)."""
+        return drop_hint(self.formats, self.upload_limit)
 
     def set_phase(self, phase: str) -> None:
         self.phase = phase
@@ -136,7 +149,7 @@ class EmptyList(QObject):
             folders_listed=bool(b.project_id) and self._folders_of == b.project_id,
             folders=b.folders.rowCount(), folder_open=bool(b.folder_id),
             takes_listed=bool(b.folder_id) and self._takes_of == b.folder_id,
-            upload_limit=self.upload_limit)
+            upload_limit=self.upload_limit, formats=self.formats)
 
     def refresh(self, *_args: object) -> None:
         hint = hint_for(self.situation())

@@ -1,7 +1,8 @@
-"""Settings: the server (embedded or remote, API key or login), audio devices, storage.
+"""Settings: the server (embedded or remote, API key or login), audio devices, storage, theme.
 
-Audio devices and the takes folder apply as soon as they are saved (the settings announce the
-change; the player and the desk follow); a new server means connecting again.
+Audio devices, the takes folder and the theme apply as soon as they are saved (the settings
+announce the change; the player, the desk and the theme follow); a new server means connecting
+again.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from voxbooth.studio.service.workers import TaskRunner
 from voxbooth.studio.settings import (
     EMBEDDED,
     REMOTE,
+    THEMES,
     ServerChoice,
     StudioSettings,
     default_data_dir,
@@ -86,6 +88,11 @@ class SettingsDialog(QDialog):
             if current:
                 combo.addItem(current, current)
                 combo.setCurrentIndex(1)
+        self.theme = QComboBox()
+        self.theme.setObjectName("themeChoice")
+        for theme, label in THEMES.items():
+            self.theme.addItem(label, theme)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme())))
         self._fill_devices()
         self._layout()
 
@@ -109,12 +116,15 @@ class SettingsDialog(QDialog):
         audio_form = QFormLayout(audio)
         audio_form.addRow("Playback", self.output)
         audio_form.addRow("Recording", self.input)
+        appearance = QGroupBox("Appearance")
+        appearance_form = QFormLayout(appearance)
+        appearance_form.addRow("Theme", self.theme)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (server, storage, audio, buttons):
+        for widget in (server, storage, audio, appearance, buttons):
             layout.addWidget(widget)
 
     def _fill_devices(self) -> None:
@@ -184,6 +194,7 @@ class SettingsDialog(QDialog):
             store_api_key(after.remote_url, self.api_key.text().strip())
         self.settings.set_output_device(str(self.output.currentData() or ""))
         self.settings.set_input_device(str(self.input.currentData() or ""))
+        self.settings.set_theme(str(self.theme.currentData()))
         takes = self.takes_folder.text().strip()
         # the desk's own folder is kept as "none chosen", so it follows VOXBOOTH_TAKES_DIR
         self.settings.set_takes_folder(

@@ -3,17 +3,33 @@ the window's conversion watcher follows their progress."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from voxbooth.studio.entities import TakeInfo
 from voxbooth.studio.models.takes import TakesModel
-from voxbooth.studio.orders.panel import OrderPanel
+from voxbooth.studio.orders.panel import OrderKey, OrderPanel
 from voxbooth.studio.service import orders as service
 from voxbooth.studio.service import voices as voices_service
+from voxbooth.studio.service.backend import new_key
+from voxbooth.studio.service.errors import user_message
 from voxbooth.studio.service.requests import Requests
+
+
+def order_key(original_ids: list[str], conversions: list[dict[str, Any]] | list[str]
+              ) -> OrderKey:
+    """The selection an order is of: its originals and voices."""
+    voices = [c if isinstance(c, str) else str(c["voice_id"]) for c in conversions]
+    return tuple(original_ids), tuple(voices)
+
+
+def intent_of(original_ids: list[str], conversions: list[dict[str, Any]] | list[str]) -> str:
+    """Exactly this order (originals, voices and every per-voice setting), as text."""
+    return json.dumps([original_ids, conversions], sort_keys=True)
 
 
 class OrderController(QObject):
@@ -27,6 +43,11 @@ class OrderController(QObject):
         self.takes = takes
         self.panel = panel
         self.current_folder = current_folder
+        #: an idempotency key per order not yet made, by `intent_of`: the same order sent
+        #: again after a failure (or a lost answer) goes with the same key, so the service
+        #: makes each conversion once; an order that was made forgets its key, and ordering
+        #: it once more on purpose makes new conversions
+        self.keys: dict[str, str] = {}
         panel.submit_requested.connect(self.submit)
         panel.retry_requested.connect(self.retry)
         panel.quote_wanted.connect(self.price)
@@ -49,22 +70,40 @@ class OrderController(QObject):
             self.requests.run(voices_service.credits_left, backend,
                               on_result=self.panel.set_balance, on_error=lambda _e: None)
 
-    def submit(self, original_ids: list[str], conversions: list[dict[str, Any]]) -> None:
+    def submit(self, original_ids: list[str], conversions: list[dict[str, Any]] | list[str]
+               ) -> None:
+        """Orders each original in each voice, once: while an order of these originals and
+        voices is on its way, another (a double click, Convert pressed twice) is not sent."""
         backend = self.requests.backend
-        if backend is None:
-            self.message.emit("The service is not reachable; the order was not placed")
+        key = order_key(original_ids, conversions)
+        if key in self.panel.placing:
             return
-        self.panel.submit.setEnabled(False)
+        if backend is None:
+            text = "The service is not reachable; the order was not placed"
+            self.panel.order_answered(key, text)
+            self.message.emit(text)
+            return
+        intent = intent_of(original_ids, conversions)
+        idempotency_key = self.keys.setdefault(intent, new_key())
+        self.panel.order_sent(key)
         self.requests.run(service.place_orders, backend, original_ids, conversions,
-                          on_result=self._ordered,
-                          on_error=lambda _e: self.panel.submit.setEnabled(True))
+                          idempotency_key=idempotency_key,
+                          on_result=partial(self._ordered, key, intent),
+                          on_error=partial(self._not_ordered, key))
 
-    def _ordered(self, conversions: list[TakeInfo]) -> None:
+    def _ordered(self, key: OrderKey, intent: str, conversions: list[TakeInfo]) -> None:
+        self.keys.pop(intent, None)
         self._show(conversions)
-        self.panel.submit.setEnabled(True)
-        self.message.emit(f"Ordered {len(conversions)} conversion(s); they appear under their "
-                          "originals as they progress")
+        text = (f"Ordered {len(conversions)} conversion(s); they appear under their "
+                "originals as they progress")
+        self.panel.order_answered(key, text)
+        self.message.emit(text)
         self.ordered.emit(conversions)
+        self.refresh_balance()
+
+    def _not_ordered(self, key: OrderKey, exc: BaseException) -> None:
+        """The reason is said beside Convert (the window's status line says it too)."""
+        self.panel.order_answered(key, f"Not ordered: {user_message(exc)}")
         self.refresh_balance()
 
     def retry(self, take_ids: list[str]) -> None:

@@ -55,9 +55,11 @@ PARALLEL_UPLOADS = 3
 UNREACHABLE_TEXT = "the service is unreachable; it uploads when it is back"
 
 
-def check_files(paths: list[str], max_bytes: int | None) -> list[FileCheck]:
-    """Worker thread: walks dropped folders and reads each file's header."""
-    return [check_file(p, max_bytes) for p in expand_dropped(paths)]
+def check_files(paths: list[str], max_bytes: int | None,
+                formats: tuple[str, ...] | None = None) -> list[FileCheck]:
+    """Worker thread: walks dropped folders and reads each file's header, against the
+    service's upload limit and formats (None while no service has said)."""
+    return [check_file(p, max_bytes, formats) for p in expand_dropped(paths, formats)]
 
 
 def too_large(size_bytes: int, max_bytes: int) -> str:
@@ -120,7 +122,9 @@ class Outbox(QObject):
         if not folder_id:
             self.refused.emit("Pick or create a folder first, then drop the files on it")
             return
+        rules = self.requests.rules
         self.checker.run(check_files, names, self.max_upload_bytes(),
+                         rules.audio_formats if rules is not None else None,
                          on_result=lambda checks: self._queue_files(checks, folder_id))
 
     def max_upload_bytes(self) -> int | None:

@@ -22,10 +22,12 @@ class CalibrationRefused(Exception):
 
 def save_calibration(backend: StudioBackend, path: Path, name: str, *,
                      timeout_s: float = 180.0) -> Calibration:
-    """Checks the reading, uploads it, waits until the service has measured it."""
-    report = check_take_file(path, kind="calibration",
-                             max_upload_bytes=backend.rules.max_upload_bytes
-                             if backend.rules is not None else None)
+    """Checks the reading against the service's rules (its upload limit and calibration
+    length), uploads it, waits until the service has measured it."""
+    rules = backend.rules or backend.fetch_rules()
+    report = check_take_file(path, kind="calibration", max_upload_bytes=rules.max_upload_bytes,
+                             duration_range_s=(rules.calibration_min_s,
+                                               rules.calibration_max_s))
     if report.verdict == "bad":
         raise CalibrationRefused(report.summary)
     calibrations = backend.client.calibrations

@@ -9,12 +9,18 @@ from voxbooth.studio.service.backend import StudioBackend
 
 
 def place_orders(backend: StudioBackend, original_ids: list[str],
-                 conversions: list[dict[str, Any]]) -> list[TakeInfo]:
-    """One order per original, each converting into every requested voice."""
+                 conversions: list[dict[str, Any]] | list[str], *,
+                 idempotency_key: str | None = None) -> list[TakeInfo]:
+    """One order per original, each converting into every requested voice.
+
+    `idempotency_key`: one for this whole order (the same each time the artist sends exactly
+    it again); each original's order goes with its own key made from it, so sending the order
+    again after a failure half-way makes only what is missing, never a second conversion."""
     made: list[TakeInfo] = []
     for original_id in original_ids:
-        made += [TakeInfo.from_api(r) for r in backend.client.orders.create(original_id,
-                                                                            conversions)]
+        key = f"{idempotency_key}:{original_id}" if idempotency_key else None
+        made += [TakeInfo.from_api(r) for r in backend.client.orders.create(
+            original_id, conversions, idempotency_key=key)]
     return made
 
 

@@ -1,6 +1,7 @@
-"""The service's rules, as the studio keeps them after connecting: the upload limit, the
-calibration minimums and the price of an order are asked of the service (`GET /api/limits`,
-`POST /api/v2/orders/quote`), never copied, so a remote server configured otherwise is obeyed."""
+"""The service's rules, as the studio keeps them after connecting: the upload limit, the audio
+formats it takes, the calibration and voice-sample minimums and the price of an order are asked
+of the service (`GET /api/limits`, `POST /api/v2/orders/quote`), never copied, so a remote
+server configured otherwise is obeyed."""
 
 from __future__ import annotations
 
@@ -19,6 +20,13 @@ class ServiceRules:
     calibration_max_s: float
     sample_min_s: float
     sample_max_s: float
+    formats: tuple[str, ...] = ()  # told from the bytes: "wav", "aiff", "flac", ...
+
+    @property
+    def audio_formats(self) -> tuple[str, ...] | None:
+        """The formats to offer and check files against; None when the service named none
+        (an older server: the studio then offers every format it can name)."""
+        return self.formats or None
 
     @classmethod
     def from_limits(cls, limits: Limits) -> ServiceRules:
@@ -27,5 +35,6 @@ class ServiceRules:
                    float(limits.calibration.min_duration_s),
                    float(limits.calibration.max_duration_s),
                    float(limits.voice_sample.min_duration_s),
-                   float(limits.voice_sample.max_duration_s))
+                   float(limits.voice_sample.max_duration_s),
+                   tuple(str(f) for f in limits.audio.formats))
 

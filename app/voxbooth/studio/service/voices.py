@@ -82,9 +82,34 @@ def enabled_calibration_f0(backend: StudioBackend) -> float | None:
     return None
 
 
+class SamplesRefused(Exception):
+    """Samples the service would refuse (too short, too long, not audio it takes): nothing was
+    sent; says which and why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.user_message = reason
+
+
+def sample_problems(backend: StudioBackend, samples: list[Path]) -> list[str]:
+    """Worker: what is wrong with each sample by the service's rules (its voice-sample length
+    range, upload limit and formats, as `GET /api/limits` gave them); asks for them when the
+    connection has not yet."""
+    from voxbooth.studio.uploadcheck import check_sample
+
+    rules = backend.rules or backend.fetch_rules()
+    checks = [check_sample(path, rules.sample_min_s, rules.sample_max_s,
+                           rules.max_upload_bytes, rules.audio_formats) for path in samples]
+    return [c.problem for c in checks if c.problem]
+
+
 def create_private_voice(backend: StudioBackend, name: str, samples: list[Path], *,
                          progress: Progress = None) -> str:
-    """A private voice from the artist's samples (seed 000); returns its id."""
+    """A private voice from the artist's samples (seed 000); returns its id. Samples the
+    service would refuse are said before anything is sent (SamplesRefused)."""
+    problems = sample_problems(backend, samples)
+    if problems:
+        raise SamplesRefused("; ".join(problems))
     client = _client(backend)
     voice = client.private_voices.create(name)
     total = sum(p.stat().st_size for p in samples) or 1

@@ -87,14 +87,14 @@ class VoiceDetail(QWidget):
                        self.semitones, self.save_semitones):
             widget.setEnabled(voice is not None)
         if voice is None:
+            self.show_portrait(None)
             self.name_label.setText("Pick a voice")
             self.facts.setText("")
             self.description.setText("")
             self.styles.setText("")
             self.accent_picker.clear()
             return
-        if icon is not None:
-            self.portrait.setPixmap(icon.pixmap(QSize(48, 48)))
+        self.show_portrait(icon)
         self.name_label.setText(voice.name + ("  (private)" if voice.is_private else ""))
         pitch = f"{voice.pitch_hz:.0f} Hz ({hz_to_note_name(voice.pitch_hz)})" \
             if voice.pitch_hz else ""
@@ -114,6 +114,13 @@ class VoiceDetail(QWidget):
         self.accent_picker.setCurrentIndex(max(0, self.accent_picker.findData(wanted)))
         self.accent_picker.blockSignals(False)
         self._show_accent()
+
+    def show_portrait(self, icon: QIcon | None) -> None:
+        """The voice's portrait, or none (never the previous voice's)."""
+        if icon is None:
+            self.portrait.clear()
+        else:
+            self.portrait.setPixmap(icon.pixmap(QSize(48, 48)))
 
     def current_accent_id(self) -> str:
         return str(self.accent_picker.currentData() or "")

@@ -1,8 +1,14 @@
-"""The voice library panel: filters, search, sort, grid or list of portraits, and the detail."""
+"""The voice library panel: filters, search, sort, grid or list of portraits, and the detail.
+
+What the artist sees highlighted is the one truth: the voices an order uses are the selected
+voices still shown (a filter that hides one drops it), and the detail shows a selected voice
+(the current one when it is selected, else the first selected), never one that is not
+highlighted. A reload of the library keeps the selection by voice id.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QSize, Signal
+from PySide6.QtCore import QItemSelection, QSize, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +39,8 @@ class VoicesPanel(QWidget):
         self.model = model
         self.proxy = VoiceFilterProxy(self)
         self.proxy.setSourceModel(model)
+        self._announced: list[VoiceInfo] = []  # what `selection_changed` last said
+        self._kept_ids: list[str] = []  # the selection across a reload of the library
         self._build()
         self._connect()
         self.set_grid(False)
@@ -90,10 +98,18 @@ class VoicesPanel(QWidget):
         self.favourites.toggled.connect(self.proxy.set_favourites_only)
         self.sort_box.currentIndexChanged.connect(self._sort)
         self.grid_toggle.toggled.connect(self.set_grid)
-        self.view.selectionModel().currentChanged.connect(self._on_current)
-        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        selection = self.view.selectionModel()
+        selection.currentChanged.connect(self._sync)
+        selection.selectionChanged.connect(self._sync)
         self.new_voice.clicked.connect(self.new_voice_requested)
-        self.model.dataChanged.connect(self._refresh_detail)
+        # the selection model hears these first (it was connected when the view got the
+        # proxy), so `_sync` reads the selection as it is after the change; a reset clears
+        # the selection without a signal, and rows hidden by a filter leave it quietly
+        self.proxy.modelAboutToBeReset.connect(self._keep_selection)
+        self.proxy.modelReset.connect(self._restore_selection)
+        for changed in (self.proxy.rowsRemoved, self.proxy.rowsInserted,
+                        self.proxy.layoutChanged, self.proxy.dataChanged):
+            changed.connect(self._sync)
 
     def set_grid(self, grid: bool) -> None:
         mode = QListView.ViewMode.IconMode if grid else QListView.ViewMode.ListMode
@@ -108,11 +124,17 @@ class VoicesPanel(QWidget):
         self.proxy.set_sort_field(field, descending=field in ("rating", "created_at"))
 
     def current_voice(self) -> VoiceInfo | None:
-        voice = self.view.currentIndex().data(VOICE_ROLE)
-        return voice if isinstance(voice, VoiceInfo) else None
+        """The voice the detail shows: the current one when it is selected, else the first
+        selected; None when nothing is."""
+        selected = self.selected_voices()
+        current = self.view.currentIndex().data(VOICE_ROLE)
+        if isinstance(current, VoiceInfo) and any(v.id == current.id for v in selected):
+            return current
+        return selected[0] if selected else None
 
     def selected_voices(self) -> list[VoiceInfo]:
-        rows = sorted(self.view.selectionModel().selectedIndexes(), key=lambda i: i.row())
+        """The highlighted voices, top to bottom as shown."""
+        rows = sorted(self.view.selectionModel().selectedRows(0), key=lambda i: i.row())
         return [v for v in (i.data(VOICE_ROLE) for i in rows) if isinstance(v, VoiceInfo)]
 
     def select_voice_ids(self, voice_ids: list[str]) -> None:
@@ -128,23 +150,34 @@ class VoicesPanel(QWidget):
         if not selection.isEmpty():
             sm.setCurrentIndex(selection.indexes()[0], sm.SelectionFlag.NoUpdate)
 
-    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        voice = current.data(VOICE_ROLE) if current.isValid() else None
-        icon = current.data(1) if current.isValid() else None
-        self.detail.show_voice(voice if isinstance(voice, VoiceInfo) else None,
-                               icon if isinstance(icon, QIcon) else None)
-        self.current_changed.emit(voice if isinstance(voice, VoiceInfo) else None)
+    def _keep_selection(self) -> None:
+        self._kept_ids = [v.id for v in self.selected_voices()]
+        current = self.current_voice()
+        if current is not None:  # the detail's voice stays current after the reload
+            self._kept_ids = [current.id, *(i for i in self._kept_ids if i != current.id)]
 
-    def _on_selection(self, *_args: object) -> None:
-        self.selection_changed.emit(self.selected_voices())
+    def _restore_selection(self) -> None:
+        kept, self._kept_ids = self._kept_ids, []
+        if kept:
+            self.select_voice_ids(kept)  # what no longer exists is simply not selected
+        self._sync()
 
-    def _refresh_detail(self, *_args: object) -> None:
+    def _sync(self, *_args: object) -> None:
+        """Detail and order follow what is highlighted now (with the voices' fresh data)."""
+        voice = self.current_voice()
         shown = self.detail.voice
-        if shown is None:
-            return
-        fresh = self.model.voice(shown.id)
-        if fresh is not None and fresh != shown:
-            index = self.model.index(self.model.row_of(fresh.id), 0)
-            icon = index.data(1)
-            self.detail.show_voice(fresh, icon if isinstance(icon, QIcon) else None)
-            self.selection_changed.emit(self.selected_voices())
+        row = self.model.row_of(voice.id) if voice is not None else -1
+        icon = self.model.index(row, 0).data(Qt.ItemDataRole.DecorationRole) if row >= 0 \
+            else None
+        icon = icon if isinstance(icon, QIcon) else None
+        if voice != shown:
+            self.detail.show_voice(voice, icon)
+        elif voice is not None:
+            self.detail.show_portrait(icon)  # a portrait that arrived after the voice
+        if (voice is None) != (shown is None) or (voice is not None and shown is not None
+                                                  and voice.id != shown.id):
+            self.current_changed.emit(voice)
+        selected = self.selected_voices()
+        if selected != self._announced:
+            self._announced = selected
+            self.selection_changed.emit(selected)
