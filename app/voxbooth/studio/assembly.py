@@ -291,7 +291,7 @@ def _voices_column(voices_panel: VoicesPanel, order_panel: OrderPanel) -> QSplit
                            + detail.verticalScrollBar().sizeHint().width())
     right.addWidget(detail)
     right.addWidget(order_panel)
-    right.setSizes([330, 150, 210])
+    right.setSizes([310, 140, 250])  # at 720 px: the detail and two voices to order
     for index, stretch in enumerate((3, 0, 2)):
         right.setStretchFactor(index, stretch)
     return right
