@@ -30,12 +30,12 @@ lint: $(STAMP)
 # pytest exits 5 when it collected no test: make treats that as failure like any non-zero code.
 # The service and client suites run twice: on SQLite (with everything else), then on the tests'
 # private PostgreSQL cluster (tests/support/postgres.py). The second run leaves out what runs
-# once already: tests that cover both databases themselves (the job runner, the team server),
+# once already: tests that cover both databases themselves (the job runners, the team server),
 # SQLite's own (two processes on one file), and those whose subject is not the database (codecs
 # and hostile audio, blob stores and scratch folders, neural models, fuzzing and load), which
 # keeps `make test` within CI's 20 minutes on 2 cores.
 PG_SUITES := tests/server tests/api
-PG_ONCE   := $(addprefix --ignore=tests/server/,test_server_jobs.py test_team_server.py \
+PG_ONCE   := $(addprefix --ignore=tests/server/,test_server_jobs.py test_team_server.py test_task_engine.py \
 	test_sqlite_two_processes.py test_audio_worker_crash.py test_hostile_audio.py \
 	test_media_blobs.py test_media_encode.py test_media_probe.py test_upload_json_stream.py \
 	test_blob_stores.py test_scratch.py test_server_s3.py test_server_temporaries.py \

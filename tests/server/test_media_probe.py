@@ -238,3 +238,41 @@ def test_check_duration_names_the_length_and_the_range(tmp_path: Path) -> None:
     assert caught.value.status == 422
     assert caught.value.detail == "Audio is 4.2 s long; calibrations need 10 s to 10 min"
     check_duration(info, 1.0, 5.0)
+
+
+def _without_length(flac: bytes) -> bytes:
+    """The same FLAC with STREAMINFO's total-samples field 0 ("unknown"), as a streaming
+    encoder leaves it: the 36 low bits of the 8 bytes after the block and frame sizes."""
+    at = 4 + 4 + 10
+    packed = int.from_bytes(flac[at:at + 8], "big") & ~((1 << 36) - 1)
+    return flac[:at] + packed.to_bytes(8, "big") + flac[at + 8:]
+
+
+def test_flac_that_hides_its_length_is_read_whole_when_it_is_speech(
+        tmp_path: Path, speech_path: Path) -> None:
+    speech, rate_hz = sf.read(speech_path, dtype="float32")
+    path = tmp_path / "speech.flac"
+    sf.write(path, speech, rate_hz, format="FLAC", subtype="PCM_16")
+    path.write_bytes(_without_length(path.read_bytes()))
+    info = probe(path)
+    assert (info.format, info.frames, info.sample_rate) == ("flac", len(speech), rate_hz)
+
+
+def test_flac_bomb_that_hides_its_length_is_refused_by_its_size(tmp_path: Path) -> None:
+    from tests.support.hostile_audio import flac_silence
+    from voxbooth.server.media.limits import TAKES
+
+    honest = tmp_path / "honest.flac"
+    honest.write_bytes(flac_silence(60, 48000, 8))  # says its length, within a take's limits
+    assert probe(honest).frames == 60 * 48000
+    hidden = tmp_path / "hidden.flac"
+    hidden.write_bytes(flac_silence(60, 48000, 8, declare_total=False))
+    with pytest.raises(AudioRejected) as refused:
+        probe(hidden)
+    assert refused.value.status == 413
+    detail = refused.value.detail
+    assert "does not say its length" in detail and "takes may hold" in detail
+    # refused once past what its size allows, long before the take's own limit
+    allowed = TAKES.max_hidden_length_samples(hidden.stat().st_size)
+    assert allowed < TAKES.max_decoded_samples // 100
+    assert f"{allowed / 1e6:,.0f} million for this one" in detail

@@ -73,9 +73,13 @@ def _send(kind: str, call: Callable[[httpx.Client], httpx.Response], server: Liv
     return outcome
 
 
-def _probe_health(url: str, stop: Any, latencies: Any, failures: Any) -> None:
-    """In its own process, so the burst's client threads do not delay the probe itself."""
+def _probe_health(url: str, stop: Any, ready: Any, latencies: Any, failures: Any) -> None:
+    """In its own process, so the burst's client threads do not delay the probe itself.
+    `ready` is set once it probes: a loaded machine may take seconds to start it, and a probe
+    that starts after the burst would measure nothing."""
     with httpx.Client(base_url=url, timeout=10.0) as http:
+        http.get("/api/health")
+        ready.set()
         while not stop.is_set():
             started = time.perf_counter()
             try:
@@ -124,14 +128,17 @@ def run_burst(server: LiveServer, folder_id: str, audio: bytes, *, uploads: int 
             result.outcomes.append(outcome)
 
     context = multiprocessing.get_context("spawn")
-    stop, latencies, failures = context.Event(), context.Queue(), context.Queue()
-    prober = context.Process(target=_probe_health, args=(server.url, stop, latencies, failures),
-                             daemon=True)
+    stop, ready = context.Event(), context.Event()
+    latencies, failures = context.Queue(), context.Queue()
+    prober = context.Process(target=_probe_health,
+                             args=(server.url, stop, ready, latencies, failures), daemon=True)
     threads = [threading.Thread(target=worker, args=calls[i], daemon=True) for i in order]
     for thread in threads:
         thread.start()
     prober.start()
-    time.sleep(1.0)  # the probe process starts and probes a few times before the burst
+    if not ready.wait(timeout=120):
+        raise RuntimeError("the /api/health probe process did not start within 120 s")
+    time.sleep(0.2)  # a few probes before the burst
     started = time.perf_counter()
     gate.wait()
     for thread in threads:

@@ -3,7 +3,9 @@
 Measured in one pass over the take in blocks (`TakeStats.add`), so a ten-minute take is never
 loaded whole: clipped samples, DC offset, and the RMS of every 50 ms slice, from which come the
 noise floor (10th percentile), the speech level (95th percentile), the SNR, and the silence at
-either end.
+either end: where the voice activity detector hears the first and last words when it is
+installed (breaths, clicks and room noise are not speech), else where the level rises above a
+gate over the noise floor.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from voxbooth.dsp import voice_activity
 from voxbooth.dsp.levels import CLIP_LEVEL, SILENCE_DB
+from voxbooth.dsp.speech_ends import SpeechEnds
 
 TakeKind = Literal["original", "calibration", "voice_sample"]
 Verdict = Literal["good", "warning", "bad"]
@@ -61,12 +65,21 @@ class TakeStats:
     _slices: list[float] = field(default_factory=list)
     _partial: list[npt.NDArray[np.float64]] = field(default_factory=list)
     _partial_n: int = 0
+    #: where speech starts and ends (the VAD); None without its package, or when not wanted
+    speech_ends: SpeechEnds | None = None
+    listen: bool = True
+
+    def __post_init__(self) -> None:
+        if self.listen and self.speech_ends is None and voice_activity.available():
+            self.speech_ends = SpeechEnds(self.rate_hz)
 
     def add(self, block: npt.NDArray[np.floating]) -> None:
         samples = np.asarray(block, dtype=np.float64)
         self.clipped_samples += int(np.count_nonzero(np.abs(samples) >= CLIP_LEVEL))
         if samples.ndim == 2:
             samples = samples.mean(axis=1)
+        if self.speech_ends is not None:
+            self.speech_ends.add(samples)
         self.frames += samples.size
         self._sum += float(samples.sum())
         self._partial.append(samples)
@@ -154,6 +167,10 @@ def check_stats(stats: TakeStats, kind: TakeKind = "original",
     dc = stats._sum / max(1, stats.frames)
     gate_db = max(floor_db + 10.0, level_db - 40.0)
     lead_s, trail_s = _silence_at_ends(slice_db, gate_db)
+    if stats.speech_ends is not None and level_db >= -60.0:
+        heard_lead_s, heard_trail_s = stats.speech_ends.silences_s()
+        lead_s = heard_lead_s if heard_lead_s is not None else lead_s
+        trail_s = heard_trail_s if heard_trail_s is not None else trail_s
     bad, warn = _limit_reasons(kind, duration_s, stats.rate_hz, file_size_bytes,
                                max_upload_bytes, duration_range_s)
     signal_bad, signal_warn = _signal_reasons(stats, floor_db, level_db, dc)

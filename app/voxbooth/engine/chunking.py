@@ -1,14 +1,16 @@
 """Long originals cut at pauses into chunks that convert independently, and joined again.
 
 A chunk reaches `OVERLAP_S` into its neighbours on both sides; after conversion the overlaps are
-crossfaded. Cuts fall at the quietest moment near each target length (a pause between phrases),
-so the crossfade lies in near-silence and the join cannot be heard.
+crossfaded. Cuts fall in a pause near each target length, so the crossfade lies in near-silence
+and the join cannot be heard: in the middle of the longest pause the voice activity detector
+hears there when it was asked (`pauses`), else at the quietest moment (which a breath, a creak
+or a fan can move into the speech next to it).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +19,7 @@ OVERLAP_S = 0.02
 TARGET_CHUNK_S = 15.0
 _HOP_S = 0.01
 _SMOOTH_S = 0.2
+SHORTEST_PAUSE_S = 0.1  # a shorter gap between words is no place for a join
 
 
 @dataclass(frozen=True)
@@ -38,10 +41,40 @@ def frame_levels_db(samples: np.ndarray, rate_hz: int) -> np.ndarray:
     return np.asarray(10.0 * np.log10(np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-12))
 
 
+def pauses_between(speech_s: Sequence[tuple[float, float]], duration_s: float
+                   ) -> list[tuple[float, float]]:
+    """The pauses (seconds) around and between speech segments, in order."""
+    pauses, cursor = [], 0.0
+    for start_s, end_s in speech_s:
+        if start_s > cursor:
+            pauses.append((cursor, start_s))
+        cursor = max(cursor, end_s)
+    if duration_s > cursor:
+        pauses.append((cursor, duration_s))
+    return pauses
+
+
+def _longest_pause(pauses_s: Sequence[tuple[float, float]], lo: int, hi: int) -> int | None:
+    """The middle hop of the longest pause within hops [lo, hi), if one is long enough."""
+    best: tuple[float, int] | None = None
+    for start_s, end_s in pauses_s:
+        a, b = max(lo * _HOP_S, start_s), min(hi * _HOP_S, end_s)
+        if b - a >= SHORTEST_PAUSE_S and (best is None or b - a > best[0]):
+            best = (b - a, round((a + b) / 2 / _HOP_S))
+    return best[1] if best is not None else None
+
+
+def will_cut(levels_db: np.ndarray, chunk_s: float = TARGET_CHUNK_S) -> bool:
+    """Whether `plan_chunks` cuts a take of these levels at all (is it worth finding pauses)."""
+    return levels_db.shape[0] > int(1.5 * max(int(chunk_s / _HOP_S), 1))
+
+
 def plan_chunks(
-    levels_db: np.ndarray, sample_count: int, rate_hz: int, chunk_s: float = TARGET_CHUNK_S
+    levels_db: np.ndarray, sample_count: int, rate_hz: int, chunk_s: float = TARGET_CHUNK_S,
+    pauses: Sequence[tuple[float, float]] | None = None,
 ) -> list[Chunk]:
-    """Cut points near every `chunk_s`, each at the quietest 200 ms around it."""
+    """Cut points near every `chunk_s`, each in the middle of the longest of `pauses` (seconds,
+    from the voice activity detector) around it, else at the quietest 200 ms around it."""
     hop = max(int(rate_hz * _HOP_S), 1)
     target = max(int(chunk_s / _HOP_S), 1)
     width = max(int(_SMOOTH_S / _HOP_S), 1)
@@ -52,7 +85,8 @@ def plan_chunks(
     position = 0
     while levels_db.shape[0] - position > int(1.5 * target):
         lo, hi = position + target // 2, min(position + (3 * target) // 2, levels_db.shape[0])
-        quietest = lo + int(np.argmin(smooth[lo:hi]))
+        in_pause = _longest_pause(pauses, lo, hi) if pauses else None
+        quietest = in_pause if in_pause is not None else lo + int(np.argmin(smooth[lo:hi]))
         cuts.append(quietest * hop + hop // 2)
         position = quietest
     cuts.append(sample_count)

@@ -84,7 +84,8 @@ def _worker(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     runtime.runner.start()
-    print(f"VoxBooth worker {runtime.runner.owner}: {max(1, workers)} thread(s)", flush=True)
+    print(f"VoxBooth worker {runtime.runner.owner}: {max(1, workers)} thread(s) on "
+          f"{runtime.runner.engine_name}", flush=True)
     try:
         runtime.runner.wait()
     finally:

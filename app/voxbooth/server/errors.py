@@ -193,7 +193,8 @@ def install_handlers(app: FastAPI) -> None:
         detail: Any = exc.detail
         if exc.status == 422:
             detail = validation_list(exc.detail, ("body",))
-        return ErrorJSONResponse({"detail": detail}, status_code=exc.status)
+        headers = {"Retry-After": "1"} if exc.status == 503 else None  # workers restarting
+        return ErrorJSONResponse({"detail": detail}, status_code=exc.status, headers=headers)
 
     @app.exception_handler(BlobNotFound)
     async def _blob_missing(request: Request, exc: BlobNotFound) -> ErrorJSONResponse:

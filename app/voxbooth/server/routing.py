@@ -17,9 +17,19 @@ _CONFLICTS = {
     "create_note", "create_calibration", "enable_calibration", "create_order",
     "retry_conversion", "get_recording_file", "get_recording_waveform",
 }
+# Routes that read stored audio and answer 410 when the store has lost it (exports leave a
+# lost file out of the zip instead).
 _GONE = {"get_recording_file", "get_recording_waveform", "get_accent_sample_file"}
+# Routes that run the audio workers on stored or generated audio while they answer (uploads
+# do too): its refusals (AudioRejected) are theirs.
+_DECODES_AUDIO = {"get_recording_file", "export_original", "export_project",
+                  "create_tts_recording", "create_tts_recording_v1"}
+# Routes that answer the refusal a job met on the audio (the waveform job).
+_JOB_REFUSALS = {"get_recording_waveform"}
 _PUBLIC = {"health", "login"}
-
+RETRY_AFTER_HEADER: dict[str, Any] = {"Retry-After": {
+    "description": "Seconds to wait before sending the request again",
+    "schema": {"type": "integer"}}}
 
 def api_routes(routers: list[APIRouter]) -> list[APIRoute]:
     """The operations of these routers (included without prefixes, so paths are as declared)."""
@@ -73,57 +83,78 @@ def _calls(route: APIRoute) -> set[Any]:
     return found
 
 
-def _error(description: str, model: type) -> dict[str, Any]:
-    return {"model": model, "description": description}
+def _response(model: type, reasons: list[str], *, retry_after: bool = False
+              ) -> dict[str, Any]:
+    said = reasons[0] + "".join(f"; or {why[0].lower()}{why[1:]}" for why in reasons[1:])
+    response: dict[str, Any] = {"model": model, "description": said}
+    if retry_after:
+        response["headers"] = RETRY_AFTER_HEADER
+    return response
+
+
+def _statuses(route: APIRoute) -> dict[int, dict[str, Any]]:
+    """The error statuses `route` can answer, each with every reason it has for it."""
+    from voxbooth.server.deps import get_auth, get_blobs
+    from voxbooth.server.idempotency.http import IN_PROGRESS_DETAIL, takes_idempotency
+    from voxbooth.server.schemas.errors import ErrorResponse, ValidationErrorResponse
+
+    dependant = route.dependant
+    calls = _calls(route)
+    upload = bool((route.openapi_extra or {}).get("requestBody"))
+    has_input = upload or bool(
+        dependant.path_params or dependant.query_params or dependant.body_params)
+    authed = get_auth in calls
+    unsafe = bool(_methods(route) & _UNSAFE)
+    decodes = upload or route.name in _DECODES_AUDIO
+    reasons: dict[int, list[str]] = {}
+
+    def add(status: int, reason: str, when: bool = True) -> None:
+        if when:
+            reasons.setdefault(status, []).append(reason)
+
+    add(401, "Not authenticated, or wrong credentials", authed or route.name == "login")
+    add(403, "A cookie session without its X-Csrf-Token", authed and unsafe)
+    add(404, "An object named in the request is not yours or not there", authed and has_input)
+    add(409, "The object is in a state that does not allow this", route.name in _CONFLICTS)
+    idempotent = takes_idempotency(route)
+    add(409, f"{IN_PROGRESS_DETAIL}: try again after Retry-After seconds", idempotent)
+    add(410, "The stored audio is missing", route.name in _GONE)
+    add(400, "A body that is not JSON (or multipart) at all",
+        upload or bool(dependant.body_params))
+    add(413, "The audio is over the upload limit", upload)
+    add(413, "The audio decodes to more samples, or needs more memory, than the service "
+             "allows", decodes)
+    add(415, "Neither multipart/form-data nor application/json", upload)
+    add(422, "Invalid input: which field, and why", has_input)
+    add(422, "The audio cannot be decoded, or is outside the limits (the detail says which)",
+        decodes)
+    add(422, "The waveform cannot be drawn: the audio could not be decoded",
+        route.name in _JOB_REFUSALS)
+    add(422, "The Idempotency-Key is malformed, or was used for another request", idempotent)
+    add(429, "Too many failed logins; wait Retry-After seconds", route.name == "login")
+    add(503, "Busy: every database connection in use")
+    add(503, "Object storage is unavailable", get_blobs in calls)
+    add(503, "The audio workers are not available", decodes)
+    add(507, "storage is full")
+    models = {422: ValidationErrorResponse}
+    retried = {429, 503} | ({409} if idempotent else set())
+    return {status: _response(models.get(status, ErrorResponse), why,
+                              retry_after=status in retried)
+            for status, why in reasons.items()}
 
 
 def document_errors(routes: list[APIRoute]) -> None:
     """Adds to each operation the error statuses it can answer, with their real bodies.
     Call it before the routers are included: FastAPI reads `responses` when it includes."""
-    from voxbooth.server.deps import get_auth
-    from voxbooth.server.schemas.errors import ErrorResponse, ValidationErrorResponse
-
     for route in routes:
         if route.name == "health":
             continue
-        dependant = route.dependant
-        upload = bool((route.openapi_extra or {}).get("requestBody"))
-        has_input = upload or bool(
-            dependant.path_params or dependant.query_params or dependant.body_params)
-        authed = get_auth in _calls(route)
-        unsafe = bool(_methods(route) & _UNSAFE)
-        statuses: dict[int, dict[str, Any]] = {}
-        if authed or route.name == "login":
-            statuses[401] = _error("Not authenticated, or wrong credentials", ErrorResponse)
-        if authed and unsafe:
-            statuses[403] = _error("A cookie session without its X-Csrf-Token", ErrorResponse)
-        if authed and has_input:
-            statuses[404] = _error("An object named in the request is not yours or not there",
-                                   ErrorResponse)
-        if route.name in _CONFLICTS:
-            statuses[409] = _error("The object is in a state that does not allow this",
-                                   ErrorResponse)
-        if route.name in _GONE:
-            statuses[410] = _error("The stored audio is missing", ErrorResponse)
-        if upload or dependant.body_params:
-            statuses[400] = _error("A body that is not JSON (or multipart) at all",
-                                   ErrorResponse)
-        if upload:
-            statuses[413] = _error("The audio is over the upload limit", ErrorResponse)
-            statuses[415] = _error("Neither multipart/form-data nor application/json",
-                                   ErrorResponse)
-        if has_input:
-            statuses[422] = _error("Invalid input: which field, and why",
-                                   ValidationErrorResponse)
-        if route.name == "login":
-            statuses[429] = _error("Too many failed logins; wait Retry-After seconds",
-                                   ErrorResponse)
-        statuses[503] = _error("Busy: every database connection in use; retry after "
-                               "Retry-After seconds", ErrorResponse)
-        statuses[507] = _error("storage is full", ErrorResponse)
-        for status, response in statuses.items():
-            if status in route.responses:
-                continue
+        for status, response in _statuses(route).items():
+            declared = route.responses.get(status)
+            if declared is not None and "model" in declared:
+                continue  # the route documents this answer itself
+            if declared is not None:  # a description of its own, but no body: add ours
+                response = {**response, **declared, "model": response["model"]}
             route.responses[status] = response
             # what FastAPI derives from `responses` when a route is made
             route.response_fields[status] = create_model_field(

@@ -76,6 +76,19 @@ def _ensure_local_user(factory: sessionmaker[Session], settings: Settings) -> No
                 raise
 
 
+def _make_runner(settings: Settings, engine: Engine, factory: sessionmaker[Session],
+                 workers: int, services: dict[str, object]) -> jobs.JobRunner:
+    """PostgreSQL (a team server): procrastinate's workers run the jobs. SQLite (the embedded
+    single-user service): the in-process leased runner, behind the same interface."""
+    if engine.dialect.name == "postgresql":
+        from voxbooth.server.jobs.engine import TaskEngineRunner  # not for the embedded studio
+
+        return TaskEngineRunner(factory, database_url=settings.sqlalchemy_url, workers=workers,
+                                lease_s=settings.job_lease_s, services=services)
+    return jobs.JobRunner(factory, workers=workers, lease_s=settings.job_lease_s,
+                          services=services)
+
+
 def open_runtime(settings: Settings, *, workers: int | None = None) -> Runtime:
     """Everything but HTTP, with `workers` job threads (default: the settings'); the runner is
     built and its handlers registered, not started."""
@@ -89,12 +102,10 @@ def open_runtime(settings: Settings, *, workers: int | None = None) -> Runtime:
     try:
         if settings.local_api_key:
             _ensure_local_user(factory, settings)
-        runner = jobs.JobRunner(
-            factory, workers=settings.job_workers if workers is None else workers,
-            lease_s=settings.job_lease_s,
-            services={"settings": settings, "blobs": storage.blobs, "scratch": storage.scratch,
-                      "session_factory": factory},
-        )
+        runner = _make_runner(
+            settings, engine, factory, settings.job_workers if workers is None else workers,
+            {"settings": settings, "blobs": storage.blobs, "scratch": storage.scratch,
+             "session_factory": factory})
         for name in JOB_MODULES:
             importlib.import_module(name).register_jobs(runner)
         requeued = runner.recover()

@@ -45,6 +45,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("delete_take", "Delete take", "Take", "Del", "Deletes the take (undo with Ctrl+Z)"),
     ActionSpec("undo_delete", "Undo delete", "Take", "Ctrl+Z"),
     ActionSpec("retry_take", "Retry conversion", "Take", "Ctrl+Shift+R"),
+    ActionSpec("clean_take", "Clean noise", "Take", "",
+               "Makes a new take with the background noise reduced; this one is kept"),
     ActionSpec("refresh", "Refresh", "Take", "F5"),
     ActionSpec("play_stop", "Play / stop", "Playback", "Space"),
     ActionSpec("loop", "Loop the selected region", "Playback", "L", checkable=True),

@@ -13,7 +13,7 @@ backend and then reloads, in this order: projects, voices, unfinished clones, ba
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -41,6 +41,7 @@ from voxbooth.studio.desk.takes_folder import default_takes_dir
 from voxbooth.studio.desk.target_band import TargetBand
 from voxbooth.studio.dialogs.openers import Openers
 from voxbooth.studio.entities import TakeInfo
+from voxbooth.studio.listening import Listening, listen_in
 from voxbooth.studio.models.filters import TakesFilterProxy
 from voxbooth.studio.models.folders import FolderTreeModel
 from voxbooth.studio.models.projects import ProjectsModel
@@ -107,6 +108,7 @@ class Studio:
     orders: OrderController
     openers: Openers
     empty_list: EmptyList  # what the empty takes list says
+    listening: Listening = field(init=False)  # proofing, search by what was said, noise
 
     # -- the window's widgets, by the names the studio has always used ---------------------------
     @property
@@ -267,6 +269,7 @@ def assemble(context: StudioContext, dark: bool = False,
     _wire_desk(studio)
     _wire_voices_and_orders(studio)
     _wire_actions(studio)
+    studio.listening = listen_in(studio)
     follow_settings(settings, desk, desk_panel)
     window.closing.connect(studio.shut_down)
     QTimer.singleShot(0, lambda: desk_panel.fill_devices(settings.input_device()))
@@ -334,7 +337,8 @@ def _wire_takes(s: Studio) -> None:
     s.outbox.uploaded.connect(s.on_uploaded)
     panel.cancel_requested.connect(s.outbox.cancel)
     s.watcher.finished.connect(
-        lambda t: s.tell(f"Conversion ready: “{t.label}”"
+        lambda t: s.tell(f"Cleaned take ready: “{t.label}”" if t.cleaned_from else
+                         f"Conversion ready: “{t.label}”"
                          + ("" if t.voice_name in t.label else f" ({t.voice_name})")))
     s.watcher.failed.connect(
         lambda t: s.tell(f"Conversion failed: “{t.label}”: {t.error or 'no reason'}"))
@@ -343,7 +347,8 @@ def _wire_takes(s: Studio) -> None:
     delay.setSingleShot(True)
     delay.setInterval(FILTER_DELAY_MS)
     browser.filter_edit.textChanged.connect(lambda _text: delay.start())
-    delay.timeout.connect(lambda: s.takes_proxy.set_text(browser.filter_edit.text()))
+    # the list filters at once; the service is asked for what was said (`listening`)
+    delay.timeout.connect(lambda: s.listening.search.search(browser.filter_edit.text()))
     browser.starred_only.toggled.connect(s.takes_proxy.set_starred_only)
     browser.state_filter.currentIndexChanged.connect(
         lambda _i: s.takes_proxy.set_state(str(browser.state_filter.currentData())))

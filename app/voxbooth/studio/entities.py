@@ -83,11 +83,24 @@ class TakeInfo:
     error: str = ""
     size_bytes: int = 0
     tts: bool = False  # made from text: converting it needs a narration style
+    #: the service measured the take's background noise as worth cleaning (its quality rule)
+    suggest_cleaning: bool = False
+    snr_db: float | None = None  # speech above the noise floor, when the service measured it
+    noise_floor_db: float | None = None
+    cleaned_from: str = ""  # the take this one was cleaned from ("" if it was not)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def is_conversion(self) -> bool:
         return self.kind != "original"
+
+    @property
+    def noise_text(self) -> str:
+        """'background noise: speech 9 dB above the noise floor (-38 dBFS)', '' if unmeasured."""
+        if self.snr_db is None:
+            return ""
+        floor = f" ({self.noise_floor_db:.0f} dBFS)" if self.noise_floor_db is not None else ""
+        return f"speech {self.snr_db:.0f} dB above the noise floor{floor}"
 
     @property
     def is_busy(self) -> bool:
@@ -100,6 +113,8 @@ class TakeInfo:
             else _text(note)
         progress = _get(obj, "progress")
         kind = _text(_get(obj, "type")) or "original"
+        params = _get(obj, "params") or {}
+        params = params if isinstance(params, dict) else {}
         return cls(
             id=_text(_get(obj, "id")),
             label=_text(_get(obj, "label")) or _text(_get(obj, "file_name")),
@@ -117,7 +132,71 @@ class TakeInfo:
             error=_text(_get(obj, "error")),
             size_bytes=int(_get(obj, "size") or 0),
             tts=bool(_get(obj, "tts") or False),
+            suggest_cleaning=params.get("suggest_noise_reduction") is True,
+            snr_db=_number(params.get("snr_db")),
+            noise_floor_db=_number(params.get("noise_floor_db")),
+            cleaned_from=_text(params.get("cleaned_from")),
         )
+
+
+@dataclass(frozen=True)
+class ProofIssue:
+    """A word of the take's script line missed, added or changed, where to listen for it."""
+
+    kind: str  # missed | added | changed
+    expected: str | None
+    heard: str | None
+    start_s: float
+    end_s: float
+    description: str  # 'missed: 'the', 1.2 s', as the service's client words it
+    script_index: int | None = None  # among `Proof.script_words`; None when not said
+
+    @property
+    def word(self) -> str:
+        """The word to show at the mark: the one the script expects, else the one heard."""
+        return self.expected or self.heard or ""
+
+
+# A take's transcript is made in the background after its upload (seconds).
+PROOF_BUSY_STATES = frozenset({"queued", "processing"})
+
+
+@dataclass(frozen=True)
+class Proof:
+    """A take's transcript as the artist proofs it: its state and the words to check."""
+
+    take_id: str
+    state: str  # queued | processing | done | error | unavailable
+    script: str = ""
+    script_words: tuple[str, ...] = ()
+    text: str = ""
+    issues: tuple[ProofIssue, ...] = ()
+    error: str = ""
+
+    @property
+    def is_busy(self) -> bool:
+        return self.state in PROOF_BUSY_STATES
+
+    @property
+    def summary(self) -> str:
+        """One line the artist reads beside the take."""
+        if self.is_busy:
+            return "Transcribing…"
+        if self.state == "unavailable":
+            return f"No transcript: {self.error or 'this service makes none'}"
+        if self.state != "done":
+            return f"Transcript failed: {self.error or 'no reason given'}"
+        if not self.script:
+            return f"Heard: “{self.text.strip()}”" if self.text.strip() else "No words heard"
+        if not self.issues:
+            return "Read as written"
+        return f"{len(self.issues)} word(s) to check: " + "; ".join(
+            i.description for i in self.issues)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) \
+        else None
 
 @dataclass(frozen=True)
 class AccentInfo:
@@ -196,3 +275,21 @@ class VoiceInfo:
             image_url=text(voice.thumbnail_url or voice.image_url),
             favorite=bool(voice.favorite), created_at=voice.created_at,
             accents=accents, narration_styles=styles)
+
+
+@dataclass(frozen=True)
+class TtsVoiceInfo:
+    """A voice the service speaks text with; `is_default` marks the one it picks by itself."""
+
+    id: str
+    name: str
+    language: str = ""  # ISO 639-1; "" when the service does not say
+    is_default: bool = False
+
+
+def default_tts_voice(voices: list[TtsVoiceInfo], language: str) -> TtsVoiceInfo | None:
+    """The voice the service speaks `language` with when none is named: its default among that
+    language's voices, else the first it lists for the language (its natural voice comes
+    first)."""
+    spoken = [v for v in voices if v.language == language]
+    return next((v for v in spoken if v.is_default), spoken[0] if spoken else None)

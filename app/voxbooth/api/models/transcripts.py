@@ -28,6 +28,9 @@ class TranscriptIssue(VoxModel):
     heard: str | None = None
     start_s: float = 0.0
     end_s: float = 0.0
+    #: its place among the transcript's `script_words` (the word missed or changed, or the one
+    #: an added word was heard before); None from a service that does not say
+    script_index: int | None = None
 
     def describe(self) -> str:
         """'missed: "the", 1.2 s' — the words the studio shows."""
@@ -44,6 +47,7 @@ class Transcript(VoxModel):
     language: str | None = None
     model: str | None = None
     script: str | None = None
+    script_words: list[str] = Field(default_factory=list)
     text: str = ""
     words: list[TranscriptWord] = Field(default_factory=list)
     issues: list[TranscriptIssue] = Field(default_factory=list)

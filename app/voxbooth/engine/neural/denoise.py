@@ -89,14 +89,17 @@ def denoise(samples: np.ndarray, rate_hz: int,
     return np.clip(out[: len(mono)], -1.0, 1.0)
 
 
-def speech_and_noise_db(samples: np.ndarray, rate_hz: int) -> tuple[float, float] | None:
+def speech_and_noise_db(samples: np.ndarray, rate_hz: int, *,
+                        probabilities: np.ndarray | None = None) -> tuple[float, float] | None:
     """(speech level, noise floor) in dBFS RMS, speech and pauses told apart by the voice
-    activity detector; None without a pause or without speech to measure."""
+    activity detector (or by its `probabilities` for these samples, when already run); None
+    without a pause or without speech to measure."""
     from voxbooth.engine.neural import vad
     from voxbooth.engine.neural.audio16k import to_16k
 
     audio = to_16k(samples, rate_hz)
-    probabilities = vad.speech_probabilities(audio, 16_000)
+    if probabilities is None:
+        probabilities = vad.speech_probabilities(audio, 16_000)
     frames = audio[: len(probabilities) * vad.FRAME_SAMPLES].reshape(-1, vad.FRAME_SAMPLES)
     speech, pause = probabilities >= vad.ON_PROBABILITY, probabilities < 0.1
     if speech.sum() < 5 or pause.sum() < 5:

@@ -26,6 +26,9 @@ class Issue:
     heard: str | None
     start_s: float
     end_s: float
+    #: where in the script line's words (`script_words`) the issue is: the word missed or
+    #: changed, or for an added word the one it was heard before (the count of words at the end)
+    script_index: int = 0
 
 
 def normalise(word: str) -> str:
@@ -91,16 +94,17 @@ def proof(script: str, words: Sequence[Word], duration_s: float) -> list[Issue]:
         if i is not None and j is not None:
             if normalise(expected[i]) != normalise(heard[j]):
                 w = tokens[j][1]
-                issues.append(Issue(CHANGED, expected[i], heard[j], w.start_s, w.end_s))
+                issues.append(Issue(CHANGED, expected[i], heard[j], w.start_s, w.end_s, i))
         elif j is not None:
             w = tokens[j][1]
-            issues.append(Issue(ADDED, None, heard[j], w.start_s, w.end_s))
+            before_word = next((p for p, _q in pairs[k + 1:] if p is not None), len(expected))
+            issues.append(Issue(ADDED, None, heard[j], w.start_s, w.end_s, before_word))
         elif i is not None:
             before = next((tokens[q][1].end_s for p, q in reversed(pairs[:k]) if q is not None),
                           0.0)
             after = next((tokens[q][1].start_s for p, q in pairs[k + 1:] if q is not None),
                          duration_s)
-            issues.append(Issue(MISSED, expected[i], None, before, max(before, after)))
+            issues.append(Issue(MISSED, expected[i], None, before, max(before, after), i))
     return issues
 
 

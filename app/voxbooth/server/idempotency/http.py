@@ -234,7 +234,8 @@ async def _replay(_request: Request, exc: Exception) -> Response:
                     media_type=answer.content_type, headers={REPLAYED_HEADER: "true"})
 
 
-def _takes_idempotency(route: APIRoute) -> bool:
+def takes_idempotency(route: APIRoute) -> bool:
+    """Whether the route reads an `Idempotency-Key` (through either dependency)."""
     pending = list(route.dependant.dependencies)
     while pending:
         dependant = pending.pop()
@@ -255,7 +256,7 @@ def install(app: FastAPI) -> None:
     app.add_middleware(IdempotencyMiddleware)
     app.add_exception_handler(IdempotentReplay, _replay)
     for route in _api_routes(app.routes):
-        if _takes_idempotency(route):
+        if takes_idempotency(route):
             for status, doc in _DOCUMENTED.items():
                 route.responses.setdefault(status, doc)
 

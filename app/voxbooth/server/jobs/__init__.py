@@ -36,13 +36,17 @@ The handler interface (`JobContext`, see `context.py`):
   job finally fails `on_failed(session, job, detail)` runs in the transaction that marks it
   failed; `on_cancelled(session, job)` likewise.
 
-Leases (`leases.py`): a claimed job carries its worker's name and an expiry that the worker's
-heartbeat renews every few seconds. A job left `running` by a killed worker is taken back to the
-queue (or failed, once its attempts are used up) by any live worker once its lease lapses; a
-worker that starts late leaves running jobs with a live lease alone (on SQLite, whose processes
-share one machine, a job whose worker process is gone is taken back at once: the embedded
-service started again after a crash resumes at once). Several processes (`voxbooth
-serve`, `voxbooth worker` on other machines) share one database this way, SQLite or PostgreSQL.
+Two runners, one interface (`JobRunner`: register, start, stop, wait, recover):
+- `JobRunner` (`runner.py`, the embedded service on SQLite): worker threads claim queued rows
+  under a lease (`leases.py`) that a keeper thread renews; a job left `running` by a killed
+  worker is taken back by any live worker once its lease lapses (on SQLite, whose processes
+  share one machine, at once when its worker process is gone), and a worker that starts late
+  leaves running jobs with a live lease alone.
+- `TaskEngineRunner` (`engine.py`, any service on PostgreSQL): procrastinate runs the jobs. The
+  `jobs` rows are the outbox a relay (`relay.py`) hands to procrastinate after they commit; its
+  workers' heartbeats find a killed worker's task, which another worker then takes over. The
+  task runs the row through the same code as above (claim, handler, fenced settlement).
+`runtime.open_runtime` picks one by the database; `voxbooth serve` and `voxbooth worker` run it.
 """
 
 from voxbooth.server.jobs.context import (

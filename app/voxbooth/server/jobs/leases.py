@@ -10,6 +10,7 @@ without any lock held between statements; on SQLite there is one writer at a tim
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import socket
@@ -23,6 +24,8 @@ from sqlalchemy.orm import Session
 from voxbooth.server.db import utcnow
 from voxbooth.server.jobs.queue import QUEUED, RUNNING
 from voxbooth.server.models import Job
+
+log = logging.getLogger("voxbooth.server.jobs")
 
 
 def worker_name() -> str:
@@ -156,3 +159,38 @@ def requeue_lapsed(session: Session, job: Lapsed) -> bool:
                 error="Its worker stopped answering; taken over")
     )
     return getattr(result, "rowcount", 0) == 1
+
+
+def claim_for_task(session: Session, job_id: str, owner: str,
+                   kinds: Iterable[str]) -> Claim | Lapsed | None:
+    """Takes job `job_id` for `owner` when the task engine hands it over, committed.
+
+    A queued job is claimed. A running one belongs to a worker the engine gave up on (the
+    engine runs one task per job at a time, and handed this job to us, so the previous
+    attempt's task is gone: its worker died, stalled or could not settle): it is taken over,
+    its attempt counting, or returned as exhausted (`Lapsed`) for the caller to fail once its
+    attempts are used up. Anything else (done, failed, cancelled, gone) gives None."""
+    row = session.execute(
+        select(Job.kind, Job.state, Job.lease_owner, Job.attempts, Job.max_attempts)
+        .where(Job.id == job_id)).first()
+    session.rollback()
+    if row is None or row[0] not in set(kinds) or row[1] not in (QUEUED, RUNNING):
+        return None
+    kind, state, previous, attempts, max_attempts = row[0], row[1], row[2], int(row[3]), \
+        int(row[4])
+    if state == RUNNING and attempts >= max_attempts:
+        return Lapsed(job_id, kind, previous, attempts, True, owner_gone=True)
+    seen = Job.lease_owner.is_(None) if previous is None else Job.lease_owner == previous
+    now = utcnow()
+    result = session.execute(
+        update(Job).where(Job.id == job_id, Job.state == state, Job.attempts == attempts, seen)
+        .values(state=RUNNING, attempts=Job.attempts + 1, started_at=now, updated_at=now,
+                error=None, lease_owner=owner, lease_expires_at=None)
+    )
+    session.commit()
+    if getattr(result, "rowcount", 0) != 1:
+        return None  # it moved meanwhile (cancelled, or another worker's): not ours
+    if state == RUNNING:
+        log.info("job %s (%s) taken over from %s", job_id, kind,
+                 previous or "a worker without a lease")
+    return Claim(job_id, attempts + 1)

@@ -42,6 +42,8 @@ _SETTLE_TRIES = 4
 class JobRunner:
     """Claims queued jobs under a lease and runs them on `workers` threads."""
 
+    engine_name = "in-process threads"
+
     def __init__(
         self,
         factory: sessionmaker[Session],

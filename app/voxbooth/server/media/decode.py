@@ -24,6 +24,7 @@ from voxbooth.server.media.limits import (
     AudioLimits,
     check_frames,
     check_shape,
+    hidden_length_refused,
 )
 from voxbooth.server.media.sniff import Sniffed, sniff_file
 
@@ -46,6 +47,7 @@ class Decoding:
     decoder: str  # "soundfile" or "pyav"
     limits: AudioLimits
     _pieces: Iterator[np.ndarray]
+    size_bytes: int = 0  # of the file: what a file that hides its length may decode to
     decoded_frames: int = field(default=0, init=False)
     _raw_frames: int = field(default=0, init=False)
 
@@ -57,9 +59,12 @@ class Decoding:
     def blocks(self, block_frames: int = BLOCK_FRAMES) -> Iterator[np.ndarray]:
         """float32 (frames, channels) blocks of `block_frames` (the last may be shorter).
 
-        Raises an AudioRejected as soon as the audio is longer than the limits allow, or holds
-        a sample that is NaN, infinite or beyond MAX_ABS_SAMPLE."""
+        Raises an AudioRejected as soon as the audio is longer than the limits allow (or,
+        when the header does not say its length, than the file's size allows), or holds a
+        sample that is NaN, infinite or beyond MAX_ABS_SAMPLE."""
         max_frames = self.limits.max_frames(self.rate_hz, self.channels)
+        hidden_frames = max_frames if self.declared_frames else \
+            self.limits.max_hidden_length_samples(self.size_bytes) // self.channels
         check_samples = not self.integer_samples
         for block in self._decoded(block_frames):
             start = self.decoded_frames
@@ -67,6 +72,9 @@ class Decoding:
             if self.decoded_frames > max_frames:
                 check_frames(self.limits, self.decoded_frames, self.rate_hz, self.channels,
                              at_least=True)
+            if self.decoded_frames > hidden_frames:
+                raise hidden_length_refused(self.limits, self.decoded_frames, self.rate_hz,
+                                            self.channels, self.size_bytes)
             if check_samples:
                 _check_finite(block, start, self.rate_hz)
             yield block
@@ -117,6 +125,8 @@ def decoding(path: Path, limits: AudioLimits = TAKES) -> Iterator[Decoding]:
         if sniffed.format in SOUNDFILE_FORMATS:
             try:
                 opened = _open_soundfile(stack, path, sniffed, limits)
+            except _LengthUnknown:
+                opened = _open_pyav(stack, path, sniffed, limits)
             except sf.LibsndfileError as exc:
                 # WAV and AIFF-C flavours libsndfile lacks (compressed codecs) may still decode.
                 why = getattr(exc, "error_string", None) or str(exc)
@@ -131,6 +141,11 @@ def decoding(path: Path, limits: AudioLimits = TAKES) -> Iterator[Decoding]:
         yield opened
 
 
+class _LengthUnknown(Exception):
+    """A FLAC whose STREAMINFO does not say its length (as a streaming encoder leaves it):
+    libsndfile 1.2 decodes it but fails at its end (psf_fseek), FFmpeg reads it whole."""
+
+
 def _open_soundfile(stack: ExitStack, path: Path, sniffed: Sniffed,
                     limits: AudioLimits) -> Decoding:
     audio = stack.enter_context(sf.SoundFile(str(path)))
@@ -139,6 +154,8 @@ def _open_soundfile(stack: ExitStack, path: Path, sniffed: Sniffed,
     declared = int(audio.frames)
     if not 0 < declared < _UNKNOWN_LENGTH:  # libsndfile says 2^63 - 1 for "unknown"
         declared = 0
+        if sniffed.format == "flac":
+            raise _LengthUnknown()
     if declared:
         check_frames(limits, declared, rate_hz, channels)
 
@@ -153,7 +170,7 @@ def _open_soundfile(stack: ExitStack, path: Path, sniffed: Sniffed,
             yield block
 
     return Decoding(sniffed, rate_hz, channels, declared, str(audio.subtype), "soundfile",
-                    limits, pieces())
+                    limits, pieces(), path.stat().st_size)
 
 
 def _open_pyav(stack: ExitStack, path: Path, sniffed: Sniffed, limits: AudioLimits) -> Decoding:
@@ -162,7 +179,8 @@ def _open_pyav(stack: ExitStack, path: Path, sniffed: Sniffed, limits: AudioLimi
     if info.declared_frames:
         check_frames(limits, info.declared_frames, info.sample_rate_hz, info.channels)
     return Decoding(sniffed, info.sample_rate_hz, info.channels, info.declared_frames,
-                    info.codec, "pyav", limits, pyav.decode(container, stream, info.channels))
+                    info.codec, "pyav", limits, pyav.decode(container, stream, info.channels),
+                    path.stat().st_size)
 
 
 def _rebuffer(pieces: Iterator[np.ndarray], block_frames: int) -> Iterator[np.ndarray]:

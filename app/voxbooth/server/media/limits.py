@@ -7,7 +7,8 @@ measurements, `voxbooth.engine.calibrate` and `.clone`.)
 
 The limits are checked before a codec touches the data wherever a header says enough (WAV/RF64
 fmt and ds64 chunks, FLAC STREAMINFO: `media.header`), else by the worker's probe from what the
-codec reports before it decodes, and again while decoding (a header may lie about its length).
+codec reports before it decodes, and again while decoding (a header may lie about its length,
+or not say it: then the file's size bounds what it may decode to).
 """
 
 from __future__ import annotations
@@ -44,6 +45,21 @@ class AudioLimits:
     def max_frames(self, rate_hz: int, channels: int) -> int:
         return min(int(self.max_s * rate_hz) + rate_hz // 100,
                    self.max_decoded_samples // max(channels, 1))
+
+    def max_hidden_length_samples(self, size_bytes: int) -> int:
+        """What a file of `size_bytes` that does not say its length may decode to."""
+        return min(self.max_decoded_samples,
+                   max(HIDDEN_LENGTH_MIN_SAMPLES, HIDDEN_LENGTH_SAMPLES_PER_BYTE * size_bytes))
+
+
+# A file whose header does not say its length (FLAC STREAMINFO total 0) cannot be refused
+# before it is decoded; it is refused once it has decoded to this many samples per byte of the
+# file, so a bomb that hides its length (240 KB of FLAC claiming nothing, holding 906 million
+# samples) costs a worker about a second, not the 17 s of decoding up to a take's limit. Real
+# audio stays far below it: 1-5 samples per byte for FLAC of a recording, under 50 for lossy
+# codecs at their lowest bitrates (and their containers mostly say the length anyway).
+HIDDEN_LENGTH_SAMPLES_PER_BYTE = 128
+HIDDEN_LENGTH_MIN_SAMPLES = 60 * 48_000  # whatever the file's size: a minute of 48 kHz mono
 
 
 def _samples(seconds: float, rate_hz: int, channels: int) -> int:
@@ -136,6 +152,20 @@ def check_frames(limits: AudioLimits, frames: int, rate_hz: int, channels: int,
             413, f"Audio decodes to {'over ' if at_least else ''}{samples / 1e6:,.0f} million "
             f"samples ({format_duration(duration_s)} x {channels} channels x {rate_hz} Hz); "
             f"{limits.purpose} may hold at most {limits.max_decoded_samples / 1e6:,.0f} million")
+
+
+def hidden_length_refused(limits: AudioLimits, frames: int, rate_hz: int, channels: int,
+                          size_bytes: int) -> AudioRejected:
+    """The refusal of a file without a declared length that decodes past what its size allows
+    (`AudioLimits.max_hidden_length_samples`)."""
+    allowed = limits.max_hidden_length_samples(size_bytes)
+    return AudioRejected(
+        413, f"Audio decodes to over {frames * channels / 1e6:,.0f} million samples "
+        f"({format_duration(frames / rate_hz)} x {channels} channels x {rate_hz} Hz so far) from "
+        f"a file of {size_bytes / 1024:,.0f} KB whose header does not say its length; "
+        f"{limits.purpose} may hold at most {HIDDEN_LENGTH_SAMPLES_PER_BYTE} samples per byte "
+        f"of such a file ({allowed / 1e6:,.0f} million for this one): save it again with its "
+        f"length in the header")
 
 
 def check_duration(info_or_s: Any, min_s: float | None = None, max_s: float | None = None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from voxbooth.server.migrate import include_name
 from voxbooth.server.models import Base
 
 config = context.config
@@ -18,6 +19,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
         compare_type=True,
+        include_name=include_name,  # procrastinate's tables are its own (0006_task_engine)
     )
     with context.begin_transaction():
         context.run_migrations()

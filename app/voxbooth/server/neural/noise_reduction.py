@@ -32,16 +32,18 @@ def require_noise_reduction() -> None:
         raise unprocessable(str(exc)) from exc
 
 
-def noise_measures(samples: Any, rate_hz: int) -> dict[str, Any]:
+def noise_measures(samples: Any, rate_hz: int, *,
+                   probabilities: Any | None = None) -> dict[str, Any]:
     """The take's speech level, noise floor and SNR (speech and pauses told apart by the voice
-    activity detector), and whether cleaning it is worth suggesting: the fields the service
-    adds to a take's `params`. Empty when the take has no pause or no speech to measure."""
+    activity detector, or its `probabilities` when already run), and whether cleaning it is
+    worth suggesting: the fields the service adds to a take's `params`. Empty when the take
+    has no pause or no speech to measure."""
     from voxbooth.engine.neural import has
     from voxbooth.engine.neural.denoise import speech_and_noise_db
 
     if not has("voice activity"):
         return {}
-    levels = speech_and_noise_db(samples, rate_hz)
+    levels = speech_and_noise_db(samples, rate_hz, probabilities=probabilities)
     if levels is None:
         return {}
     speech_db, floor_db = levels

@@ -13,14 +13,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from voxbooth.server import jobs
 from voxbooth.server.db import utcnow
 from voxbooth.server.models import Job, Recording, Transcript
-from voxbooth.server.neural.noise_reduction import noise_measures
 from voxbooth.server.schemas.transcripts import TranscriptPublic
 
 TRANSCRIPT_JOB = "transcript"
@@ -29,7 +27,6 @@ QUEUED, PROCESSING, DONE, ERROR, UNAVAILABLE = (
 _ANALYSIS_RATE_HZ = 16_000
 TRANSCRIPTS_OFF = ("automatic transcripts are turned off on this service"
                    " (VOXBOOTH_TRANSCRIBE_TAKES)")
-_SILENT_PEAK = 10 ** (-60 / 20)  # a take whose loudest sample is under -60 dBFS has no speech
 # One transcription at a time per process, so a burst of uploads never takes every job worker
 # from the waveform peaks and conversions queued behind it: a transcript job that finds the
 # lane busy goes to the back of the queue instead, behind the work queued after it (after a
@@ -87,20 +84,9 @@ def _set_noise(rec: Recording, noise: dict[str, Any]) -> None:
         rec.params = {**(rec.params or {}), **noise}
 
 
-def _speech(samples: Any, rate_hz: int) -> list[tuple[float, float]] | None:
-    """Where the take has speech, in seconds; None when the VAD is not installed."""
-    from voxbooth.engine.neural import has, vad
-
-    if not np.any(np.abs(samples) > _SILENT_PEAK):  # digital silence: nothing to run models on
-        return []
-    if not has("voice activity"):
-        return None
-    return [(s.start_s, s.end_s) for s in vad.speech_segments(samples, rate_hz)]
-
-
 def _transcribe_take(ctx: jobs.JobContext) -> None:
     from voxbooth.engine.neural import MissingPart
-    from voxbooth.server.media import read_audio
+    from voxbooth.server.neural.listening import listen
 
     rec = ctx.session.get(Recording, ctx.payload["recording_id"])
     row = ctx.session.scalar(select(Transcript).where(
@@ -114,13 +100,13 @@ def _transcribe_take(ctx: jobs.JobContext) -> None:
         from voxbooth.engine.neural import proofing, transcribe
 
         with ctx.blobs.local_copy(rec.blob_key) as source:
-            samples, rate_hz = read_audio(source, mono=True, target_rate_hz=_ANALYSIS_RATE_HZ)
-        noise = noise_measures(samples, rate_hz)
+            listened = listen(source, _ANALYSIS_RATE_HZ, duration_s=rec.duration)
+        samples, rate_hz = listened.samples, listened.rate_hz
+        noise, speech = listened.noise, listened.speech
         if not ctx.services["settings"].transcribe_takes:
             row.state, row.error, row.updated_at = UNAVAILABLE, TRANSCRIPTS_OFF, utcnow()
             _set_noise(rec, noise)
             return
-        speech = _speech(samples, rate_hz)
         if speech is not None and not speech:
             # Whisper invents words in silence and tones; nobody spoke, so nothing was heard.
             heard = transcribe.Transcript(language=language or "", model="")
@@ -145,7 +131,8 @@ def _transcribe_take(ctx: jobs.JobContext) -> None:
     row.words = [{"word": w.word, "start_s": w.start_s, "end_s": w.end_s, "prob": w.prob}
                  for w in heard.words]
     row.issues = [{"kind": i.kind, "expected": i.expected, "heard": i.heard,
-                   "start_s": round(i.start_s, 3), "end_s": round(i.end_s, 3)} for i in issues]
+                   "start_s": round(i.start_s, 3), "end_s": round(i.end_s, 3),
+                   "script_index": i.script_index} for i in issues]
 
 
 def _row(session: Session, job: Job) -> Transcript | None:
@@ -183,6 +170,10 @@ def transcript_public(session: Session, rec: Recording) -> TranscriptPublic:
         data.update(state=row.state, language=row.language, model=row.model,
                     script=row.script, text=row.text, words=row.words, issues=row.issues,
                     error=row.error)
+    if data["script"]:
+        from voxbooth.engine.neural.proofing import script_words
+
+        data["script_words"] = script_words(data["script"])
     return TranscriptPublic.model_validate(data)
 
 

@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session
 
 from voxbooth.server.deps import BlobsDep, CurrentUser, ScratchDep, SessionDep, SettingsDep, run_db
 from voxbooth.server.idempotency import IdempotentUpload
+from voxbooth.server.media import MIME_BY_FORMAT
+from voxbooth.server.routing import RETRY_AFTER_HEADER
 from voxbooth.server.schemas.common import Direction, Limit, Offset, Page, Pagination
+from voxbooth.server.schemas.errors import ErrorResponse
 from voxbooth.server.schemas.recordings import RecordingPublic, RecordingReplace, RecordingUpdate
 from voxbooth.server.services import exports, recordings, waveforms
 from voxbooth.server.services.audio_files import ServedFormat, audio_file
@@ -136,9 +139,13 @@ def delete_recording(recording_id: uuid.UUID, request: Request, user: CurrentUse
     return public
 
 
+# `format=original` sends the bytes as uploaded, with the type their content was sniffed as
+_SERVED_TYPES: dict[str, Any] = {
+    mime: {} for mime in [*MIME_BY_FORMAT.values(), "application/octet-stream"]}
+
+
 @router.get("/api/recordings/{recording_id}/file", response_class=FileResponse,
-            responses={200: {"content": {"audio/wav": {}, "audio/flac": {}, "audio/ogg": {},
-                                         "audio/mpeg": {}}}})
+            responses={200: {"content": _SERVED_TYPES}})
 def get_recording_file(recording_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                        blobs: BlobsDep, scratch: ScratchDep,
                        format: ServedFormat = ServedFormat.wav) -> Response:
@@ -147,8 +154,11 @@ def get_recording_file(recording_id: uuid.UUID, user: CurrentUser, session: Sess
     return audio_file(blobs, rec, format, scratch)
 
 
-@router.get("/api/recordings/{recording_id}/waveform",
-            responses={202: {"description": "peaks still being computed; retry shortly"}})
+@router.get("/api/recordings/{recording_id}/waveform", responses={
+    200: {"content": {"application/json": {}, "application/octet-stream": {}},
+          "description": "The peaks as JSON, or with `format=binary` the whole pyramid"},
+    202: {"model": ErrorResponse, "headers": RETRY_AFTER_HEADER,
+          "description": "peaks still being computed; retry after Retry-After seconds"}})
 def get_recording_waveform(
     recording_id: uuid.UUID, user: CurrentUser, session: SessionDep, blobs: BlobsDep,
     level: Annotated[int | None, Query(ge=0, le=64)] = None,

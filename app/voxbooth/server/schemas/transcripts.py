@@ -19,6 +19,10 @@ class TranscriptIssue(BaseModel):
     start_s: float = Field(description="where to listen: the heard word, or for a missed "
                                        "word the gap where it belongs")
     end_s: float
+    script_index: int | None = Field(
+        None, description="the issue's place among `script_words`: the word missed or "
+                          "changed, or the word an added one was heard before (their count at "
+                          "the end); absent for transcripts made before it was kept")
 
 
 class TranscriptPublic(BaseModel):
@@ -27,6 +31,9 @@ class TranscriptPublic(BaseModel):
     language: str | None = Field(description="ISO 639-1 code of the language heard or asked")
     model: str | None = Field(description="the Whisper model that listened (tiny.en, base)")
     script: str | None = Field(description="the take's script line, None when it has none")
+    script_words: list[str] = Field(
+        default_factory=list, description="the script line's words as they were aligned "
+                                          "(punctuation trimmed, hyphenated parts split)")
     text: str
     words: list[TranscriptWord]
     issues: list[TranscriptIssue] = Field(

@@ -20,6 +20,7 @@ class ScriptTake:
     summary: str = ""  # the check's sentence, with its reasons
     take_id: str = ""  # the take on the service, once uploaded
     derived_from: str = ""  # the take a punch-in was spliced into
+    proof: dict[str, Any] = field(default_factory=dict)  # its transcript (`script_proof`)
 
 
 @dataclass

@@ -1,5 +1,7 @@
 """Script mode on the desk: the current line large between its neighbours, next/previous line
-(N and P), the line's takes with their duration and verdict, and the best one starred."""
+(N and P), the line's takes with their duration, verdict and the words to check, the best one
+starred; the line itself shows the picked (else the newest) take's missed, changed and added
+words once the service has transcribed it."""
 
 from __future__ import annotations
 
@@ -19,8 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voxbooth.studio.desk.script import Script
+from voxbooth.studio.desk.script import Script, ScriptTake
+from voxbooth.studio.desk.script_proof import marked_line, proof_from_dict, proof_to_dict
 from voxbooth.studio.desk.script_takes import LineTakesModel
+from voxbooth.studio.entities import Proof
 from voxbooth.studio.widgets.status_line import StatusLine
 
 NEXT_LINE_KEY = "N"  # R records, Shift+R punches in, Space stops: N/P are free window-wide
@@ -44,6 +48,7 @@ class ScriptPanel(QWidget):
         self.star_button.clicked.connect(self._star_selected)
         self.takes_view.doubleClicked.connect(
             lambda index: self.pick_best(self.takes.path_at(index.row())))
+        self.takes_view.selectionModel().currentChanged.connect(lambda *_a: self._show_line())
         self._refresh()
 
     def _build(self) -> None:
@@ -59,6 +64,10 @@ class ScriptPanel(QWidget):
         self.line_label.setObjectName("deskScriptLine")
         self.line_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.line_label.setStyleSheet("font-size: 18px;")
+        self.proof_label = QLabel("")  # how the shown take read the line, once transcribed
+        self.proof_label.setObjectName("deskScriptProof")
+        self.proof_label.setWordWrap(True)
+        self.proof_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.position_label = QLabel("")
         self.open_button = QPushButton("Open…")
         self.paste_button = QPushButton("Paste…")
@@ -92,6 +101,7 @@ class ScriptPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.previous_line_label)
         layout.addWidget(self.line_label, 1)
+        layout.addWidget(self.proof_label)
         layout.addWidget(self.next_line_label)
         layout.addLayout(row)
         layout.addWidget(self.takes_view)
@@ -149,6 +159,17 @@ class ScriptPanel(QWidget):
             self._refresh()
             self.changed.emit()
 
+    def set_proof(self, path: str, proof: Proof) -> None:
+        """The service's transcript of a take of the script (while it runs, then its words)."""
+        if self.script.update_take(path, proof=proof_to_dict(proof)):
+            self._refresh()
+            self.changed.emit()
+
+    def path_of_take(self, take_id: str) -> str:
+        """The file of the script's take uploaded as `take_id` ('' if none is)."""
+        return next((t.path for line in self.script.takes for t in line.takes
+                     if take_id and t.take_id == take_id), "")
+
     def set_take_id(self, path: str, take_id: str) -> None:
         if self.script.update_take(path, take_id=take_id):
             self.changed.emit()
@@ -173,6 +194,28 @@ class ScriptPanel(QWidget):
         takes = self.script.takes_of_current()
         picked = self.selected_take() or (takes[-1] if takes else "")
         self.pick_best(picked)
+
+    def shown_take(self) -> ScriptTake | None:
+        """The take whose reading the line shows: the picked one, else the newest."""
+        takes = self.script.entries_of_current()
+        picked = self.selected_take()
+        return next((t for t in takes if t.path == picked), takes[-1] if takes else None)
+
+    def _show_line(self) -> None:
+        if not self.script:
+            return
+        take = self.shown_take()
+        proof = proof_from_dict(take.proof) if take is not None else None
+        marked = marked_line(self.script.line, proof)
+        if marked is None:
+            self.line_label.setTextFormat(Qt.TextFormat.PlainText)
+            self.line_label.setText(self.script.line)
+        else:
+            self.line_label.setTextFormat(Qt.TextFormat.RichText)
+            self.line_label.setText(marked)
+        summary = proof.summary if proof is not None else ""
+        self.proof_label.setText(f"{take.label}: {summary}" if take and summary else "")
+        self.line_label.setToolTip(summary)
 
     # -- files ----------------------------------------------------------------------------------
     def _open(self) -> None:
@@ -204,9 +247,10 @@ class ScriptPanel(QWidget):
             self.position_label.setText("")
             self.previous_line_label.setText("")
             self.next_line_label.setText("")
+            self.proof_label.setText("")
             return
         self.previous_line_label.setText(script.neighbour(-1))
-        self.line_label.setText(script.line)
+        self._show_line()
         self.next_line_label.setText(script.neighbour(1))
         takes = script.takes_of_current()
         best = script.take(script.best_of_current())

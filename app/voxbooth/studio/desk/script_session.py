@@ -3,19 +3,26 @@ or once it is uploaded; the script with its takes kept beside the takes and rest
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.script import Script
 from voxbooth.studio.desk.script_panel import ScriptPanel
+from voxbooth.studio.desk.script_proof import proof_from_dict
 from voxbooth.studio.desk.script_store import ScriptStore
-from voxbooth.studio.entities import TakeInfo
+from voxbooth.studio.entities import Proof, TakeInfo
 from voxbooth.studio.models.takes import TakesModel
 from voxbooth.studio.service.backend import StudioBackend
 from voxbooth.studio.service.requests import Requests
 
 if TYPE_CHECKING:
     from voxbooth.dsp.quality import QualityReport
+
+
+def _final(proof: dict[str, Any]) -> bool:
+    kept = proof_from_dict(proof)
+    return kept is not None and not kept.is_busy
 
 
 class ScriptSession:
@@ -29,6 +36,9 @@ class ScriptSession:
         self.take_ids: dict[str, str] = {}  # take file -> its id on the service
         self.starred_files: set[str] = set()  # best takes starred before they were uploaded
         self.punched_from = ""  # the take a punch-in is recorded over
+        #: asks for takes' transcripts (the assembly's proofing); takes restored from the last
+        #: session whose transcript was not final yet are asked for again
+        self.want_proofs: Callable[[list[str]], object] = lambda _ids: None
         desk.take_starting.connect(self.on_take_starting)
         desk.verdict.connect(self.on_checked)
         desk.punch_spliced.connect(self.on_spliced)
@@ -65,6 +75,14 @@ class ScriptSession:
     def on_take_starting(self, path: str, _label: str) -> None:
         if self.desk.take_kind == "take":
             self.panel.take_starting(path)
+            if self.panel.script:  # the line goes with the take: the service proofs it
+                self.desk.store.update(path, text=self.panel.script.line)
+
+    def on_proof(self, take_id: str, proof: Proof) -> None:
+        """A take's transcript (or its state): shown with the take if it is the script's."""
+        path = self.panel.path_of_take(take_id)
+        if path:
+            self.panel.set_proof(path, proof)
 
     def on_checked(self, path: str, report: QualityReport) -> None:
         self.panel.set_verdict(path, report.verdict, report.summary, report.duration_s)
@@ -72,6 +90,9 @@ class ScriptSession:
     def on_spliced(self, path: str, _label: str) -> None:
         if self.punched_from:
             self.panel.add_derived(self.punched_from, path)
+            line = self.panel.script.line_of(self.punched_from)
+            if line is not None:  # the spliced take reads the line its original read
+                self.desk.store.update(path, text=self.panel.script.lines[line])
             self.punched_from = ""
 
     def keep(self) -> None:
@@ -93,3 +114,7 @@ class ScriptSession:
         # a best take not uploaded yet is starred once it is
         waiting = {line.best for line in script.takes if line.best and line.best not in ids}
         self.starred_files = {*self.starred_files, *waiting}
+        unproofed = [t.take_id for line in script.takes for t in line.takes
+                     if t.take_id and not _final(t.proof)]
+        if unproofed:
+            self.want_proofs(unproofed)

@@ -1,5 +1,5 @@
 """The current line's takes as a Qt list model (a thin mirror of `Script`): label, duration,
-the quality verdict, and a star on the best one."""
+the quality verdict, the words to check once transcribed, and a star on the best one."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 from PySide6.QtGui import QBrush, QColor
 
 from voxbooth.studio.desk.script import ScriptTake
+from voxbooth.studio.desk.script_proof import brief, proof_from_dict
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -23,6 +24,9 @@ def describe_take(take: ScriptTake, best: bool) -> str:
     if take.duration_s:
         parts.append(f"{take.duration_s:.1f} s")
     parts.append(VERDICT_WORDS.get(take.verdict, "checking…"))
+    heard = brief(proof_from_dict(take.proof))
+    if heard:
+        parts.append(heard)
     return " · ".join(parts)
 
 
@@ -48,7 +52,9 @@ class LineTakesModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return describe_take(take, take.path == self._best)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{Path(take.path).name}\n{take.summary or 'not checked yet'}"
+            proof = proof_from_dict(take.proof)
+            heard = f"\n{proof.summary}" if proof is not None else ""
+            return f"{Path(take.path).name}\n{take.summary or 'not checked yet'}{heard}"
         if role == Qt.ItemDataRole.ForegroundRole and take.verdict in VERDICT_COLOURS:
             return QBrush(QColor(VERDICT_COLOURS[take.verdict]))
         if role == PATH_ROLE:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.target_band import TargetBand
@@ -19,6 +19,7 @@ from voxbooth.studio.voices.private_voices import PrivateVoiceWatch
 
 if TYPE_CHECKING:
     from voxbooth.studio.calibration.wizard import CalibrationWizard
+    from voxbooth.studio.orders.tts_dialog import TtsDialog
     from voxbooth.studio.voices.new_voice import NewVoiceDialog
 
 
@@ -63,9 +64,13 @@ class Openers:
         dialog.open()
         return dialog
 
-    def open_tts(self) -> None:
+    def open_tts(self) -> TtsDialog:
+        """Its voices are the service's, asked for as it opens."""
         from voxbooth.studio.orders.tts_dialog import TtsDialog
 
         dialog = TtsDialog(self.parent)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.orders.make_tts(*dialog.values())
+        dialog.accepted.connect(lambda: self.orders.make_tts(*dialog.values()))
+        dialog.finished.connect(dialog.deleteLater)
+        self.orders.ask_tts_voices(dialog)
+        dialog.open()
+        return dialog

@@ -1,4 +1,5 @@
-"""Sorting and filtering of the takes list (text, starred only, state)."""
+"""Sorting and filtering of the takes list (text, starred only, state), the text matched in the
+label, voice and note here and, through the service's search (`set_found`), in what was said."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ from voxbooth.studio.models.roles import SORT_ROLE
 from voxbooth.studio.models.takes import (
     CHUNK_ROWS,
     FILTER_ROLE,
+    ID_MARK,
     STARRED_MARK,
     STATE_MARK,
     TakesModel,
 )
 
 
-def filter_pattern(text: str, starred_only: bool, state: str) -> str:
-    """A regular expression over `models.takes.filter_text`; '' when nothing is filtered."""
+def filter_pattern(text: str, starred_only: bool, state: str,
+                   found_ids: frozenset[str] = frozenset()) -> str:
+    """A regular expression over `models.takes.filter_text`; '' when nothing is filtered.
+    `found_ids`: takes the service found for `text` (by what was said), kept as well."""
     parts = []
     if starred_only:
         parts.append(f"(?={QRegularExpression.escape(STARRED_MARK)})")
@@ -24,7 +28,12 @@ def filter_pattern(text: str, starred_only: bool, state: str) -> str:
     text = text.strip().casefold()
     if text:  # searched in the words only, past the state (whose name could match)
         mark = QRegularExpression.escape(STATE_MARK)
-        parts.append(f"(?=[^{mark}]*{mark}[^{mark}]*{mark}.*{QRegularExpression.escape(text)})")
+        id_mark = QRegularExpression.escape(ID_MARK)
+        words = f"[^{id_mark}]*{QRegularExpression.escape(text)}"
+        if found_ids:
+            ids = "|".join(QRegularExpression.escape(i) for i in sorted(found_ids))
+            words = f"(?:{words}|.*{id_mark}(?:{ids})$)"
+        parts.append(f"(?=[^{mark}]*{mark}[^{mark}]*{mark}{words})")
     return "^(?s)" + "".join(parts) if parts else ""
 
 
@@ -43,6 +52,7 @@ class TakesFilterProxy(QSortFilterProxyModel):
         self._text = ""
         self._starred_only = False
         self._state = ""
+        self._found: frozenset[str] = frozenset()  # the service's matches for `_text`
         self.setSortRole(SORT_ROLE)
         self.setFilterRole(FILTER_ROLE)
         self.setFilterKeyColumn(0)
@@ -50,7 +60,7 @@ class TakesFilterProxy(QSortFilterProxyModel):
         self.setDynamicSortFilter(True)
 
     def _apply(self) -> None:
-        pattern = filter_pattern(self._text, self._starred_only, self._state)
+        pattern = filter_pattern(self._text, self._starred_only, self._state, self._found)
         source = self.sourceModel()
         if isinstance(source, TakesModel):  # filtered rows cost a data() call each to take in
             source.rows_per_chunk = CHUNK_ROWS if pattern else None
@@ -66,7 +76,21 @@ class TakesFilterProxy(QSortFilterProxyModel):
             self._apply()
 
     def set_text(self, text: str) -> None:
+        if text.strip().casefold() != self._text.strip().casefold():
+            self._found = frozenset()  # the service's matches were for other words
         self._text = text
+        self._refilter()
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def set_found(self, text: str, take_ids: frozenset[str]) -> None:
+        """The takes the service found for `text` by their label or by what was said in
+        them; ignored when the filter has other words by now (a late answer)."""
+        if text.strip().casefold() != self._text.strip().casefold() or take_ids == self._found:
+            return
+        self._found = take_ids
         self._refilter()
 
     def set_starred_only(self, starred_only: bool) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 )
 
 from voxbooth.studio.entities import TakeInfo
+from voxbooth.studio.models.noise import NOISY_BADGE, is_noisy, noise_tip
 from voxbooth.studio.models.roles import (
     ENTITY_ROLE,
     ID_ROLE,
@@ -40,7 +41,7 @@ COL_LABEL, COL_VOICE, COL_DURATION, COL_STATE, COL_STAR, COL_NOTE, COL_DATE = ra
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 20  # what the takes filter matches (`filter_text`)
-STARRED_MARK, STATE_MARK = "\x01", "\x02"
+STARRED_MARK, STATE_MARK, ID_MARK = "\x01", "\x02", "\x03"
 
 _SERVED_ROLES = frozenset(int(r) for r in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
@@ -70,10 +71,13 @@ def format_duration(seconds: float) -> str:
 
 def filter_text(take: TakeInfo) -> str:
     """What the takes filter's pattern is matched against: a starred mark, the state between
-    marks, then the label, voice and note (casefolded). See `models.filters.filter_pattern`."""
+    marks, the label, voice and note (casefolded), then the take's id after its own mark (for
+    the takes the service found by what was said). See `models.filters.filter_pattern`."""
     starred = STARRED_MARK if take.starred else ""
-    words = " ".join((take.label, take.voice_name, take.note)).casefold().replace(STATE_MARK, "")
-    return f"{starred}{STATE_MARK}{take.state}{STATE_MARK}{words}"
+    words = " ".join((take.label, take.voice_name, take.note)).casefold()
+    for mark in (STATE_MARK, ID_MARK):
+        words = words.replace(mark, "")
+    return f"{starred}{STATE_MARK}{take.state}{STATE_MARK}{words}{ID_MARK}{take.id}"
 
 
 def state_text(take: TakeInfo) -> str:
@@ -82,7 +86,7 @@ def state_text(take: TakeInfo) -> str:
     if take.is_busy:
         stage = take.process_stage or take.state
         return f"{stage} {round(take.progress * 100)}%" if take.progress is not None else stage
-    return take.state
+    return f"{take.state} · {NOISY_BADGE}" if is_noisy(take) else take.state
 
 
 class TakesModel(QAbstractItemModel):
@@ -170,6 +174,8 @@ class TakesModel(QAbstractItemModel):
         if role == SORT_ROLE:
             return self._sort_key(take, col)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_STATE and is_noisy(take):
+                return noise_tip(take)
             return take.error or take.note or None
         if role == FILTER_ROLE:
             return filter_text(take)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -18,6 +18,9 @@ from voxbooth.studio.service import voices as voices_service
 from voxbooth.studio.service.backend import new_key
 from voxbooth.studio.service.errors import user_message
 from voxbooth.studio.service.requests import Requests
+
+if TYPE_CHECKING:
+    from voxbooth.studio.orders.tts_dialog import TtsDialog
 
 
 def order_key(original_ids: list[str], conversions: list[dict[str, Any]] | list[str]
@@ -83,11 +86,12 @@ class OrderController(QObject):
             self.panel.order_answered(key, text)
             self.message.emit(text)
             return
-        intent = intent_of(original_ids, conversions)
+        clean_first = self.panel.clean_first.isChecked()  # another order than without it
+        intent = intent_of(original_ids, conversions) + (" cleaned first" if clean_first else "")
         idempotency_key = self.keys.setdefault(intent, new_key())
         self.panel.order_sent(key)
         self.requests.run(service.place_orders, backend, original_ids, conversions,
-                          idempotency_key=idempotency_key,
+                          idempotency_key=idempotency_key, noise_reduction=clean_first,
                           on_result=partial(self._ordered, key, intent),
                           on_error=partial(self._not_ordered, key))
 
@@ -116,7 +120,8 @@ class OrderController(QObject):
             if take.original_id and self.takes.take(take.original_id) is not None:
                 self.takes.upsert(take)
 
-    def make_tts(self, text: str, language: str | None, label: str | None) -> None:
+    def make_tts(self, text: str, language: str | None, label: str | None,
+                 voice_id: str | None = None) -> None:
         backend = self.requests.backend
         folder = self.current_folder()
         if not text:
@@ -124,8 +129,15 @@ class OrderController(QObject):
         if backend is None or not folder:
             self.message.emit("Pick a folder first: the new original goes into it")
             return
-        self.requests.run(service.make_tts, backend, folder, text, language, label,
+        self.requests.run(service.make_tts, backend, folder, text, language, label, voice_id,
                           on_result=self._tts_made)
+
+    def ask_tts_voices(self, dialog: TtsDialog) -> None:
+        """Fills the dialog with the service's TTS voices, asked in a worker."""
+        backend = self.requests.backend
+        if backend is not None:
+            self.requests.run(service.tts_voices, backend, on_result=dialog.set_voices,
+                              on_error=lambda _exc: None)
 
     def _tts_made(self, take: TakeInfo) -> None:
         if take.folder_id in (None, self.current_folder()):

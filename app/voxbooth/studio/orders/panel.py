@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from voxbooth.studio.entities import TakeInfo, VoiceInfo
+from voxbooth.studio.orders.noise_option import clean_first_box, show_noisy
 from voxbooth.studio.widgets.status_line import StatusLine
 
 COL_VOICE, COL_ACCENT, COL_SEMITONES, COL_STYLE = range(4)
@@ -103,6 +104,7 @@ class OrderPanel(QWidget):
         self.retry.setMinimumWidth(self.retry.sizeHint().width()
                                    + self.retry.fontMetrics().horizontalAdvance("99 "))
         self.tts = QPushButton("Text to speech…")
+        self.clean_first = clean_first_box()
         buttons = QHBoxLayout()
         buttons.addWidget(self.submit, 1)
         buttons.addWidget(self.retry)
@@ -113,6 +115,7 @@ class OrderPanel(QWidget):
         layout.addWidget(self.made_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.cost_label)
+        layout.addWidget(self.clean_first)
         layout.addLayout(buttons)
         layout.addWidget(self.status_label)
         self.submit.clicked.connect(self._submit)
@@ -127,6 +130,7 @@ class OrderPanel(QWidget):
         self.originals = [t for t in takes if not t.is_conversion]
         self.failed = [t for t in takes if t.is_conversion and t.state == "error"]
         self.made = list(made or [])
+        show_noisy(self.clean_first, self.originals)
         self._refresh()
 
     def set_voices(self, voices: list[VoiceInfo]) -> None:

@@ -55,6 +55,7 @@ class OutboxEntry:
     maybe_stored_since_unix_s: float | None = None
     attempt_started_unix_s: float | None = None
     server_failures: int = 0
+    text: str = ""  # the script line the take reads (script mode), proofed by the service
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -267,7 +267,7 @@ class Outbox(QObject):
             return
         worker = self.upload_runner.run(
             send_upload, backend, path, entry.folder_id, entry.label, size, entry.key,
-            datetime.fromtimestamp(since, UTC) if since is not None else None,
+            datetime.fromtimestamp(since, UTC) if since is not None else None, text=entry.text,
             on_result=partial(self._on_uploaded, job_id, attempt),
             on_error=partial(self._on_failed, job_id, attempt),
             on_progress=partial(self._on_progress, job_id, attempt),

@@ -75,7 +75,7 @@ class UploadDoor(Protocol):
     def upload(self, path: Path, folder_id: str, *, label: str | None = None,
                progress: Callable[[int, int], None] | None = None,
                cancel: threading.Event | None = None,
-               idempotency_key: str | None = None) -> TakeInfo: ...
+               idempotency_key: str | None = None, text: str | None = None) -> TakeInfo: ...
 
 
 def probe_service(backend: UploadDoor) -> bool:
@@ -86,9 +86,10 @@ def probe_service(backend: UploadDoor) -> bool:
 def send_upload(backend: UploadDoor, path: Path, folder_id: str, label: str, size_bytes: int,
                 key: str, maybe_stored_since: datetime | None = None, *,
                 progress: Callable[[int, int], None] | None = None,
-                cancel: threading.Event | None = None) -> TakeInfo:
-    """Worker thread: uploads `path` into the folder as `label`, unless an earlier attempt begun
-    at `maybe_stored_since` turns out to have been kept by the service after all."""
+                cancel: threading.Event | None = None, text: str = "") -> TakeInfo:
+    """Worker thread: uploads `path` into the folder as `label` (reading the script line
+    `text`, if any), unless an earlier attempt begun at `maybe_stored_since` turns out to have
+    been kept by the service after all."""
     if maybe_stored_since is not None:
         kept = backend.find_upload(folder_id, label, size_bytes, maybe_stored_since)
         if kept is not None:
@@ -96,4 +97,4 @@ def send_upload(backend: UploadDoor, path: Path, folder_id: str, label: str, siz
                 progress(size_bytes, size_bytes)
             return kept
     return backend.upload(path, folder_id, label=label, progress=progress, cancel=cancel,
-                          idempotency_key=key)
+                          idempotency_key=key, text=text or None)

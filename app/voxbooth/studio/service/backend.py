@@ -154,14 +154,15 @@ class StudioBackend:
 
     def upload(self, path: Path, folder_id: str, *, label: str | None = None,
                progress: Progress = None, cancel: threading.Event | None = None,
-               idempotency_key: str | None = None) -> TakeInfo:
+               idempotency_key: str | None = None, text: str | None = None) -> TakeInfo:
         """`idempotency_key`: the same for every attempt of one upload, so a service that
-        stored an attempt whose answer was lost answers the next with that take."""
+        stored an attempt whose answer was lost answers the next with that take. `text`: the
+        script line the take reads, which the service proofs its transcript against."""
         upload = self.client.recordings.upload
         recording = upload(
             path, folder_id=folder_id, label=label or path.stem, microphone="file",
             on_progress=progress, cancel=cancel.is_set if cancel is not None else None,
-            idempotency_key=idempotency_key)
+            idempotency_key=idempotency_key, text=text or None)
         return TakeInfo.from_api(recording)
 
     def find_upload(self, folder_id: str, label: str, size_bytes: int,

@@ -70,7 +70,7 @@ class TakesPanel(QWidget):
             header.resizeSection(column, width)
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("takesFilter")
-        self.filter_edit.setPlaceholderText("Filter takes by label, voice or note")
+        self.filter_edit.setPlaceholderText("Filter takes by label, voice, note or what was said")
         self.filter_edit.setClearButtonEnabled(True)
         self.starred_only = QCheckBox("Starred only")
         self.state_filter = QComboBox()

@@ -1,4 +1,5 @@
-"""The selected take's waveform with its f0 curve, a playhead, a selection and a punch-in region.
+"""The selected take's waveform with its f0 curve, a playhead, a selection, a punch-in region and
+the words its transcript found missed, changed or added (`proof_marks`).
 
 As in a DAW (Audacity, Audition, REAPER): a drag selects a time range, a click puts the playhead
 (Shift+click extends the selection), the wheel scrolls, Ctrl+wheel zooms around the pointer, a
@@ -20,10 +21,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QVBoxLayout, QWidget
 
 from voxbooth.studio.analysis import TakeAudio
+from voxbooth.studio.entities import Proof
 from voxbooth.studio.theme import plot_colours
+from voxbooth.studio.widgets.proof_marks import ProofMarks
 from voxbooth.studio.widgets.time_range import followed_view, take_span_s, zoomed_view
 from voxbooth.studio.widgets.time_view import TimeViewBox
 
@@ -116,10 +119,16 @@ class WaveformView(QWidget):
         self.edit_actions = {key: QAction(text, self) for key, text in EDITS.items()}
         for key, action in self.edit_actions.items():
             action.triggered.connect(lambda _checked=False, k=key: self._request_edit(k))
+        self.proof_label = QLabel("")  # the transcript's state, or the words to check
+        self.proof_label.setObjectName("waveformProof")
+        self.proof_label.setWordWrap(True)
+        self.proof_label.hide()
+        self.proof_marks = ProofMarks(self.plot, self.proof_label)
         self.duration_s = 0.0
         self._set_length(0.0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.proof_label)
         layout.addWidget(self.plot)
 
     def _sync_views(self) -> None:
@@ -150,6 +159,11 @@ class WaveformView(QWidget):
         selection = self.selection_s()
         if selection is not None and selection[1] > self.duration_s:  # kept, cut to this take
             self.set_selection(selection[0], min(selection[1], self.duration_s))
+
+    def show_proof(self, proof: Proof | None) -> None:
+        """The drawn take's transcript: its words to check marked where they are (None: no
+        transcript to show, as for a conversion)."""
+        self.proof_marks.show(proof)
 
     def show_reference_f0(self, audio: TakeAudio | None) -> None:
         """The original's pitch over the track heard (None: nothing to compare with)."""
