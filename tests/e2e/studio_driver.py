@@ -23,6 +23,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QInputDialog
 
+from tests.support.qt_layout import layout_problems
 from voxbooth.studio.app import build_studio, make_application, shutdown
 from voxbooth.studio.assembly import Studio
 from voxbooth.studio.entities import TakeInfo
@@ -123,6 +124,7 @@ class Driver:
         w.takes_view.setCurrentIndex(w.takes_proxy.index(0, 0))
         self.wait_until("the waveform", w.waveform.has_waveform, 60)
         self.result["waveform_duration_s"] = w.waveform.duration_s
+        self.result["layout_problems"] = layout_problems(w.window)
         self.step("dropped, listed, drawn")
         self.shot("dropped-and-drawn")
         w.actions_by_key["play_stop"].trigger()

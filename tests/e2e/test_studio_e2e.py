@@ -75,6 +75,7 @@ def test_studio_end_to_end(tmp_path: Path, speech_path: Path) -> None:
     assert sorted(row[0] for row in result["takes"]) == ["arctic_a0007", "second reading"]
     assert all(row[3] == "done" for row in result["takes"])
     assert result["waveform_duration_s"] == pytest.approx(4.0, abs=0.05)
+    assert result["layout_problems"] == []  # on a 1920x1080 screen
     assert not result["banner_visible"]
     switch = result["switch"]
     assert switch["after_s"] >= switch["before_s"] > 0.3  # same position, no restart
@@ -107,3 +108,30 @@ def _drive(env: dict[str, str], shots: Path, speech_path: Path) -> subprocess.Co
         [sys.executable, "-m", "tests.e2e.studio_driver", str(shots), str(speech_path)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=400,
     )
+
+
+def test_studio_on_a_laptop_screen(tmp_path: Path, speech_path: Path) -> None:
+    """Started as `voxbooth` starts it, on a 1280x720 screen: the window paints first (saying
+    it opens), fills the screen, and with a take and two voices picked nothing is cut off or
+    laid over anything else. Screenshots in test-output/e2e/test_studio_on_a_laptop_screen/."""
+    shots = _output_folder("test_studio_on_a_laptop_screen")
+    with xvfb_display(1280, 720) as display:
+        env = display.env()
+        env["VOXBOOTH_STUDIO_SETTINGS_DIR"] = str(tmp_path / "settings")
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.e2e.layout_driver", str(shots), str(speech_path)],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    result = json.loads((shots / "result.json").read_text())
+    print(json.dumps(result, indent=2))
+    assert done.returncode == 0, result.get("error") or done.stdout[-3000:]
+    assert result["starting_text"] == "Opening the studio…"
+    assert "No project" not in result["connecting_text"]
+    assert result["empty_text"].startswith("Drop audio files")
+    assert result["screen"] == [1280, 720] and result["window"] == [1280, 720]
+    assert result["minimum"][0] <= 1024 and result["minimum"][1] <= 700
+    assert result["layout_problems"] == []
+    first, *later = result["screenshots"]
+    assert Path(first).stat().st_size > 2_000  # the menus and one line over a plain window
+    for path in later:
+        assert Path(path).stat().st_size > 10_000

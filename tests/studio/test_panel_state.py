@@ -218,7 +218,7 @@ def test_aiff_is_offered_and_dropped_takes_upload(window: Studio, qtbot: QtBot, 
     with live_server.client() as http:
         formats = http.get("/api/limits").json()["audio"]["formats"]
     assert "aiff" in formats  # the service says it takes AIFF, and the studio offers it
-    assert "AIFF" in w.takes_view.EMPTY_HINT
+    assert "AIFF" in w.empty_list.drop_hint()  # what an empty folder's list says
     speech, rate = sf.read(str(speech_path), dtype="float32")
     session = tmp_path / "session"
     session.mkdir()

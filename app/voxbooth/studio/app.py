@@ -1,4 +1,11 @@
-"""Starting the studio: the QApplication, the theme, the window, and the service behind it."""
+"""Starting the studio: the QApplication, the theme, the window, and the service behind it.
+
+The window paints first and is built after: `run` shows the bare main window (its menus and a
+line saying the studio is starting) as soon as Qt is up, and only after that first paint imports
+and builds the panels (pyqtgraph's plots, the desk and its PortAudio, the service's client) into
+it. So nothing heavy is imported before the window paints; this module imports Qt and the
+settings only.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +13,17 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from voxbooth.resources import resources_dir
-from voxbooth.studio.context import StudioContext
-from voxbooth.studio.service.embedded import EmbeddedService
 from voxbooth.studio.settings import (
     EMBEDDED,
     REMOTE,
@@ -26,10 +31,14 @@ from voxbooth.studio.settings import (
     ServerChoice,
     StudioSettings,
 )
-from voxbooth.studio.theme import ThemeFollower
+from voxbooth.studio.theme import ThemeFollower, palette_is_dark
+from voxbooth.studio.window import MainWindow
 
 if TYPE_CHECKING:
     from voxbooth.studio.assembly import Studio
+    from voxbooth.studio.service.embedded import EmbeddedService
+
+STARTING_TEXT = "Opening the studio…"
 
 TIMING_ENV = "VOXBOOTH_STUDIO_TIMING"  # prints start-up milestones for the benchmarks
 
@@ -57,23 +66,19 @@ def make_settings() -> StudioSettings:
     return StudioSettings()
 
 
-class _Milestones(QObject):
-    """Prints when the window first paints and when the service is usable (benchmarks)."""
+class AfterFirstPaint(QObject):
+    """Calls `then` once `widget` has painted for the first time (from the event loop, after
+    the paint has reached the screen)."""
 
-    def __init__(self, studio: Studio, started_s: float) -> None:
-        super().__init__(studio.window)
-        self.started_s = started_s
-        self.painted = False
-        studio.window.installEventFilter(self)
-        studio.browser.projects_loaded.connect(lambda: self._say("service-ready"))
-
-    def _say(self, what: str) -> None:
-        print(f"voxbooth-studio {what} {time.perf_counter() - self.started_s:.3f}", flush=True)
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.then: Callable[[], None] | None = then
+        widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self.painted and event.type() == QEvent.Type.Paint:
-            self.painted = True
-            QTimer.singleShot(0, lambda: self._say("first-paint"))
+        if self.then is not None and event.type() == QEvent.Type.Paint:
+            then, self.then = self.then, None
+            QTimer.singleShot(0, then)
         return False
 
 
@@ -91,20 +96,37 @@ def studio_settings(data_dir: Path | None = None, server_url: str = "") -> Studi
 
 def build_studio(app: QApplication, *, data_dir: Path | None = None, server_url: str = "",
                  settings: StudioSettings | None = None,
-                 embedded: EmbeddedService | None = None) -> Studio:
+                 embedded: EmbeddedService | None = None,
+                 window: MainWindow | None = None) -> Studio:
     """The studio with its context; call `studio.context.connection.start()` once shown.
-    `embedded`: a service child already launched, which the studio then uses."""
-    from voxbooth.studio.assembly import assemble  # pyqtgraph and the panels: after the launch
+    `embedded`: a service child already launched, which the studio then uses; `window`: the
+    main window already shown (`starting_window`), which the panels are then built into."""
+    # the panels, pyqtgraph, PortAudio and the service's client: imported here, once the
+    # window has painted (`run`), never at the start
+    from voxbooth.studio.assembly import assemble
+    from voxbooth.studio.context import StudioContext
     from voxbooth.studio.plot_theme import PlotColours
 
     settings = settings or studio_settings(data_dir, server_url)
-    theme = ThemeFollower(app, settings)  # the chosen theme, applied before anything is drawn
+    theme = ThemeFollower(app, settings) if window is None else None  # else: applied with it
+    dark = palette_is_dark(app.palette())  # the chosen theme, applied before anything is drawn
     context = StudioContext.create(settings)
     context.connection.embedded = embedded
-    studio = assemble(context, theme.dark)
-    theme.setParent(studio.window)  # it follows for as long as the window lives
-    PlotColours(studio.window, theme.dark)  # the plots follow the theme too (kept by the window)
+    studio = assemble(context, dark, window=window)
+    if theme is not None:
+        theme.setParent(studio.window)  # it follows for as long as the window lives
+    PlotColours(studio.window, dark)  # the plots follow the theme too (kept by the window)
     return studio
+
+
+def starting_window(app: QApplication, settings: StudioSettings) -> MainWindow:
+    """The main window as it first paints: themed, sized, its menus greyed, saying the studio
+    is starting. Qt and the settings only: it shows in about a bare window's time."""
+    theme = ThemeFollower(app, settings)  # the chosen theme, from the first paint on
+    window = MainWindow(settings)
+    theme.setParent(window)  # it follows for as long as the window lives
+    window.show_starting(STARTING_TEXT)
+    return window
 
 
 def launch_embedded_early(settings: StudioSettings) -> EmbeddedService | None:
@@ -112,31 +134,83 @@ def launch_embedded_early(settings: StudioSettings) -> EmbeddedService | None:
     side (the wait for it to answer happens later, in a worker)."""
     if settings.server().mode == REMOTE and settings.server().remote_url:
         return None
+    from voxbooth.studio.service.embedded import EmbeddedService
+
     service = EmbeddedService(settings.embedded_data_dir())
     service.start()
     return service
 
 
+class Launch(QObject):
+    """The studio starting: the window shown at once, the studio built into it once it has
+    painted, then connected. `studio` is None until `built`; a failure to build is `failed`."""
+
+    built = Signal(object)  # Studio
+    failed = Signal(object)  # BaseException
+
+    def __init__(self, app: QApplication, settings: StudioSettings,
+                 embedded: EmbeddedService | None,
+                 milestone: Callable[[str], None] = lambda _what: None) -> None:
+        window = starting_window(app, settings)
+        super().__init__(window)
+        self.window = window
+        self.app, self.settings, self.embedded = app, settings, embedded
+        self.milestone = milestone
+        self.studio: Studio | None = None
+        AfterFirstPaint(self.window, self._build)
+        self.window.show()
+
+    def _build(self) -> None:
+        self.milestone("first-paint")
+        try:
+            studio = build_studio(self.app, settings=self.settings, embedded=self.embedded,
+                                  window=self.window)
+        except Exception as exc:
+            self.failed.emit(exc)
+            return
+        self.studio = studio
+        self.milestone("built")
+        studio.browser.projects_loaded.connect(lambda: self.milestone("service-ready"),
+                                               Qt.ConnectionType.SingleShotConnection)
+        self.built.emit(studio)
+        studio.context.connection.start()
+
+
 def run(argv: Sequence[str] = (), *, data_dir: Path | None = None, server_url: str = "") -> int:
+    """Shows the window at once, builds the studio into it after its first paint, then
+    connects; returns when the window has closed and the embedded service has stopped."""
     started_s = time.perf_counter()
     settings = studio_settings(data_dir, server_url)
     embedded = launch_embedded_early(settings)
+    failed: list[BaseException] = []
+
+    def milestone(what: str) -> None:  # for the benchmarks (tests/bench)
+        if os.environ.get(TIMING_ENV):
+            print(f"voxbooth-studio {what} {time.perf_counter() - started_s:.3f}", flush=True)
+
     try:
         app = make_application(argv)
-        studio = build_studio(app, settings=settings, embedded=embedded)
+        launch = Launch(app, settings, embedded, milestone)
     except BaseException:
         if embedded is not None:
             embedded.stop()  # never leave the child behind
         raise
-    if os.environ.get(TIMING_ENV):
-        _Milestones(studio, started_s)
-    studio.window.show()
-    QTimer.singleShot(0, studio.context.connection.start)
+    def on_failed(exc: BaseException) -> None:  # raised after the loop, the child stopped
+        failed.append(exc)
+        app.quit()
+
+    launch.failed.connect(on_failed)
     quit_on_signals(app)
     try:
-        return int(app.exec())
+        code = int(app.exec())
     finally:
-        shutdown(studio)
+        if launch.studio is not None:
+            shutdown(launch.studio)
+        elif embedded is not None:
+            embedded.stop()
+    if failed:
+        raise failed[0]
+    return code
 
 
 def quit_on_signals(app: QApplication) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QLineEdit, QSplitter
+from PySide6.QtWidgets import QComboBox, QFrame, QLineEdit, QScrollArea, QSplitter
 
 from voxbooth.studio.actions import TRANSPORT_KEYS
 from voxbooth.studio.audition.controller import AuditionController
@@ -30,6 +30,7 @@ from voxbooth.studio.context import StudioContext
 from voxbooth.studio.controllers.browser import TakesBrowser
 from voxbooth.studio.controllers.conversions import ConversionWatcher
 from voxbooth.studio.controllers.edits import TakeEdits
+from voxbooth.studio.controllers.empty_list import EmptyList
 from voxbooth.studio.controllers.navigation import Navigation
 from voxbooth.studio.desk.commands import DeskCommands
 from voxbooth.studio.desk.controller import DeskController
@@ -108,6 +109,7 @@ class Studio:
     order_panel: OrderPanel
     orders: OrderController
     openers: Openers
+    empty_list: EmptyList  # what the empty takes list says
     listening: Listening = field(init=False)  # proofing, search by what was said, noise
 
     # -- the window's widgets, by the names the studio has always used ---------------------------
@@ -156,7 +158,7 @@ class Studio:
             freeze_start_up(findable=STREAM_TYPES)
         self.requests.set_backend(backend)
         if backend.rules is not None:
-            self.takes_view.set_upload_limit(backend.rules.max_upload_bytes,
+            self.empty_list.set_upload_limit(backend.rules.max_upload_bytes,
                                              backend.rules.audio_formats)
         self.banner.clear()
         self.watcher.start()
@@ -212,10 +214,11 @@ class Studio:
 
 
 def assemble(context: StudioContext, dark: bool = False,
-             takes_dir: Path | None = None) -> Studio:
-    """Builds the studio on `context`; call `context.connection.start()` once it is shown."""
+             takes_dir: Path | None = None, window: MainWindow | None = None) -> Studio:
+    """Builds the studio on `context`; call `context.connection.start()` once it is shown.
+    `window`: one already shown (saying it is starting), which the panels are laid out in."""
     settings = context.settings
-    window = MainWindow(settings)
+    window = window or MainWindow(settings)
     actions = window.actions_by_key
     transport_keys = TransportKeys(window)  # before the desk's own key filter (see its doc)
     requests = Requests(context.runner, window)
@@ -259,7 +262,9 @@ def assemble(context: StudioContext, dark: bool = False,
                     projects_panel, takes_panel, browser, navigation, watcher, commands,
                     audition, playback, outbox, desk, desk_panel, script, target_band,
                     desk_commands, voices, voices_controller, voices_panel, clones, order_panel,
-                    orders, openers)
+                    orders, openers,
+                    empty_list=EmptyList(takes_panel.takes_view.empty_state,
+                                         projects_panel.project_picker, browser, actions, window))
     window.lay_out(Panels(projects_panel, takes_panel, takes_panel.takes_view, playback,
                           desk_panel, _voices_column(voices_panel, order_panel)))
     _menus_of_views(studio)
@@ -282,9 +287,19 @@ def _voices_column(voices_panel: VoicesPanel, order_panel: OrderPanel) -> QSplit
     right = QSplitter(Qt.Orientation.Vertical)
     right.setObjectName("voicesSplitter")
     right.addWidget(voices_panel)
-    right.addWidget(voices_panel.detail)  # the detail of the current voice, under the list
+    # the detail of the current voice, under the list: as long as the voice's text makes it,
+    # so it scrolls in its pane rather than squeezing its rows or pushing the window taller
+    detail = QScrollArea()
+    detail.setObjectName("voiceDetailScroll")
+    detail.setWidget(voices_panel.detail)
+    detail.setWidgetResizable(True)
+    detail.setFrameShape(QFrame.Shape.NoFrame)
+    detail.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    detail.setMinimumWidth(voices_panel.detail.minimumSizeHint().width()
+                           + detail.verticalScrollBar().sizeHint().width())
+    right.addWidget(detail)
     right.addWidget(order_panel)
-    right.setSizes([330, 150, 210])
+    right.setSizes([310, 140, 250])  # at 720 px: the detail and two voices to order
     for index, stretch in enumerate((3, 0, 2)):
         right.setStretchFactor(index, stretch)
     return right
@@ -301,6 +316,9 @@ def _menus_of_views(s: Studio) -> None:
 def _wire_service(s: Studio) -> None:
     conn = s.context.connection
     conn.status.connect(s.window.statusBar().showMessage)
+    conn.connecting.connect(s.empty_list.connecting)
+    conn.ready.connect(s.empty_list.answered)
+    conn.unreachable.connect(s.empty_list.unanswered)
     conn.ready.connect(s.on_service_ready)
     conn.unreachable.connect(s.banner.show_message)
     conn.restored.connect(s.on_service_restored)

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import keyring
-import keyring.errors
 import platformdirs
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
@@ -148,7 +146,11 @@ class StudioSettings(QObject):
 
 
 # -- secrets: the API key of a remote server lives in the OS keyring, never in QSettings -------
+# keyring is imported when a key is first needed: importing it (its backends' entry points,
+# urllib, ssl, email) costs half a second, and the window paints before any key is read
 def load_api_key(server_url: str) -> str | None:
+    import keyring.errors
+
     try:
         return keyring.get_password(KEYRING_SERVICE, server_url)
     except keyring.errors.KeyringError:
@@ -157,6 +159,8 @@ def load_api_key(server_url: str) -> str | None:
 
 def store_api_key(server_url: str, api_key: str) -> bool:
     """Returns False when no keyring is usable (the key then lives for this session only)."""
+    import keyring.errors
+
     try:
         if api_key:
             keyring.set_password(KEYRING_SERVICE, server_url, api_key)

@@ -20,8 +20,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from voxbooth.engine import tts
-from voxbooth.engine.accents import make_accent_sample
-from voxbooth.engine.convert import convert
 from voxbooth.engine.profiles import VoiceProfile
 from voxbooth.resources import resources_dir
 from voxbooth.server.blobs import BlobStore
@@ -89,6 +87,10 @@ def _cached(session: Session, blobs: BlobStore, found: _Accent) -> AccentSample 
 
 
 def _speak(found: _Accent) -> tuple[np.ndarray, int]:
+    # the engine (scipy, pyworld) loads with the first sample made, not with the service
+    from voxbooth.engine.accents import make_accent_sample
+    from voxbooth.engine.convert import convert
+
     if found.private is None:
         return make_accent_sample(found.accent["id"])
     profile = VoiceProfile.from_dict(found.private.profile)

@@ -16,7 +16,6 @@ import numpy as np
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from voxbooth.engine.clone import CloneError, estimate_profile
 from voxbooth.server import jobs
 from voxbooth.server.blobs import BlobStore
 from voxbooth.server.db import utcnow
@@ -178,6 +177,8 @@ def _read(blobs: BlobStore, sample: VoiceSample) -> np.ndarray:
 
 def _check_new_samples(ctx: jobs.JobContext, samples: list[VoiceSample]) -> None:
     """Each new sample alone must hold enough voiced speech; the verdict goes on the sample."""
+    from voxbooth.engine.clone import CloneError, estimate_profile  # the DSP loads when used
+
     for index, sample in enumerate(samples):
         if sample.status == READY:
             continue
@@ -192,6 +193,8 @@ def _check_new_samples(ctx: jobs.JobContext, samples: list[VoiceSample]) -> None
 
 
 def clone_job(ctx: jobs.JobContext) -> None:
+    from voxbooth.engine.clone import CloneError, estimate_profile  # the DSP loads when used
+
     voice_id = str(ctx.payload["voice_id"])
     voice = ctx.session.get(PrivateVoice, voice_id)
     if voice is None or _superseded(ctx, voice_id):

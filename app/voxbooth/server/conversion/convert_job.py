@@ -19,7 +19,6 @@ import soundfile
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from voxbooth.engine.convert import ConversionCancelled, ConversionError, convert_file
 from voxbooth.engine.profiles import ProfileError
 from voxbooth.server import jobs
 from voxbooth.server.blobs import BlobStore
@@ -81,6 +80,10 @@ def _cancel_check(ctx: jobs.JobContext, recording_id: str) -> Callable[[], bool]
 
 
 def _convert(ctx: jobs.JobContext, rec: Recording, original: Recording, out: Path) -> None:
+    # here, not at the top: the engine (scipy, pyworld, pyloudnorm) loads with the first
+    # conversion, not with every service start
+    from voxbooth.engine.convert import ConversionCancelled, ConversionError, convert_file
+
     params = rec.params or {}
     try:
         profile = voice_profile(ctx.session, rec.model_id or "")

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from voxbooth.studio.audition.controller import AuditionController
 
 PLAYHEAD_INTERVAL_MS = 33
+WAVEFORM_MIN_HEIGHT = 140
 
 
 class PlaybackPanel(QWidget):
@@ -33,7 +34,8 @@ class PlaybackPanel(QWidget):
         self.player = player
         self.audition: AuditionController | None = None
         self.waveform = WaveformView(dark)
-        self.waveform.setMinimumHeight(200)  # readable waveform and f0, whatever else is docked
+        # readable waveform and f0 whatever else is docked, in a 700 px high window
+        self.waveform.setMinimumHeight(WAVEFORM_MIN_HEIGHT)
         self.transport = TransportBar(actions)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

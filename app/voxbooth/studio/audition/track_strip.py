@@ -8,9 +8,12 @@ from functools import partial
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+
+from voxbooth.studio.widgets.eliding_button import ElidingToolButton
 
 LABEL_CHARS = 18  # a long label is shortened on its button (whole in the tooltip)
+PAIR_CHARS = 10  # what the A and B pickers show of a take's label
 
 
 def _short(label: str) -> str:
@@ -27,13 +30,13 @@ class TrackStrip(QWidget):
         self.group = QActionGroup(self)
         self.group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         self._listen_actions = list(listen_actions)
-        self.buttons: list[QToolButton] = []
+        self.buttons: list[ElidingToolButton] = []
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         for number, action in enumerate(self._listen_actions, start=1):
             self.group.addAction(action)
-            button = QToolButton()
+            button = ElidingToolButton()  # short of room, "2: Elena" becomes "2: El…"
             button.setDefaultAction(action)
             button.setObjectName(f"track{number}")
             layout.addWidget(button)
@@ -71,6 +74,10 @@ class PairPicker(QWidget):
         self.a_box.setObjectName("pairA")
         self.b_box = QComboBox()
         self.b_box.setObjectName("pairB")
+        for box in (self.a_box, self.b_box):  # a long voice name never widens the bar
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(PAIR_CHARS)
         self._pair = (0, 0)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

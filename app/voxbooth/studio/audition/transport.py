@@ -7,12 +7,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 
 from voxbooth.studio.actions import LISTEN_KEYS
 from voxbooth.studio.audition.track_strip import PairPicker, TrackStrip
+from voxbooth.studio.widgets.status_line import StatusLine
 
 
 def _button(action: QAction, text: str, name: str) -> QToolButton:
+    action.setIconText(text)  # what a button shows (the menus keep the action's full text)
     button = QToolButton()
     button.setDefaultAction(action)
-    button.setText(text)
     button.setObjectName(name)
     button.setToolTip(f"{action.text()} ({action.shortcut().toString()})")
     return button
@@ -27,7 +28,9 @@ class TransportBar(QWidget):
         abx_row = QHBoxLayout()
         rows.addLayout(layout)
         rows.addLayout(abx_row)
-        self.play_button = _button(actions["play_stop"], "▶ Play", "playButton")
+        self.play_button = _button(actions["play_stop"], "■ Stop", "playButton")
+        self.play_button.setMinimumWidth(self.play_button.sizeHint().width())  # Play or Stop
+        actions["play_stop"].setIconText("▶ Play")
         self.loop_button = _button(actions["loop"], "⟲ Loop", "loopButton")
         self.track_strip = TrackStrip([actions[key] for key in LISTEN_KEYS])
         self.a_button = _button(actions["audition_a"], "A", "auditionA")
@@ -40,24 +43,25 @@ class TransportBar(QWidget):
         self.says_b = _button(actions["abx_says_b"], "X is B", "abxSaysB")
         self.time_label = QLabel("0:00.0 / 0:00.0")
         self.time_label.setObjectName("timeLabel")
-        self.now_label = QLabel("")
+        # as wide as the longest time it shows: the buttons beside it stay put as it counts
+        self.time_label.setFixedWidth(self.time_label.fontMetrics().horizontalAdvance(
+            "00:00.0 / 00:00.0") + 8)
+        self.now_label = StatusLine("", min_chars=16)
         self.now_label.setObjectName("nowPlaying")
-        self.now_label.setMinimumWidth(180)
-        self.score_label = QLabel("")
+        self.score_label = StatusLine("", min_chars=24)
         self.score_label.setObjectName("abxScore")
         row: tuple[QWidget, ...] = (self.play_button, self.loop_button, self.time_label,
                                     self.track_strip)
         for widget in row:
             layout.addWidget(widget)
-        layout.addStretch(1)
-        layout.addWidget(self.now_label)
+        layout.addWidget(self.now_label, 1)  # what is heard takes the rest of the row
         # comparing (A, B, the pair, the blind test and its score) gets its own row, so the bar
         # never widens the window
         compare: tuple[QWidget, ...] = (self.a_button, self.b_button, self.x_button, self.pair,
                                         self.abx_button, self.says_a, self.says_b,
                                         self.score_label)
         for widget in compare:
-            abx_row.addWidget(widget)
+            abx_row.addWidget(widget, 1 if widget is self.score_label else 0)
         abx_row.addStretch(1)
         self.set_abx_visible(False)
 
@@ -66,7 +70,7 @@ class TransportBar(QWidget):
             widget.setVisible(on)
 
     def set_playing(self, playing: bool) -> None:
-        self.play_button.setText("■ Stop" if playing else "▶ Play")
+        self.play_button.defaultAction().setIconText("■ Stop" if playing else "▶ Play")
 
     def set_time(self, position_s: float, duration_s: float) -> None:
         self.time_label.setText(f"{_clock(position_s)} / {_clock(duration_s)}")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from voxbooth.dsp.pitch import hz_to_midi
 from voxbooth.studio.desk.live import SHOWN_S, LiveAnalysis
 from voxbooth.studio.desk.targets import PitchTarget
+from voxbooth.studio.widgets.status_line import StatusLine
 
 _NOTES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 MIDI_RANGE = (36.0, 84.0)  # C2 .. C6 shown at first; the view follows the voice
@@ -91,9 +92,12 @@ class LiveView(QWidget):
         self.note_label = QLabel("–")
         self.note_label.setObjectName("deskNoteLabel")
         self.note_label.setStyleSheet("font-size: 20px; font-weight: bold;")
-        self.target_label = QLabel("Pick a voice on the right to see where it lies")
+        # as wide as the widest note it names, so the target beside it never moves
+        self.note_label.setMinimumWidth(self.note_label.fontMetrics().horizontalAdvance(
+            "C#4 +50 cents  1000 Hz"))
+        self.target_label = StatusLine("Pick a voice on the right to see where it lies",
+                                       lines=2)
         self.target_label.setObjectName("deskTargetLabel")
-        self.target_label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plots, 1)

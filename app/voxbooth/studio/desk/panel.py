@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QToolButton,
@@ -33,6 +32,8 @@ from voxbooth.studio.desk.meter import LevelMeterWidget
 from voxbooth.studio.desk.punch import PunchPlan
 from voxbooth.studio.desk.script_panel import ScriptPanel
 from voxbooth.studio.outbox.store import FAILED, HELD
+from voxbooth.studio.widgets.progress import FittingProgressBar
+from voxbooth.studio.widgets.status_line import StatusLine
 
 VERDICT_COLOURS = {"good": "#26a269", "warning": "#c64600", "bad": "#c01c28"}
 
@@ -66,7 +67,7 @@ class DeskPanel(QWidget):
         self.device_refresh.setObjectName("deskDeviceRefresh")
         self.device_refresh.setToolTip("Look for microphones again (one plugged in since the "
                                        "studio started)")
-        self.rate_label = QLabel("no input")
+        self.rate_label = StatusLine("no input", min_chars=14)  # "looking for microphones…"
         self.rate_label.setObjectName("deskRateLabel")
         self.meter = LevelMeterWidget()
         self.record_action = QAction("● Record", self)
@@ -101,45 +102,57 @@ class DeskPanel(QWidget):
         self.take_time = QLabel("00:00.0")
         self.take_time.setObjectName("deskTakeTime")
         self.take_time.setStyleSheet("font-family: monospace; font-size: 16px;")
-        self.overflow_label = QLabel("overflows 0")
+        self.overflow_label = StatusLine("overflows 0", min_chars=11)
         self.overflow_label.setObjectName("deskOverflows")
         self.calibrate_button = QPushButton("Calibrate…")
         self.live_view = LiveView(dark)
         self.script_panel = ScriptPanel()
-        self.verdict_label = QLabel("")
+        # status lines keep their place whatever they say, so the desk never moves under the
+        # artist while a take starts, stops, is checked and uploads
+        self.verdict_label = StatusLine("", lines=2)
         self.verdict_label.setObjectName("deskVerdict")
-        self.verdict_label.setWordWrap(True)
         self.upload_anyway = QPushButton("Upload anyway")
-        self.upload_anyway.hide()
-        self.upload_bar = QProgressBar()
+        self.upload_bar = FittingProgressBar()
         self.upload_bar.setObjectName("deskUploadBar")
         self.upload_bar.setMaximumHeight(14)
-        self.upload_bar.hide()
-        self.queue_label = QLabel("")
+        for hidden_in_place in (self.upload_anyway, self.upload_bar):
+            policy = hidden_in_place.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            hidden_in_place.setSizePolicy(policy)
+            hidden_in_place.hide()
+        self.queue_label = StatusLine("")
         self.queue_label.setObjectName("deskQueueLabel")
         self._set_recording(False)
 
     def _lay_out(self) -> None:
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Microphone"))
-        top.addWidget(self.device_picker)
-        top.addWidget(self.device_refresh)
-        top.addWidget(self.rate_label)
-        top.addWidget(self.meter, 1)
-        for widget in (self.record_button, self.stop_button, self.punch_button, self.punch_from,
-                       QLabel("–"), self.punch_to, self.take_time, self.overflow_label,
-                       self.calibrate_button):
-            top.addWidget(widget)
+        # two rows: the input (microphone, level) and the take (record, punch-in, status), so
+        # the desk fits a 1024 px window beside the voices
+        source = QHBoxLayout()
+        source.addWidget(QLabel("Microphone"))
+        source.addWidget(self.device_picker, 1)
+        source.addWidget(self.device_refresh)
+        source.addWidget(self.rate_label)
+        source.addWidget(self.meter, 3)
+        source.addWidget(self.calibrate_button)
+        take = QHBoxLayout()
+        for widget in (self.record_button, self.stop_button, self.take_time,
+                       self.overflow_label, self.punch_button, self.punch_from, QLabel("–"),
+                       self.punch_to):
+            take.addWidget(widget)
+        take.addWidget(self.queue_label, 1)  # what waits to upload, with its progress below
+        take.addWidget(self.upload_bar, 1)
+        note_row = QHBoxLayout()
+        note_row.addWidget(self.live_view.note_label)
+        note_row.addWidget(self.live_view.target_label, 1)
+        verdict_row = QHBoxLayout()
+        verdict_row.addWidget(self.verdict_label, 1)
+        verdict_row.addWidget(self.upload_anyway)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(4, 0, 0, 0)
-        side_layout.addWidget(self.live_view.note_label)
-        side_layout.addWidget(self.live_view.target_label)
+        side_layout.addLayout(note_row)
         side_layout.addWidget(self.script_panel, 1)
-        side_layout.addWidget(self.verdict_label)
-        side_layout.addWidget(self.upload_anyway)
-        side_layout.addWidget(self.upload_bar)
-        side_layout.addWidget(self.queue_label)
+        side_layout.addLayout(verdict_row)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.live_view)
         split.addWidget(side)
@@ -147,7 +160,8 @@ class DeskPanel(QWidget):
         split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
-        layout.addLayout(top)
+        layout.addLayout(source)
+        layout.addLayout(take)
         layout.addWidget(split, 1)
 
     def _connect(self) -> None:

@@ -25,6 +25,7 @@ from voxbooth.studio.desk.script import Script, ScriptTake
 from voxbooth.studio.desk.script_proof import marked_line, proof_from_dict, proof_to_dict
 from voxbooth.studio.desk.script_takes import LineTakesModel
 from voxbooth.studio.entities import Proof
+from voxbooth.studio.widgets.status_line import StatusLine
 
 NEXT_LINE_KEY = "N"  # R records, Shift+R punches in, Space stops: N/P are free window-wide
 PREVIOUS_LINE_KEY = "P"
@@ -51,15 +52,16 @@ class ScriptPanel(QWidget):
         self._refresh()
 
     def _build(self) -> None:
-        self.previous_line_label = QLabel("")
-        self.next_line_label = QLabel("")
+        # a line of any length keeps the desk as it is: the neighbours take one line each, the
+        # current line the height there is, each shortened with "…" past it (whole in a tooltip)
+        self.previous_line_label = StatusLine("")
+        self.next_line_label = StatusLine("")
         for label in (self.previous_line_label, self.next_line_label):
-            label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setStyleSheet("color: gray;")
-        self.line_label = QLabel("No script: open or paste one to record line by line")
+        self.line_label = StatusLine("No script: open or paste one to record line by line",
+                                     grow=True)
         self.line_label.setObjectName("deskScriptLine")
-        self.line_label.setWordWrap(True)
         self.line_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.line_label.setStyleSheet("font-size: 18px;")
         self.proof_label = QLabel("")  # how the shown take read the line, once transcribed
@@ -67,17 +69,19 @@ class ScriptPanel(QWidget):
         self.proof_label.setWordWrap(True)
         self.proof_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.position_label = QLabel("")
-        self.open_button = QPushButton("Open script…")
-        self.paste_button = QPushButton("Paste script…")
+        self.open_button = QPushButton("Open…")
+        self.paste_button = QPushButton("Paste…")
         self.previous_action = self._action("Previous line", PREVIOUS_LINE_KEY)
         self.next_action = self._action("Next line", NEXT_LINE_KEY)
-        self.previous_button = QPushButton("◀ Previous line")
-        self.next_button = QPushButton("Next line ▶")
+        self.open_button.setToolTip("Open a script (a text file, one line per take)")
+        self.paste_button.setToolTip("Paste a script (one line per take)")
+        self.previous_button = QPushButton("◀ Previous")
+        self.next_button = QPushButton("Next ▶")
         for button, action in ((self.previous_button, self.previous_action),
                                (self.next_button, self.next_action)):
             button.setToolTip(action.toolTip())
             button.clicked.connect(action.trigger)
-        self.star_button = QPushButton("★ Best take")
+        self.star_button = QPushButton("★ Best")
         self.star_button.setToolTip("Star the picked take (the newest if none is picked) as the "
                                     "best of this line; double-click a take does the same")
         self.takes = LineTakesModel(self)
@@ -86,7 +90,7 @@ class ScriptPanel(QWidget):
         self.takes_view.setModel(self.takes)
         self.takes_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.takes_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.takes_view.setMinimumHeight(40)  # a short desk still shows a take or two
+        self.takes_view.setMinimumHeight(24)  # a short desk still shows a take
         self.takes_view.setMaximumHeight(96)
         row = QHBoxLayout()
         for widget in (self.open_button, self.paste_button, self.previous_button,

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from voxbooth.studio.entities import TakeInfo, VoiceInfo
 from voxbooth.studio.orders.noise_option import clean_first_box, show_noisy
+from voxbooth.studio.widgets.status_line import StatusLine
 
 COL_VOICE, COL_ACCENT, COL_SEMITONES, COL_STYLE = range(4)
 MADE_SHOWN = 6  # conversions named in the "already made" line; the rest are counted
@@ -80,25 +81,28 @@ class OrderPanel(QWidget):
         self.quote: int | None = None  # credits, as the service prices this order
         self.asked: OrderKey | None = None  # priced, not back
         self.placing: set[OrderKey] = set()  # orders sent, not answered yet
-        self.originals_label = QLabel("")
-        self.originals_label.setWordWrap(True)
-        self.made_label = QLabel("")
+        # status lines of a fixed height whatever they say (shortened with "…", whole in the
+        # tooltip): the table and the buttons stay where they are
+        self.originals_label = StatusLine("")
+        self.made_label = StatusLine("")
         self.made_label.setObjectName("orderMade")
-        self.made_label.setWordWrap(True)
-        self.status_label = QLabel("")  # the last order's answer: what was made, or why not
+        policy = self.made_label.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # hidden while nothing is made: its place kept
+        self.made_label.setSizePolicy(policy)
+        self.status_label = StatusLine("", lines=2)  # the last order's answer, or why not
         self.status_label.setObjectName("orderStatus")
-        self.status_label.setWordWrap(True)
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("orderVoices")
         self.table.setHorizontalHeaderLabels(["Voice", "Accent", "Semitones", "Narration"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
-        self.cost_label = QLabel("")
+        self.cost_label = StatusLine("")
         self.cost_label.setObjectName("orderCost")
-        self.cost_label.setWordWrap(True)
         self.submit = OnceButton("Convert")
         self.submit.setObjectName("orderSubmit")
         self.retry = OnceButton("Retry failed")  # a double click retries once too
+        self.retry.setMinimumWidth(self.retry.sizeHint().width()
+                                   + self.retry.fontMetrics().horizontalAdvance("99 "))
         self.tts = QPushButton("Text to speech…")
         self.clean_first = clean_first_box()
         buttons = QHBoxLayout()

@@ -45,6 +45,7 @@ class ServiceConnection(QObject):
     """Signals arrive on the GUI thread; every wait happens in a worker."""
 
     status = Signal(str)  # a line for the status bar
+    connecting = Signal()  # reaching a service starts (or starts again, with new settings)
     ready = Signal(object)  # StudioBackend, each time a (new) connection is usable
     unreachable = Signal(str)  # banner text
     restored = Signal()
@@ -72,6 +73,7 @@ class ServiceConnection(QObject):
         return self.backend is not None and not self._down
 
     def start(self) -> None:
+        self.connecting.emit()
         choice = self.settings.server()
         if choice.mode == REMOTE and choice.remote_url:
             self.base_url = choice.remote_url.rstrip("/")

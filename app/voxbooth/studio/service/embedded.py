@@ -16,8 +16,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
-
 HEALTH_PATH = "/api/health"
 
 
@@ -75,6 +73,10 @@ class EmbeddedService:
         return self.proc is not None and self.proc.poll() is None
 
     def is_healthy(self, timeout_s: float = 1.0) -> bool:
+        """Worker thread. httpx is imported here, not with the module: the studio launches its
+        service before its window paints, and importing httpx then cost a second of it."""
+        import httpx
+
         try:
             return httpx.get(self.url + HEALTH_PATH, timeout=timeout_s).status_code == 200
         except httpx.HTTPError:

@@ -40,7 +40,8 @@ class VoiceDetail(QWidget):
         self.favorite_button = QPushButton("☆ Favourite")
         self.favorite_button.setObjectName("voiceFavoriteButton")
         self.accent_picker = QComboBox()
-        self.play_sample = QPushButton("▶ Hear this accent")
+        self.play_sample = QPushButton("▶ Hear")  # the accent's name gets the room
+        self.play_sample.setToolTip("Hear this accent")
         self.semitones = QDoubleSpinBox()
         self.semitones.setRange(-24.0, 24.0)
         self.semitones.setSingleStep(0.5)

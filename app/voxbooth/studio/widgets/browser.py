@@ -64,8 +64,9 @@ class TakesPanel(QWidget):
         header = self.takes_view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_LABEL, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((COL_VOICE, 130), (COL_DURATION, 70), (COL_STATE, 150),
-                              (COL_STAR, 30), (COL_NOTE, 160), (COL_DATE, 130)):
+        # narrow enough that a 1280 px window shows every column beside the label
+        for column, width in ((COL_VOICE, 100), (COL_DURATION, 56), (COL_STATE, 120),
+                              (COL_STAR, 26), (COL_NOTE, 100), (COL_DATE, 110)):
             header.resizeSection(column, width)
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("takesFilter")
@@ -85,4 +86,4 @@ class TakesPanel(QWidget):
         filter_row.addWidget(self.state_filter)
         layout.addLayout(filter_row)
         layout.addWidget(self.takes_view, 1)
-        layout.addWidget(self.upload_panel)
+        self.takes_view.set_footer(self.upload_panel)  # uploads never resize the list

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
+
+from voxbooth.studio.widgets.progress import FittingProgressBar
+from voxbooth.studio.widgets.status_line import StatusLine
 
 DONE_ROW_LINGER_MS = 4000
 
@@ -13,8 +16,8 @@ class _UploadRow(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(2, 0, 2, 0)
-        self.label = QLabel(name)
-        self.bar = QProgressBar()
+        self.label = StatusLine(name)  # a long file name is shortened, never widens the list
+        self.bar = FittingProgressBar()
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(True)
         self.bar.setFormat("%p%")

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     Qt,
@@ -18,8 +21,7 @@ from PySide6.QtGui import (
     QDragMoveEvent,
     QDropEvent,
     QPainter,
-    QPaintEvent,
-    QPalette,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,9 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voxbooth.studio.formats import formats_in_words
 from voxbooth.studio.models.roles import ID_ROLE, PROGRESS_ROLE
 from voxbooth.studio.models.takes import COL_STATE
+from voxbooth.studio.widgets.empty_state import EmptyState
+from voxbooth.studio.widgets.progress import fitted_text
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -50,9 +53,10 @@ class ProgressDelegate(QStyledItemDelegate):
         bar = QStyleOptionProgressBar()
         bar.rect = option.rect.adjusted(2, 3, -2, -3)
         bar.minimum, bar.maximum, bar.progress = 0, 100, percent
-        bar.text = str(index.data())
-        bar.textVisible = True
         style = option.widget.style() if option.widget else QApplication.style()
+        # the text inside the bar, shortened to it: a long stage never spills over the cell
+        bar.text = fitted_text(option.fontMetrics, str(index.data()), bar.rect.width())
+        bar.textVisible = True
         if option.state & QStyle.StateFlag.State_Selected:
             painter.fillRect(option.rect, option.palette.highlight())
         style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
@@ -78,16 +82,46 @@ class TakesView(QTreeView):
     """Originals with conversions nested; files dropped anywhere on it go to the current folder."""
 
     files_dropped = Signal(list)
-    HINT = ("Drop audio files or folders here to add them to this folder\n"
-            "({formats}{limit}), or use File > Add audio files.\n"
-            "No project yet? File > New project, then Folder > New folder.")
-    EMPTY_HINT = HINT.format(formats=formats_in_words(None), limit="")
 
-    def set_upload_limit(self, max_bytes: int, formats: tuple[str, ...] | None = None) -> None:
-        """The service's upload limit and audio formats, said in the empty list's hint."""
-        self.EMPTY_HINT = self.HINT.format(formats=formats_in_words(formats),
-                                           limit=f"; up to {max_bytes // 2**20} MB each")
-        self.viewport().update()
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        if model is not None:  # the empty state shows exactly while no row is listed
+            for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset,
+                           model.layoutChanged):
+                signal.connect(self._show_empty_state)
+        self._show_empty_state()
+
+    def _show_empty_state(self, *_args: object) -> None:
+        model = self.model()
+        self.empty_state.setVisible(model is None or model.rowCount() == 0)
+
+    def set_footer(self, footer: QWidget) -> None:
+        """`footer` (the upload rows) sits at the bottom of the list, inside its frame: the
+        list's visible rows end above it, and the list itself never changes size for it."""
+        footer.setParent(self)
+        footer.setAutoFillBackground(True)
+        self._footer: QWidget | None = footer
+        footer.installEventFilter(self)
+        self._place_footer()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is getattr(self, "_footer", None) and event.type() in (
+                QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.LayoutRequest):
+            self._place_footer()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_footer()
+
+    def _place_footer(self) -> None:
+        footer = getattr(self, "_footer", None)
+        if footer is None:
+            return
+        height = footer.sizeHint().height() if not footer.isHidden() else 0
+        self.setViewportMargins(0, 0, 0, height)
+        area = self.viewport().geometry()
+        footer.setGeometry(area.left(), area.bottom() + 1, area.width(), height)
 
     def view_state(self) -> ViewState:
         model = self.model()
@@ -120,19 +154,11 @@ class TakesView(QTreeView):
             if take_id in found:
                 selection.select(found[take_id], flags)
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        model = self.model()
-        if model is not None and model.rowCount() == 0:
-            # an empty list says what to do, so a new user needs no manual
-            painter = QPainter(self.viewport())
-            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self.EMPTY_HINT)
-            painter.end()
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("takesView")
+        # why the list is empty and what to do (the assembly's EmptyList decides what it says)
+        self.empty_state = EmptyState(self.viewport())
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSortingEnabled(True)
