@@ -202,12 +202,12 @@ def test_the_wizard_counts_only_the_pitch_inside_speech(speech_path: Path,
     from scipy.signal import resample_poly
 
     speech, rate_hz = sf.read(speech_path, dtype="float64")
-    reading = resample_poly(np.concatenate([harmonic_tone(12.0, rate_hz), speech]), 3, 1)
+    reading = resample_poly(np.concatenate([harmonic_tone(6.0, rate_hz), speech]), 3, 1)
     sf.write(tmp_path / "hummed.wav", reading, 3 * rate_hz)  # 48 kHz, as the desk records
     hop_s = 0.01
     tracked = np.full(int(reading.size / (3 * rate_hz) / hop_s), 130.0)  # all of it voiced
     heard = speech_only(tracked, hop_s, tmp_path / "hummed.wav")
-    assert np.isnan(heard[: int(11.5 / hop_s)]).all()  # the hum
+    assert np.isnan(heard[: int(5.5 / hop_s)]).all()  # the hum
     assert 1.5 < np.isfinite(heard).sum() * hop_s < speech.size / rate_hz + 0.5  # the sentence
     assert not f0_histogram(heard, 4.0, hop_s).usable
     assert f0_histogram(tracked, 4.0, hop_s).usable  # what the pitch alone would have said
