@@ -43,10 +43,11 @@ PG_ONCE   := $(addprefix --ignore=tests/server/,test_server_jobs.py test_team_se
 	test_tts.py test_accents.py test_schemathesis.py test_server_load.py test_server_curl.py) \
 	--ignore=tests/api/test_transcripts.py
 
-# Both runs spread the test files over the cores (pytest-xdist; each worker process starts its
-# own servers, virtual microphone, Xvfb and PostgreSQL cluster): on CI's 2 cores the suite is
-# bound by CPU, not by waiting, so this halves it.
-XDIST := -n auto --maxprocesses=4 --dist loadfile
+# Both runs spread the test files over worker processes (pytest-xdist; each starts its own
+# servers, virtual microphone, Xvfb and PostgreSQL cluster), one more than the cores: two
+# workers on CI's 2 cores kept them 75 % busy (a test waiting on its server leaves a core idle).
+WORKERS := $(shell n=$$(nproc); echo $$(( n + 1 < 5 ? n + 1 : 5 )))
+XDIST := -n $(WORKERS) --dist loadfile
 
 # The playback and capture tests need the CPU in real time (an underrun is a failure), so they
 # run on their own after the parallel part rather than beside a busy worker.

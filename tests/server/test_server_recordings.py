@@ -17,9 +17,11 @@ import httpx
 import numpy as np
 import pytest
 import soundfile as sf
+from sqlalchemy import create_engine, text
 
 from tests.server.helpers import (
     add_conversion,
+    db_url,
     make_folder,
     make_project,
     message,
@@ -228,17 +230,22 @@ def test_patch_put_and_move(http: httpx.Client, live_server: LiveServer) -> None
                       json={"parent_folder_id": str(uuid.uuid4())}).status_code == 404
 
 
-def _quiet_blob_keys(server: LiveServer, timeout_s: float = 60) -> set[str]:
-    """The stored blobs once background work of earlier tests has stopped adding any."""
+def _quiet_blob_keys(server: LiveServer, timeout_s: float = 120) -> set[str]:
+    """The stored blobs once the service has no job queued or running (an earlier test's
+    peaks, conversions or noise measures land their blobs when they end, seconds later)."""
+    engine = create_engine(db_url(server))
     deadline = time.monotonic() + timeout_s
-    keys = blob_keys(server)
-    while time.monotonic() < deadline:
-        time.sleep(1.0)
-        again = blob_keys(server)
-        if again == keys:
-            return keys
-        keys = again
-    return keys
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                busy = conn.execute(text(
+                    "SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')")).scalar_one()
+            if busy == 0:
+                return blob_keys(server)
+            time.sleep(0.2)
+    finally:
+        engine.dispose()
+    raise AssertionError(f"background jobs still busy after {timeout_s} s")
 
 
 def test_delete_removes_conversions_and_blobs(http: httpx.Client,
