@@ -44,7 +44,9 @@ class PlotColours(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.target and event.type() in PALETTE_EVENTS and not self.pending:
             self.pending = True
-            QTimer.singleShot(0, self._recolour)  # once every widget has the new palette
+            # once every widget has the new palette; `self` as the context drops the call if
+            # the window (and this filter, its child) is deleted before it runs
+            QTimer.singleShot(0, self, self._recolour)
         return False
 
     def _recolour(self) -> None:
