@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -160,6 +161,16 @@ class Launch(QObject):
         AfterFirstPaint(self.window, self._build)
         self.window.show()
 
+    def _usable(self) -> None:
+        self.milestone("service-ready")
+        threading.Thread(target=self._warm, name="analysis-warm-up", daemon=True).start()
+
+    def _warm(self) -> None:  # background thread: the first audition then waits for no import
+        from voxbooth.studio.analysis import warm_analysis
+
+        warm_analysis()
+        self.milestone("warmed")
+
     def _build(self) -> None:
         self.milestone("first-paint")
         try:
@@ -170,7 +181,7 @@ class Launch(QObject):
             return
         self.studio = studio
         self.milestone("built")
-        studio.browser.projects_loaded.connect(lambda: self.milestone("service-ready"),
+        studio.browser.projects_loaded.connect(self._usable,
                                                Qt.ConnectionType.SingleShotConnection)
         self.built.emit(studio)
         studio.context.connection.start()
@@ -187,6 +198,11 @@ def run(argv: Sequence[str] = (), *, data_dir: Path | None = None, server_url: s
     def milestone(what: str) -> None:  # for the benchmarks (tests/bench)
         if os.environ.get(TIMING_ENV):
             print(f"voxbooth-studio {what} {time.perf_counter() - started_s:.3f}", flush=True)
+
+    if os.environ.get(TIMING_ENV):  # and what the GUI thread imports itself
+        from voxbooth.studio.import_watch import GuiThreadImports
+
+        GuiThreadImports(lambda name: milestone(f"gui-imports-{name}")).install()
 
     try:
         app = make_application(argv)
