@@ -180,6 +180,7 @@ class OrderPanel(QWidget):
         if default is not None:
             accent.setCurrentIndex(max(0, accent.findData(default.id)))
         semitones = QDoubleSpinBox()
+        semitones.setSuffix(" st")
         semitones.setRange(-24.0, 24.0)
         semitones.setSingleStep(0.5)
         semitones.setValue(default.semitones_correction if default else 0.0)

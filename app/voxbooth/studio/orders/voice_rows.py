@@ -1,10 +1,10 @@
-"""The order's voices, one block each: the voice's name, then its accent, semitones and narration
-style, each setting on a line of its own.
+"""The order's voices, one block each: the voice's name and semitones, then its accent and its
+narration style, each combo on a line of its own.
 
 A table with a column per setting squeezed its combos to a quarter of the panel's width, cutting
-accent and style names off ("American Engl…"). Here each setting is a form row that wraps its
-field under its label when the panel is narrow, so a combo always gets the panel's width and
-shows its whole name; the blocks scroll vertically when there are more voices than fit.
+accent and style names off ("American Engl…"). Here each combo spans the panel's width, and is
+never narrower than its longest name; the blocks scroll vertically when more voices are ordered
+than fit, and at least one whole block is always shown.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QFrame,
+    QGridLayout,
     QLabel,
     QScrollArea,
     QSizePolicy,
@@ -22,7 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 COL_VOICE, COL_ACCENT, COL_SEMITONES, COL_STYLE = range(4)
-SETTING_LABELS = {COL_ACCENT: "Accent", COL_SEMITONES: "Semitones", COL_STYLE: "Narration"}
+SETTING_NAMES = {COL_ACCENT: "Accent", COL_SEMITONES: "Semitones",
+                 COL_STYLE: "Narration style"}
+# where each setting sits in its voice's block: (row, column, columns spanned)
+_PLACES = {COL_SEMITONES: (0, 1, 1), COL_ACCENT: (1, 0, 2), COL_STYLE: (2, 0, 2)}
 
 
 class VoiceRows(QScrollArea):
@@ -58,22 +61,27 @@ class VoiceRows(QScrollArea):
         self._rows = []
 
     def add_row(self, name: QLabel, settings: dict[int, QWidget]) -> None:
-        """One voice's block: its name, then each setting (by column) on a labelled line."""
+        """One voice's block: its name and semitones, then its accent, then its style."""
         block = QFrame()
         block.setObjectName("orderVoice")
-        form = QFormLayout(block)
-        form.setContentsMargins(0, 2, 0, 6)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        grid = QGridLayout(block)
+        grid.setContentsMargins(0, 2, 0, 6)
+        grid.setColumnStretch(0, 1)
         font = name.font()
         font.setBold(True)
         name.setFont(font)
-        form.addRow(name)
+        grid.addWidget(name, 0, 0)
         for column, widget in settings.items():
+            widget.setToolTip(SETTING_NAMES[column])
+            widget.setAccessibleName(f"{SETTING_NAMES[column]} for {name.text()}")
             if isinstance(widget, QComboBox):
                 # as wide as the panel, never narrower than its longest name needs
                 widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
                 widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            form.addRow(SETTING_LABELS[column], widget)
+            row, col, span = _PLACES[column]
+            grid.addWidget(widget, row, col, 1, span)
         self._blocks.insertWidget(len(self._rows), block)
         self._rows.append({COL_VOICE: name, **settings})
+        margins = self._blocks.contentsMargins()
+        self.setMinimumHeight(block.sizeHint().height() + margins.top() + margins.bottom()
+                              + 2 * self.frameWidth())  # one whole voice, whatever the size
