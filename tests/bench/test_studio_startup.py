@@ -94,11 +94,12 @@ def test_launch_to_first_paint_and_usable_service(tmp_path: Path) -> None:
     nan = float("nan")
     print()
     print(f"{'round':>5} {'bare paint':>10} {'studio paint':>12} {'ratio':>6} "
-          f"{'built':>6} {'usable':>7}")
+          f"{'built':>6} {'connected':>9} {'usable':>7}")
     for i, (b, seen) in enumerate(zip(bare, runs, strict=True), start=1):
         paint = seen.get("first-paint", nan)
         print(f"{i:>5} {b:>9.2f}s {paint:>11.2f}s {paint / b:>5.1f}x "
-              f"{seen.get('built', nan):>5.2f}s {seen.get('service-ready', nan):>6.2f}s")
+              f"{seen.get('built', nan):>5.2f}s {seen.get('connected', nan):>8.2f}s "
+              f"{seen.get('service-ready', nan):>6.2f}s")
     paints = [seen.get("first-paint", nan) for seen in runs]
     ready = [seen.get("service-ready", nan) for seen in runs]
     bare_median, paint_median = statistics.median(bare), statistics.median(paints)
