@@ -9,7 +9,6 @@ disk whether the client reads to the end, disconnects half-way, or the process i
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -20,8 +19,6 @@ from fastapi.responses import FileResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
 from voxbooth.server.blobs import BlobStore, LocalBlobFiles
-
-log = logging.getLogger("voxbooth.server")
 
 CHUNK_BYTES = 256 * 1024
 
