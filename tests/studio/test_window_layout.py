@@ -82,6 +82,7 @@ def test_the_window_fits_a_laptop_screen_and_shrinks_to_1024x700(studio: Studio,
         order = studio.order_panel
         assert order.table.rowCount() == 2
         assert combo_texts_cut_off(order) == [], f"at {width}x{height}"
+        assert combo_texts_cut_off(studio.voices_panel.detail) == [], f"at {width}x{height}"
 
 
 def test_the_layout_stays_put_while_a_take_is_picked_recorded_and_ordered(
