@@ -21,11 +21,12 @@ from fastapi.routing import APIRoute
 
 from voxbooth.server import errors, idempotency
 from voxbooth.server.catalogue import load_catalogue
-from voxbooth.server.deps import refuse_lone_surrogates
+from voxbooth.server.deps import CLOSING_THREADS, refuse_lone_surrogates
 from voxbooth.server.routing import api_routes, document_errors
 from voxbooth.server.runtime import open_runtime
 from voxbooth.server.services import downloads
 from voxbooth.server.settings import Settings
+from voxbooth.server.threads import start_worker_threads
 
 log = logging.getLogger("voxbooth.server")
 
@@ -62,6 +63,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Sync routes and the database/file steps of async routes share this many threads; the
     # pool has a connection for each of them and the job workers (Settings.db_connections).
     to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
+    # every thread those and the session closers can use, started now: a thread started
+    # during a burst would stall the event loop until it runs (see threads.py)
+    await start_worker_threads(settings.request_threads + CLOSING_THREADS)
     # The event loop shares the GIL with those threads: a short switch interval lets it take
     # the GIL back within about a millisecond, so /api/health answers while they are busy.
     sys.setswitchinterval(settings.gil_switch_interval_s)
