@@ -42,6 +42,8 @@ class Outcome:
 class BurstResult:
     outcomes: list[Outcome] = field(default_factory=list)
     health_s: list[float] = field(default_factory=list)  # each probe's latency
+    #: each probe's (sent, answered) in time.perf_counter (system-wide on Linux)
+    health_spans: list[tuple[float, float]] = field(default_factory=list)
     health_failures: list[str] = field(default_factory=list)
     wall_s: float = 0.0
     #: how long the probe waited for a CPU while probing (Linux schedstat), None if unknown
@@ -106,7 +108,7 @@ def _probe_health(url: str, stop: Any, ready: Any, latencies: Any, failures: Any
                     failures.put(f"{reply.status_code}: {reply.text[:100]}")
             except httpx.HTTPError as exc:
                 failures.put(f"{type(exc).__name__}: {exc}")
-            latencies.put(time.perf_counter() - started)
+            latencies.put((started, time.perf_counter()))
             stop.wait(0.02)
         waited_after = cpu_wait_s(os.getpid())
         cpu_wait.put(None if waited_before is None or waited_after is None
@@ -174,7 +176,8 @@ def run_burst(server: LiveServer, folder_id: str, audio: bytes, *, uploads: int 
         thread.join(timeout=max(1.0, deadline - time.monotonic() + 10))
     result.wall_s = time.perf_counter() - started
     stop.set()
-    result.health_s = _drain(latencies)
+    result.health_spans = _drain(latencies)
+    result.health_s = [answered - sent for sent, answered in result.health_spans]
     result.health_failures = _drain(failures)
     result.probe_cpu_wait_s = next(iter(_drain(cpu_wait)), None)
     prober.join(timeout=15)
