@@ -25,7 +25,6 @@ from voxbooth.server.catalogue import load_catalogue
 from voxbooth.server.deps import CLOSING_THREADS, refuse_lone_surrogates
 from voxbooth.server.routing import api_routes, document_errors
 from voxbooth.server.runtime import open_runtime
-from voxbooth.server.services import downloads
 from voxbooth.server.settings import Settings
 from voxbooth.server.threads import start_worker_threads
 
@@ -131,7 +130,6 @@ def create_app(settings: Settings | None = None, *, no_workers: bool = False) ->
     app.state.no_workers = no_workers
     app.state.catalogue = load_catalogue()
     errors.install_handlers(app)
-    downloads.install_handlers(app)
     routers = [importlib.import_module(name).router for name in ROUTER_MODULES]
     app.state.api_routes = api_routes(routers)
     document_errors(app.state.api_routes)
