@@ -28,7 +28,7 @@ from tests.support.server import LiveServer
 from voxbooth.server.media import TAKES, worker
 from voxbooth.server.media import probe as isolated_probe
 from voxbooth.server.media.isolation import AudioWorkers
-from voxbooth.server.media.probe import verify
+from voxbooth.server.media.verify import verify
 
 MEGABYTE = 1024 * 1024
 pytestmark = pytest.mark.timeout(3600)  # minutes on a loaded machine: an hour of audio to MP3

@@ -14,9 +14,10 @@ import threading
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 # The languages offered: espeak-ng voice name, lingua language name.
 LANGUAGES: dict[str, tuple[str, str]] = {
@@ -181,10 +182,14 @@ class _Espeak:
 
     def _collect(self, wav: Any, count: int, _events: Any) -> int:
         if count > 0 and wav:
+            import numpy as np  # loaded by `speak` already: a look-up
+
             self._chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
         return 0  # 0 = keep going
 
     def speak(self, text: str, espeak_voice: str) -> tuple[np.ndarray, int]:
+        import numpy as np  # here, not at import: the service lists voices at start
+
         with self._lock:
             self._chunks = []
             if self._lib.espeak_SetVoiceByName(espeak_voice.encode()) != 0:

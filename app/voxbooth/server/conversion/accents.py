@@ -11,10 +11,8 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import soundfile
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -30,6 +28,9 @@ from voxbooth.server.models import AccentSample, PrivateVoice
 from voxbooth.server.schemas.accents import AccentSamplePublic
 from voxbooth.server.scratch import Scratch
 from voxbooth.server.services.voices import private_voice_dict
+
+if TYPE_CHECKING:
+    import numpy as np
 
 READY = "ready"
 _locks: dict[str, threading.Lock] = {}
@@ -104,6 +105,8 @@ def _speak(found: _Accent) -> tuple[np.ndarray, int]:
 def _make(session: Session, blobs: BlobStore, scratch: Scratch, found: _Accent) -> AccentSample:
     samples, rate_hz = _speak(found)
     with scratch.file("accent-", ".wav") as wav:
+        import soundfile
+
         soundfile.write(str(wav), samples, rate_hz, subtype="PCM_16", format="WAV")
         key = blobs.put_file(wav)
     try:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,9 @@ from voxbooth.server.schemas.voice_samples import (
 )
 from voxbooth.server.services.common import clean_name, slugify
 from voxbooth.server.uploads import ReceivedUpload, safe_filename
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CLONE_JOB = "clone"
 UPLOADED, PROCESSING, READY, FAILED = "uploaded", "processing", "ready", "failed"

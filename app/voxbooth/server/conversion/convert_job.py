@@ -15,7 +15,6 @@ import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import soundfile
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -49,6 +48,8 @@ def _seekable_by_engine(path: Path) -> bool:
     """The engine reads with libsndfile in this process and its own workers: it gets the kept
     bytes only when they are WAV or FLAC whose header is within the limits (the upload was
     decoded whole by the audio worker); anything else is first made a WAV by that worker."""
+    import soundfile
+
     try:
         check_header(path, TAKES)
         soundfile.info(str(path))
@@ -110,6 +111,8 @@ def _convert(ctx: jobs.JobContext, rec: Recording, original: Recording, out: Pat
 
 def _store(ctx: jobs.JobContext, recording_id: str, out: Path) -> None:
     """Blobs first, then the row; if the row cannot be written the blobs go again."""
+    import soundfile
+
     ctx.progress(0.95, "waveform")
     peaks = compute_peaks(out).to_bytes()
     info = soundfile.info(str(out))

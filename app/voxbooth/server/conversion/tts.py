@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-import soundfile
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -73,6 +72,8 @@ def create_tts_original(session: Session, blobs: BlobStore, scratch: Scratch, us
     except tts.TtsError as exc:
         raise unprocessable(f"The text cannot be spoken: {exc}") from exc
     with scratch.file("tts-", ".wav") as wav:
+        import soundfile
+
         soundfile.write(str(wav), samples, rate_hz, subtype="PCM_16", format="WAV")
         info = probe(wav)
         key = blobs.put_file(wav)

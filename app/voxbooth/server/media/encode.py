@@ -31,34 +31,13 @@ from voxbooth.server.media.decode import BLOCK_FRAMES, decoding, empty_if_nothin
 from voxbooth.server.media.errors import AudioRejected
 from voxbooth.server.media.limits import TAKES, AudioLimits
 from voxbooth.server.media.resample import StreamResampler
+from voxbooth.server.media.served import FORMATS, check_format
 
-# format -> (libsndfile major format, default subtype, MIME type, file extension)
-_FORMATS: dict[str, tuple[str, str, str, str]] = {
-    "wav": ("WAV", "PCM_16", "audio/wav", "wav"),
-    "flac": ("FLAC", "PCM_16", "audio/flac", "flac"),
-    "ogg": ("OGG", "VORBIS", "audio/ogg", "ogg"),
-    "mp3": ("MP3", "MPEG_LAYER_III", "audio/mpeg", "mp3"),
-}
-SERVABLE_FORMATS: tuple[str, ...] = tuple(_FORMATS)
 # libsndfile's LAME binding only takes the MPEG sample rates
 _MP3_RATES_HZ = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
 _OGG_MAX_RATE_HZ = 48000
 _MAX_CHANNELS = {"mp3": 2, "ogg": 8, "flac": 8}
 _MIXED_TO_MONO = frozenset({"mp3", "ogg"})
-
-
-def served_mime(fmt: str) -> str:
-    return _FORMATS[_check_format(fmt)][2]
-
-
-def served_extension(fmt: str) -> str:
-    return _FORMATS[_check_format(fmt)][3]
-
-
-def _check_format(fmt: str) -> str:
-    if fmt not in _FORMATS:
-        raise ValueError(f"format must be one of {', '.join(_FORMATS)}, not {fmt!r}")
-    return fmt
 
 
 @dataclass(frozen=True)
@@ -86,7 +65,7 @@ def _plan(fmt: str, rate_hz: int, channels: int) -> _Plan:
 
 
 def _subtype(fmt: str, subtype: str | None) -> str:
-    major, default, _, _ = _FORMATS[_check_format(fmt)]
+    major, default, _, _ = FORMATS[check_format(fmt)]
     chosen = subtype or default
     if not sf.check_format(major, chosen):
         raise ValueError(f"{fmt} cannot hold {chosen} samples")
@@ -103,7 +82,7 @@ class _Writer:
         self._resampler = (StreamResampler(rate_hz, self.plan.rate_hz, self.plan.channels)
                            if self.plan.rate_hz != rate_hz else None)
         self._out = sf.SoundFile(dest, "w", samplerate=self.plan.rate_hz,
-                                 channels=self.plan.channels, format=_FORMATS[fmt][0],
+                                 channels=self.plan.channels, format=FORMATS[fmt][0],
                                  subtype=subtype)
 
     def write(self, block: np.ndarray) -> None:
@@ -171,7 +150,7 @@ def transcode(src: Path, dest: Path, fmt: str, *, subtype: str | None = None,
 
     Without `subtype`, WAV and FLAC are 16-bit unless the source has more resolution (24-bit,
     32-bit or float sources stay 24-bit or float). Runs codecs in this process: worker only."""
-    _check_format(fmt)
+    check_format(fmt)
     with decoding(Path(src), limits) as audio:
         if subtype is None and fmt in ("wav", "flac"):
             subtype = _KEEP_RESOLUTION.get((fmt, audio.subtype))

@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 from voxbooth.dsp.peaks import PeakBuilder
-from voxbooth.server.media import encode, probe
+from voxbooth.server.media import encode
+from voxbooth.server.media import verify as checks
 from voxbooth.server.media.decode import decoding
 from voxbooth.server.media.errors import AudioRejected, UndecodableAudio
 from voxbooth.server.media.limits import TAKES, AudioLimits
@@ -39,13 +40,13 @@ def ping() -> int:
     return os.getpid()
 
 
-def verify(path: str, limits: AudioLimits) -> probe.AudioInfo:
-    return _guarded(probe.verify, Path(path), limits)
+def verify(path: str, limits: AudioLimits) -> checks.AudioInfo:
+    return _guarded(checks.verify, Path(path), limits)
 
 
 def read_samples(path: str, mono: bool, target_rate_hz: int | None,
                  limits: AudioLimits) -> tuple[np.ndarray, int]:
-    return _guarded(probe.read_samples, Path(path), mono=mono, target_rate_hz=target_rate_hz,
+    return _guarded(checks.read_samples, Path(path), mono=mono, target_rate_hz=target_rate_hz,
                     limits=limits)
 
 

@@ -8,11 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import soundfile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from voxbooth.dsp.quality import HIGH_NOISE_FLOOR_DB, NOISY_SNR_DB
 from voxbooth.server import jobs
 from voxbooth.server.db import utcnow
 from voxbooth.server.errors import conflict, unprocessable
@@ -38,6 +36,7 @@ def noise_measures(samples: Any, rate_hz: int, *,
     activity detector, or its `probabilities` when already run), and whether cleaning it is
     worth suggesting: the fields the service adds to a take's `params`. Empty when the take
     has no pause or no speech to measure."""
+    from voxbooth.dsp.quality import HIGH_NOISE_FLOOR_DB, NOISY_SNR_DB
     from voxbooth.engine.neural import has
     from voxbooth.engine.neural.denoise import speech_and_noise_db
 
@@ -94,6 +93,8 @@ def cleaned_file(source: Path, scratch: Scratch, progress: Any = None) -> Iterat
     samples, rate_hz = read_audio(source, mono=True)
     cleaned = denoise(samples, rate_hz, progress=progress)
     with scratch.file("cleaned-", ".wav") as out:
+        import soundfile
+
         soundfile.write(str(out), cleaned, rate_hz, subtype="PCM_16", format="WAV")
         yield out
 

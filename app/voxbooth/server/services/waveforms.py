@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import HTTPException
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from voxbooth.dsp.peaks import PeakBuilder, PeakPyramid
 from voxbooth.server import jobs
 from voxbooth.server.blobs import BlobStore
 from voxbooth.server.errors import unprocessable
-from voxbooth.server.media import AudioRejected, audio_rate_hz, read_audio_blocks, waveform_peaks
+from voxbooth.server.media import AudioRejected, waveform_peaks
 from voxbooth.server.models import Job, Recording
+
+if TYPE_CHECKING:
+    from voxbooth.dsp.peaks import PeakPyramid
 
 WAVEFORM_JOB = "waveform"
 
@@ -26,6 +29,9 @@ OVERVIEW_PEAKS = 4096  # the default level: fine enough for a full-width overvie
 def compute_peaks(path: Path) -> PeakPyramid:
     """Min/max pyramid of a file the service wrote itself (a conversion), read block by block
     in this process. Uploaded audio goes through `waveform_peaks` (the audio worker)."""
+    from voxbooth.dsp.peaks import PeakBuilder
+    from voxbooth.server.media.decode import audio_rate_hz, read_audio_blocks
+
     builder = PeakBuilder(audio_rate_hz(path))
     for block in read_audio_blocks(path, _BLOCK_FRAMES):
         builder.add(block)
@@ -92,6 +98,8 @@ def waveform_response(session: Session, blobs: BlobStore, rec: Recording, *,
         data = stored.read()
     if binary:
         return Response(data, media_type="application/octet-stream")
+    from voxbooth.dsp.peaks import PeakPyramid
+
     pyramid = PeakPyramid.from_bytes(data)
     if level is not None:
         if level >= len(pyramid.levels):
