@@ -316,7 +316,10 @@ def test_gui_stall_while_listing_takes(qtbot, tmp_path: Path, keyring_file: None
         idle_gap = beat.worst_gap()
         started = time.perf_counter()
         beat.start()
-        window.browser.reload_takes()
+        # the list read anew: a folder kept from an earlier run is on screen already, so its
+        # row count alone would say "listed" before the new answer arrived
+        with qtbot.waitSignal(window.takes.populated, timeout=600_000):
+            window.browser.reload_takes()
         qtbot.waitUntil(lambda: window.takes.rowCount() == count and not window.takes.loading,
                         timeout=600_000)
         qtbot.wait(200)  # the view lays out and paints
