@@ -229,5 +229,5 @@ def _no_project_then_one(w: Studio, qtbot: QtBot) -> None:
     QTimer.singleShot(20, answer)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.project_picker.currentText() == "Radio play", timeout=10000)
-    assert "has no folder yet" in _says(w)
+    qtbot.waitUntil(lambda: "has no folder yet" in _says(w), timeout=10000)  # its folders read
     assert w.takes_view.empty_state.button.text().startswith("New folder")
