@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 import soundfile as sf
 from pytestqt.qtbot import QtBot
@@ -53,6 +54,11 @@ def test_wizard_measures_saves_and_enables(window: Studio, qtbot: QtBot, mic: Vi
     semitones_off = 12 * abs(np.log2(histogram.median_hz / praat_hz))
     assert semitones_off < 1.0, (histogram.median_hz, praat_hz)
     assert "Your speaking pitch" in wizard.result_label.text()
+    wizard._show_histogram(histogram)  # what a second reading ("Read again") draws
+    lines = [item for item in wizard.hist_plot.getPlotItem().items
+             if isinstance(item, pg.InfiniteLine)]
+    assert len(lines) == 1 and lines[0].isVisible()  # one median line, not one per reading
+    assert lines[0].value() == pytest.approx(69 + 12 * np.log2(histogram.median_hz / 440))
     wizard.name.setText("Desk reading")
     wizard.save_button.click()
     qtbot.waitUntil(wizard.apply_button.isEnabled, timeout=120000)

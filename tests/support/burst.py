@@ -1,7 +1,9 @@
 """A burst against a live service: concurrent uploads and lists, with /api/health probed
 throughout. Shared by the suite (everything answers, health stays up) and tests/bench (figures).
 
-Each request runs on its own thread and connection, as independent clients would. A 503 with
+Each request runs on its own thread and connection, as independent clients would; with
+`client_niceness` those threads lower their own CPU priority, as clients on other machines
+would take none of the service's (Linux). A 503 with
 `Retry-After` is an honest "busy": the request is sent again after that delay and counts as
 answered when the retry succeeds; anything else that is not 2xx counts as a failure.
 """
@@ -9,6 +11,7 @@ answered when the retry succeeds; anything else that is not 2xx counts as a fail
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -39,8 +42,12 @@ class Outcome:
 class BurstResult:
     outcomes: list[Outcome] = field(default_factory=list)
     health_s: list[float] = field(default_factory=list)  # each probe's latency
+    #: each probe's (sent, answered) in time.perf_counter (system-wide on Linux)
+    health_spans: list[tuple[float, float]] = field(default_factory=list)
     health_failures: list[str] = field(default_factory=list)
     wall_s: float = 0.0
+    #: how long the probe waited for a CPU while probing (Linux schedstat), None if unknown
+    probe_cpu_wait_s: float | None = None
 
     def failures(self) -> list[Outcome]:
         return [o for o in self.outcomes if not 200 <= o.status < 300]
@@ -73,13 +80,26 @@ def _send(kind: str, call: Callable[[httpx.Client], httpx.Response], server: Liv
     return outcome
 
 
-def _probe_health(url: str, stop: Any, ready: Any, latencies: Any, failures: Any) -> None:
+def cpu_wait_s(pid: int, tid: int | None = None) -> float | None:
+    """Time thread `tid` of `pid` (its main thread by default) has spent runnable but waiting
+    for a CPU, from Linux's schedstat; None where the kernel does not say."""
+    try:
+        with open(f"/proc/{pid}/task/{tid or pid}/schedstat") as stat:
+            return int(stat.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _probe_health(url: str, stop: Any, ready: Any, latencies: Any, failures: Any,
+                  cpu_wait: Any) -> None:
     """In its own process, so the burst's client threads do not delay the probe itself.
     `ready` is set once it probes: a loaded machine may take seconds to start it, and a probe
-    that starts after the burst would measure nothing."""
+    that starts after the burst would measure nothing. Puts its own wait for a CPU while
+    probing in `cpu_wait`: a probe not scheduled cannot read an answer however fast it was."""
     with httpx.Client(base_url=url, timeout=10.0) as http:
         http.get("/api/health")
         ready.set()
+        waited_before = cpu_wait_s(os.getpid())
         while not stop.is_set():
             started = time.perf_counter()
             try:
@@ -88,8 +108,11 @@ def _probe_health(url: str, stop: Any, ready: Any, latencies: Any, failures: Any
                     failures.put(f"{reply.status_code}: {reply.text[:100]}")
             except httpx.HTTPError as exc:
                 failures.put(f"{type(exc).__name__}: {exc}")
-            latencies.put(time.perf_counter() - started)
+            latencies.put((started, time.perf_counter()))
             stop.wait(0.02)
+        waited_after = cpu_wait_s(os.getpid())
+        cpu_wait.put(None if waited_before is None or waited_after is None
+                     else waited_after - waited_before)
 
 
 def _drain(queue: Any) -> list[Any]:
@@ -101,9 +124,16 @@ def _drain(queue: Any) -> list[Any]:
             return items
 
 
+def _lower_own_priority(niceness: int) -> None:
+    if niceness and hasattr(os, "setpriority"):
+        tid = threading.get_native_id()  # Linux: a thread's own niceness
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + niceness)
+
+
 def run_burst(server: LiveServer, folder_id: str, audio: bytes, *, uploads: int = 20,
-              lists: int = 50, timeout_s: float = 120.0) -> BurstResult:
-    """`uploads` concurrent multipart uploads of `audio` and `lists` concurrent folder lists."""
+              lists: int = 50, timeout_s: float = 120.0, client_niceness: int = 0) -> BurstResult:
+    """`uploads` concurrent multipart uploads of `audio` and `lists` concurrent folder lists;
+    each client thread `client_niceness` below this process's CPU priority."""
     deadline = time.monotonic() + timeout_s
     result = BurstResult()
 
@@ -122,6 +152,7 @@ def run_burst(server: LiveServer, folder_id: str, audio: bytes, *, uploads: int 
     gate = threading.Barrier(len(calls) + 1)
 
     def worker(kind: str, call: Callable[[httpx.Client], httpx.Response]) -> None:
+        _lower_own_priority(client_niceness)
         gate.wait()
         outcome = _send(kind, call, server, deadline)
         with lock:
@@ -129,9 +160,9 @@ def run_burst(server: LiveServer, folder_id: str, audio: bytes, *, uploads: int 
 
     context = multiprocessing.get_context("spawn")
     stop, ready = context.Event(), context.Event()
-    latencies, failures = context.Queue(), context.Queue()
-    prober = context.Process(target=_probe_health,
-                             args=(server.url, stop, ready, latencies, failures), daemon=True)
+    latencies, failures, cpu_wait = context.Queue(), context.Queue(), context.Queue()
+    prober = context.Process(target=_probe_health, daemon=True,
+                             args=(server.url, stop, ready, latencies, failures, cpu_wait))
     threads = [threading.Thread(target=worker, args=calls[i], daemon=True) for i in order]
     for thread in threads:
         thread.start()
@@ -145,8 +176,10 @@ def run_burst(server: LiveServer, folder_id: str, audio: bytes, *, uploads: int 
         thread.join(timeout=max(1.0, deadline - time.monotonic() + 10))
     result.wall_s = time.perf_counter() - started
     stop.set()
-    result.health_s = _drain(latencies)
+    result.health_spans = _drain(latencies)
+    result.health_s = [answered - sent for sent, answered in result.health_spans]
     result.health_failures = _drain(failures)
+    result.probe_cpu_wait_s = next(iter(_drain(cpu_wait)), None)
     prober.join(timeout=15)
     if prober.is_alive():
         prober.kill()

@@ -31,7 +31,8 @@ _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Closing a session gives its connection back to the pool (a rollback: database work, so on a
 # thread). These threads only close sessions: a finished request never waits behind new ones
 # for a thread while it holds a connection.
-_CLOSING = anyio.CapacityLimiter(4)
+CLOSING_THREADS = 4
+_CLOSING = anyio.CapacityLimiter(CLOSING_THREADS)
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:

@@ -166,7 +166,7 @@ def _method_not_allowed(request: Request) -> ErrorJSONResponse:
 
 def install_handlers(app: FastAPI) -> None:
     # Imported here: the media package loads numpy/scipy, which `voxbooth admin` never needs.
-    from voxbooth.server.blobs import BlobNotFound
+    from voxbooth.server.blobs import BlobNotFound, BlobStoreUnavailable
     from voxbooth.server.media.errors import AudioRejected
 
     @app.exception_handler(StarletteHTTPException)
@@ -198,7 +198,15 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(BlobNotFound)
     async def _blob_missing(request: Request, exc: BlobNotFound) -> ErrorJSONResponse:
+        """The row exists, its stored audio does not: the client's `Gone`."""
         log.error("blob %s missing for %s %s", exc, request.method, request.url.path)
         return ErrorJSONResponse({"detail": "The stored audio is missing"}, status_code=410)
+
+    @app.exception_handler(BlobStoreUnavailable)
+    async def _store_unavailable(_request: Request, exc: BlobStoreUnavailable
+                                 ) -> ErrorJSONResponse:
+        log.error("blob store unavailable: %s", exc)
+        return ErrorJSONResponse({"detail": "Object storage is unavailable; try again shortly"},
+                                 status_code=503, headers={"Retry-After": "5"})
 
     app.add_middleware(ErrorBoundary)

@@ -12,9 +12,9 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from voxbooth.server.media.chunks import walk_chunks
 from voxbooth.server.media.errors import EmptyAudio, UndecodableAudio
 
-_MAX_CHUNKS = 10_000
 # AIFF-C codings whose samples take a fixed number of bytes: the data's length is known
 _UNCOMPRESSED = {b"NONE": 0, b"twos": 0, b"sowt": 0, b"raw ": 0, b"in24": 3, b"in32": 4,
                  b"fl32": 4, b"FL32": 4, b"fl64": 8, b"FL64": 8}
@@ -61,13 +61,7 @@ def read_aiff(path: Path) -> AiffLayout:
         if len(head) < 12:
             raise UndecodableAudio("the AIFF header is cut off")
         is_aifc = head[8:12] == b"AIFC"
-        pos = 12
-        for _ in range(_MAX_CHUNKS):
-            inp.seek(pos)
-            header = inp.read(8)
-            if len(header) < 8:
-                break
-            chunk_id, size = header[:4], struct.unpack(">I", header[4:])[0]
+        for chunk_id, size, pos in walk_chunks(inp, file_bytes, "big"):
             if chunk_id == b"COMM":
                 body = inp.read(min(size, 64))
                 if len(body) < (22 if is_aifc else 18):
@@ -82,9 +76,6 @@ def read_aiff(path: Path) -> AiffLayout:
                 offset = struct.unpack(">I", inp.read(4).ljust(4, b"\0"))[0]
                 present = max(0, min(size, file_bytes - pos - 8))
                 ssnd = max(0, present - 8 - offset)
-            pos += 8 + size + (size & 1)  # chunks are word aligned
-            if pos >= file_bytes:
-                break
     if comm is None:
         raise UndecodableAudio("the AIFF file has no COMM chunk")
     channels, frames, bits, rate_hz, compression = comm

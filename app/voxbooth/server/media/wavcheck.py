@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from voxbooth.server.media.chunks import walk_chunks
 from voxbooth.server.media.errors import EmptyAudio, UndecodableAudio
 
 _UNKNOWN_SIZES = (0, 0xFFFFFFFF)  # what streaming writers leave when they never seek back
-_MAX_CHUNKS = 10_000
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def check_wav(path: Path) -> WavLayout:
         head = inp.read(12)
         if len(head) < 12:
             raise UndecodableAudio("the WAV header is cut off")
-        fmt, data_offset, declared, ds64_data = _walk_chunks(inp, file_bytes, head[:4] != b"RIFF")
+        fmt, data_offset, declared, ds64_data = _read_chunks(inp, file_bytes, head[:4] != b"RIFF")
     if fmt is None:
         raise UndecodableAudio("the WAV file has no fmt chunk")
     if data_offset is None:
@@ -74,18 +74,12 @@ def check_wav(path: Path) -> WavLayout:
 _Fmt = tuple[int, int, int, int, int, int]
 
 
-def _walk_chunks(
+def _read_chunks(
     inp: BinaryIO, file_bytes: int, is_rf64: bool
 ) -> tuple[_Fmt | None, int | None, int, int | None]:
     fmt: _Fmt | None = None
     ds64_data: int | None = None
-    pos = 12
-    for _ in range(_MAX_CHUNKS):
-        inp.seek(pos)
-        header = inp.read(8)
-        if len(header) < 8:
-            break
-        chunk_id, size = header[:4], struct.unpack("<I", header[4:])[0]
+    for chunk_id, size, pos in walk_chunks(inp, file_bytes, "little"):
         if chunk_id == b"fmt ":
             body = inp.read(min(size, 40))
             if len(body) < 16:
@@ -102,8 +96,4 @@ def _walk_chunks(
             ds64_data = struct.unpack("<QQQ", body)[1]
         elif chunk_id == b"data":
             return fmt, pos + 8, size, ds64_data
-        # chunks are word aligned: an odd size is followed by a pad byte
-        pos += 8 + size + (size & 1)
-        if pos > file_bytes:
-            break
     return fmt, None, 0, ds64_data

@@ -9,20 +9,16 @@ disk whether the client reads to the end, disconnects half-way, or the process i
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
-from voxbooth.server.blobs import BlobNotFound, BlobStore, BlobStoreUnavailable, LocalBlobFiles
-
-log = logging.getLogger("voxbooth.server")
+from voxbooth.server.blobs import BlobStore, LocalBlobFiles
 
 CHUNK_BYTES = 256 * 1024
 
@@ -70,20 +66,3 @@ def temporary_download(path: Path, *, media_type: str, filename: str) -> Respons
     finally:
         path.unlink(missing_ok=True)
     return _streamed(stream, size, media_type, filename, None)
-
-
-def install_handlers(app: FastAPI) -> None:
-    """A blob missing from the store is a 410 (the row exists, its stored audio does not: the
-    client's `Gone`); a store that cannot be reached is a 503."""
-
-    async def missing(_request: Request, exc: Exception) -> Response:
-        log.error("blob %s is missing from the store", exc)
-        return JSONResponse({"detail": "The stored audio is missing"}, status_code=410)
-
-    async def unavailable(_request: Request, exc: Exception) -> Response:
-        log.error("blob store unavailable: %s", exc)
-        return JSONResponse({"detail": "Object storage is unavailable; try again shortly"},
-                            status_code=503, headers={"Retry-After": "5"})
-
-    app.add_exception_handler(BlobNotFound, missing)
-    app.add_exception_handler(BlobStoreUnavailable, unavailable)

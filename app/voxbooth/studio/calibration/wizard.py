@@ -77,6 +77,10 @@ class CalibrationWizard(QDialog):
         self.hist_plot.setLabel("bottom", "pitch")
         self.hist_bars = pg.BarGraphItem(x=[], height=[], width=0.9, brush="#1a5fb4")
         self.hist_plot.addItem(self.hist_bars)
+        # the reading's median pitch: one line, moved on each reading ("Read again" included)
+        self.median_line = pg.InfiniteLine(0.0, pen=pg.mkPen("#9141ac", width=2))
+        self.median_line.hide()
+        self.hist_plot.addItem(self.median_line)
         self.result_label = QLabel("")
         self.result_label.setObjectName("calibrationResult")
         self.result_label.setWordWrap(True)
@@ -185,8 +189,8 @@ class CalibrationWizard(QDialog):
                  if round(float(c)) % 12 in (0, 4, 7)]
         self.hist_plot.getAxis("bottom").setTicks([ticks])
         if np.isfinite(histogram.median_hz):
-            median = 69.0 + 12.0 * np.log2(histogram.median_hz / 440.0)
-            self.hist_plot.addItem(pg.InfiniteLine(median, pen=pg.mkPen("#9141ac", width=2)))
+            self.median_line.setValue(69.0 + 12.0 * np.log2(histogram.median_hz / 440.0))
+        self.median_line.setVisible(bool(np.isfinite(histogram.median_hz)))
 
     # -- saving ---------------------------------------------------------------------------------
     def save(self) -> None:
