@@ -66,7 +66,8 @@ class TakesFilterProxy(QSortFilterProxyModel):
             source.rows_per_chunk = CHUNK_ROWS if pattern else None
             source.set_found(self._found)
         if pattern == self.filterRegularExpression().pattern():
-            self.invalidateRowsFilter()  # the same pattern over other found takes
+            self.beginFilterChange()  # the same pattern over other found takes
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
             self.setFilterRegularExpression(QRegularExpression(pattern))
 
