@@ -3,18 +3,21 @@ is what the models say, built by the shipped migrations."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
 from tests.server.helpers import make_folder, make_project, ok, upload, wav_bytes
 from tests.support.server import LiveServer
-from voxbooth.server.migrate import include_name, upgrade
+from voxbooth.server.migrate import MIGRATIONS_DIR, include_name, is_at_head, script_heads, upgrade
 from voxbooth.server.models import Base
 
 
@@ -72,6 +75,23 @@ def test_migrations_build_exactly_the_models(tmp_path: Path, database: str,
     engine_tables = {"procrastinate_jobs", "procrastinate_workers", "procrastinate_events"}
     assert engine_tables <= tables if database == "postgresql" else not engine_tables & tables
     engine.dispose()
+
+
+def test_a_database_at_head_is_told_without_alembic(tmp_path: Path) -> None:
+    """The service's start reads the heads from the scripts' revision lines: they are Alembic's
+    own, and a database already there is not migrated (nor Alembic imported) again."""
+    assert script_heads() == frozenset(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads())
+    url = f"sqlite:///{tmp_path / 'at-head.sqlite3'}"
+    engine = create_engine(url)
+    assert not is_at_head(engine)  # a new database
+    upgrade(engine)
+    assert is_at_head(engine)
+    engine.dispose()
+    check = ("import sys; from sqlalchemy import create_engine; from voxbooth.server.migrate "
+             f"import upgrade; upgrade(create_engine({url!r})); print('alembic' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                          env=dict(os.environ), timeout=60, check=True)
+    assert done.stdout.strip() == "False", done.stdout + done.stderr
 
 
 def test_an_embedded_service_stops_once_its_studio_is_gone(tmp_path: Path) -> None:

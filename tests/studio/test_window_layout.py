@@ -24,7 +24,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.studio.helpers import inline_window, open_new_folder, running_window
 from tests.support.pulse import VirtualMic
-from tests.support.qt_layout import geometry_of, layout_problems
+from tests.support.qt_layout import combo_texts_cut_off, geometry_of, layout_problems
 from tests.support.server import LiveServer, free_port
 from voxbooth.studio.assembly import Studio
 from voxbooth.studio.entities import TakeInfo
@@ -63,6 +63,7 @@ def studio(qtbot: QtBot, tmp_path: Path, live_server: LiveServer, speech_path: P
 
 def test_the_window_fits_a_laptop_screen_and_shrinks_to_1024x700(studio: Studio,
                                                                   qtbot: QtBot) -> None:
+    """...with the order's per-voice settings (accent, narration style) never cut off."""
     window = studio.window
     least = window.minimumSizeHint()
     assert least.width() <= SMALLEST[0] and least.height() <= SMALLEST[1], least
@@ -77,6 +78,11 @@ def test_the_window_fits_a_laptop_screen_and_shrinks_to_1024x700(studio: Studio,
                 (dock.objectName(), dock.size())
         meter = studio.desk_panel.meter
         assert meter.width() >= meter.minimumSizeHint().width() >= 120
+        # each voice's accent and narration style read in full, whichever is picked
+        order = studio.order_panel
+        assert order.table.rowCount() == 2
+        assert combo_texts_cut_off(order) == [], f"at {width}x{height}"
+        assert combo_texts_cut_off(studio.voices_panel.detail) == [], f"at {width}x{height}"
 
 
 def test_the_layout_stays_put_while_a_take_is_picked_recorded_and_ordered(

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
+    QComboBox,
     QLabel,
     QLayout,
     QMainWindow,
     QSizePolicy,
     QSplitter,
+    QStyle,
+    QStyleOptionComboBox,
     QWidget,
 )
 
@@ -135,3 +138,40 @@ def geometry_of(widgets: dict[str, QWidget], window: QWidget) -> dict[str, tuple
         top_left = w.mapTo(window, QPoint(0, 0))
         out[name] = (top_left.x(), top_left.y(), w.width(), w.height())
     return out
+
+
+def combo_texts_cut_off(container: QWidget) -> list[str]:
+    """Every visible combo box under `container` whose items' text (any of them, as the artist
+    may pick it) is wider than the box's text field, or whose box a scrolled area's viewport
+    cuts off at the side: each as "combo 'text': needs N px, has M"."""
+    problems = []
+    for combo in container.findChildren(QComboBox):
+        if not combo.isVisible():
+            continue
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                             QStyle.SubControl.SC_ComboBoxEditField, combo)
+        metrics = combo.fontMetrics()
+        for i in range(combo.count()):
+            needs = metrics.horizontalAdvance(combo.itemText(i))
+            if needs > field.width():
+                problems.append(f"{combo.objectName() or 'combo'} {combo.itemText(i)!r}: "
+                                f"needs {needs} px, has {field.width()}")
+        viewport = _scrolled_viewport(combo)
+        if viewport is not None:
+            left = combo.mapTo(viewport, QPoint(0, 0)).x()
+            if left < 0 or left + combo.width() > viewport.width():
+                problems.append(f"{combo.currentText()!r}: {left}..{left + combo.width()} px "
+                                f"in a viewport {viewport.width()} px wide")
+    return problems
+
+
+def _scrolled_viewport(widget: QWidget) -> QWidget | None:
+    parent = widget.parentWidget()
+    while parent is not None:
+        grand = parent.parentWidget()
+        if isinstance(grand, QAbstractScrollArea) and grand.viewport() is parent:
+            return parent
+        parent = grand
+    return None

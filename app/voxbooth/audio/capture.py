@@ -10,14 +10,22 @@ into the take's hand-off), counts overflows, and returns. No logging, locks, I/O
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import sounddevice as sd
 
-from voxbooth.audio.devices import AudioDevice, DeviceRef, choose_rate_hz, resolve_device
+from voxbooth.audio.devices import (
+    AudioDevice,
+    DeviceRef,
+    choose_rate_hz,
+    portaudio,
+    resolve_device,
+)
 from voxbooth.audio.ring import Handoff, LiveRing
+
+if TYPE_CHECKING:
+    import sounddevice as sd
 
 
 class InputCapture:
@@ -68,7 +76,7 @@ class InputCapture:
 
     # -- owner --------------------------------------------------------------------------------
     def start(self) -> InputCapture:
-        self._stream = sd.InputStream(
+        self._stream = portaudio().InputStream(
             device=self.device.index, samplerate=self.rate_hz, channels=self.channels,
             dtype="float32", latency=self._latency, callback=self._callback,
             finished_callback=self._finished,

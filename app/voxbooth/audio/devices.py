@@ -3,15 +3,18 @@
 PortAudio lists the same device once per host API (ALSA and OSS on Linux; MME, DirectSound,
 WASAPI and WDM-KS on Windows). The artist should see it once, so we keep the entry of the host API
 we trust most for that platform and drop the rest.
+
+sounddevice is imported on first use (`portaudio`), never with these modules: importing it starts
+PortAudio, which lists every device (ALSA can take a second to answer), and a GUI that merely
+imports the audio layer must not wait for that - its workers open and list the devices first.
 """
 
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, Literal
-
-import sounddevice as sd
 
 Direction = Literal["input", "output"]
 
@@ -77,12 +80,20 @@ def _host_api_rank(name: str) -> int:
     return preference.index(name) if name in preference else len(preference)
 
 
+def portaudio() -> ModuleType:
+    """sounddevice, PortAudio started (on the first call: it lists the devices then)."""
+    import sounddevice
+
+    return sounddevice
+
+
 def _same_device(a: str, b: str) -> bool:
     # Windows MME cuts names at 31 characters; the WASAPI entry carries the whole name.
     return a == b or (min(len(a), len(b)) >= 31 and (a.startswith(b) or b.startswith(a)))
 
 
 def _all_devices() -> list[AudioDevice]:
+    sd = portaudio()
     host_apis: Any = sd.query_hostapis()
     default_in, default_out = sd.default.device
     devices: list[AudioDevice] = []
@@ -149,6 +160,7 @@ def resolve_device(ref: DeviceRef | str | None, direction: Direction) -> Resolve
 
 
 def _rate_works(device: AudioDevice, direction: Direction, rate_hz: float, channels: int) -> bool:
+    sd = portaudio()
     check = sd.check_input_settings if direction == "input" else sd.check_output_settings
     try:
         check(device=device.index, samplerate=rate_hz, channels=channels, dtype="float32")
@@ -175,5 +187,6 @@ def choose_rate_hz(device: AudioDevice, direction: Direction, requested_hz: floa
 
 def refresh_devices() -> None:
     """Re-scan devices (PortAudio enumerates only when it starts); no stream may be open."""
+    sd = portaudio()
     sd._terminate()
     sd._initialize()

@@ -15,14 +15,22 @@ import time
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import sounddevice as sd
 import soundfile as sf
 
-from voxbooth.audio.devices import AudioDevice, DeviceRef, choose_rate_hz, resolve_device
+from voxbooth.audio.devices import (
+    AudioDevice,
+    DeviceRef,
+    choose_rate_hz,
+    portaudio,
+    resolve_device,
+)
+
+if TYPE_CHECKING:
+    import sounddevice as sd
 
 Audio = npt.NDArray[np.float32]
 Source = Path | str | tuple[npt.ArrayLike, int] | npt.NDArray[Any]
@@ -118,6 +126,7 @@ class Player:
         self._tail_frames = int(TAIL_S * self.rate_hz)
         self._silence_frames = 0
         self._stream: sd.OutputStream | None = None
+        self._callback_stop: type[Exception] = Exception  # sounddevice's, from the first open
         ramp = np.linspace(0.0, 1.0, blocksize, dtype=np.float32)[:, None]
         self._fade_in = np.ascontiguousarray(ramp)
         self._fade_out = np.ascontiguousarray(1.0 - ramp)
@@ -217,7 +226,7 @@ class Player:
             outdata[:] = 0.0
             self._silence_frames -= frames
             if self._silence_frames <= 0 and self._pos >= self._end:
-                raise sd.CallbackStop  # `finished` is set once the device has played it all
+                raise self._callback_stop  # `finished` is set once the device has played it all
             return
         pos, active, previous, loop = self._pos, self._active, self._previous, self._loop
         n, after = self._read(active, pos, loop, outdata)
@@ -278,6 +287,8 @@ class Player:
         self._start, self._end, self._pos = start, end, start
         self._silence_frames = self._lead_in_frames
         self.finished = False
+        sd = portaudio()
+        self._callback_stop = sd.CallbackStop
         self._stream = sd.OutputStream(
             device=self.device.index, samplerate=self.rate_hz, channels=self.channels,
             dtype="float32", blocksize=self.blocksize, latency=self.latency,

@@ -73,20 +73,26 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine, app.state.session_factory = runtime.engine, runtime.factory
     app.state.blobs, app.state.runner = runtime.blobs, runtime.runner
     app.state.scratch = runtime.scratch
-    # Warm the audio workers in the background: the service answers at once, the first
-    # upload waits only for what is left of their start-up.
-    from voxbooth.server.media import isolation  # numpy and codecs: not for `voxbooth admin`
-
-    threading.Thread(target=_warm, args=(isolation.all_shared_workers(),),
-                     name="audio-workers-warm", daemon=True).start()
     runtime.runner.start()
     # on a thread: start-up does not wait for it, and FastAPI's own lock makes a request that
-    # needs a route still being built wait for just that
-    threading.Thread(target=warm_up, args=(app,), name="voxbooth-warm-up", daemon=True).start()
+    # needs a route still being built wait for just that. The audio workers (three Python
+    # processes loading numpy and the codecs) start after the routes: on two cores they
+    # otherwise delayed the first answers by a second; the first upload waits only for what
+    # is left of their start-up.
+    threading.Thread(target=_warm_all, args=(app,), name="voxbooth-warm-up",
+                     daemon=True).start()
     try:
         yield
     finally:
         runtime.close()
+
+
+def _warm_all(app: FastAPI) -> None:
+    """What the first answers need (the routes), then what the first upload needs."""
+    warm_up(app)
+    from voxbooth.server.media import isolation  # numpy and codecs: not for `voxbooth admin`
+
+    _warm(isolation.all_shared_workers())
 
 
 def _warm(pools: list[Any]) -> None:

@@ -72,3 +72,11 @@ def analyse_take(path: Path) -> TakeAudio:
     peak_t, peak_v = min_max_peaks(samples, rate_hz)
     f0_t, f0 = f0_track(samples, rate_hz)
     return TakeAudio(samples, rate_hz, peak_t, peak_v, f0_t, f0, loudness_lufs(samples, rate_hz))
+
+
+def warm_analysis() -> None:
+    """Background thread, once the studio is usable: imports what analysing a take needs
+    beyond numpy (pyloudnorm, and scipy.signal through it and the resampler: 1 to 9 s on a
+    busy machine), so the first audition does not wait for it."""
+    import pyloudnorm  # noqa: F401
+    import scipy.signal  # noqa: F401

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,24 +20,22 @@ from typing import TYPE_CHECKING
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from voxbooth.resources import resources_dir
-from voxbooth.studio.settings import (
-    EMBEDDED,
-    REMOTE,
-    SETTINGS_DIR_ENV,
-    ServerChoice,
-    StudioSettings,
-)
+from voxbooth.studio.launch import launch_embedded_early, studio_settings
+from voxbooth.studio.settings import StudioSettings
 from voxbooth.studio.theme import ThemeFollower, palette_is_dark
 from voxbooth.studio.window import MainWindow
 
 if TYPE_CHECKING:
     from voxbooth.studio.assembly import Studio
     from voxbooth.studio.service.embedded import EmbeddedService
+
+__all__ = ["Launch", "build_studio", "launch_embedded_early", "make_application", "run",
+           "shutdown", "starting_window", "studio_settings"]
 
 STARTING_TEXT = "Opening the studio…"
 
@@ -58,14 +57,6 @@ def make_application(argv: Sequence[str] = ()) -> QApplication:
     return app
 
 
-def make_settings() -> StudioSettings:
-    folder = os.environ.get(SETTINGS_DIR_ENV)
-    if folder:
-        return StudioSettings(QSettings(str(Path(folder) / "studio.ini"),
-                                        QSettings.Format.IniFormat))
-    return StudioSettings()
-
-
 class AfterFirstPaint(QObject):
     """Calls `then` once `widget` has painted for the first time (from the event loop, after
     the paint has reached the screen)."""
@@ -80,18 +71,6 @@ class AfterFirstPaint(QObject):
             then, self.then = self.then, None
             QTimer.singleShot(0, then)
         return False
-
-
-def studio_settings(data_dir: Path | None = None, server_url: str = "") -> StudioSettings:
-    """The saved settings with the command line's choices applied (and remembered)."""
-    settings = make_settings()
-    if data_dir is not None or server_url:
-        choice = settings.server()
-        settings.set_server(ServerChoice(
-            mode=REMOTE if server_url else choice.mode if data_dir is None else EMBEDDED,
-            remote_url=server_url or choice.remote_url, email=choice.email,
-            data_dir=data_dir or choice.data_dir))
-    return settings
 
 
 def build_studio(app: QApplication, *, data_dir: Path | None = None, server_url: str = "",
@@ -129,18 +108,6 @@ def starting_window(app: QApplication, settings: StudioSettings) -> MainWindow:
     return window
 
 
-def launch_embedded_early(settings: StudioSettings) -> EmbeddedService | None:
-    """Launches the embedded service before Qt and the window load, so the two start side by
-    side (the wait for it to answer happens later, in a worker)."""
-    if settings.server().mode == REMOTE and settings.server().remote_url:
-        return None
-    from voxbooth.studio.service.embedded import EmbeddedService
-
-    service = EmbeddedService(settings.embedded_data_dir())
-    service.start()
-    return service
-
-
 class Launch(QObject):
     """The studio starting: the window shown at once, the studio built into it once it has
     painted, then connected. `studio` is None until `built`; a failure to build is `failed`."""
@@ -160,6 +127,16 @@ class Launch(QObject):
         AfterFirstPaint(self.window, self._build)
         self.window.show()
 
+    def _usable(self) -> None:
+        self.milestone("service-ready")
+        threading.Thread(target=self._warm, name="analysis-warm-up", daemon=True).start()
+
+    def _warm(self) -> None:  # background thread: the first audition then waits for no import
+        from voxbooth.studio.analysis import warm_analysis
+
+        warm_analysis()
+        self.milestone("warmed")
+
     def _build(self) -> None:
         self.milestone("first-paint")
         try:
@@ -170,23 +147,36 @@ class Launch(QObject):
             return
         self.studio = studio
         self.milestone("built")
-        studio.browser.projects_loaded.connect(lambda: self.milestone("service-ready"),
+        studio.browser.projects_loaded.connect(self._usable,
                                                Qt.ConnectionType.SingleShotConnection)
+        studio.context.connection.ready.connect(lambda _backend: self.milestone("connected"),
+                                                Qt.ConnectionType.SingleShotConnection)
         self.built.emit(studio)
         studio.context.connection.start()
 
 
-def run(argv: Sequence[str] = (), *, data_dir: Path | None = None, server_url: str = "") -> int:
+def run(argv: Sequence[str] = (), *, data_dir: Path | None = None, server_url: str = "",
+        launched: tuple[StudioSettings, EmbeddedService | None] | None = None,
+        started_s: float | None = None) -> int:
     """Shows the window at once, builds the studio into it after its first paint, then
-    connects; returns when the window has closed and the embedded service has stopped."""
-    started_s = time.perf_counter()
-    settings = studio_settings(data_dir, server_url)
-    embedded = launch_embedded_early(settings)
+    connects; returns when the window has closed and the embedded service has stopped.
+    `launched`: the settings and the service `launch` already started (`voxbooth studio`);
+    `started_s`: when the launch began (perf_counter), for the milestones."""
+    started_s = time.perf_counter() if started_s is None else started_s
+    if launched is None:
+        settings = studio_settings(data_dir, server_url)
+        launched = settings, launch_embedded_early(settings)
+    settings, embedded = launched
     failed: list[BaseException] = []
 
     def milestone(what: str) -> None:  # for the benchmarks (tests/bench)
         if os.environ.get(TIMING_ENV):
             print(f"voxbooth-studio {what} {time.perf_counter() - started_s:.3f}", flush=True)
+
+    if os.environ.get(TIMING_ENV):  # and what the GUI thread imports itself
+        from voxbooth.studio.import_watch import GuiThreadImports
+
+        GuiThreadImports(lambda name: milestone(f"gui-imports-{name}")).install()
 
     try:
         app = make_application(argv)

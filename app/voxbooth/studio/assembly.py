@@ -35,7 +35,7 @@ from voxbooth.studio.controllers.navigation import Navigation
 from voxbooth.studio.desk.commands import DeskCommands
 from voxbooth.studio.desk.controller import DeskController
 from voxbooth.studio.desk.follow_settings import follow_settings
-from voxbooth.studio.desk.inputs import STREAM_TYPES
+from voxbooth.studio.desk.inputs import stream_types
 from voxbooth.studio.desk.panel import DeskPanel
 from voxbooth.studio.desk.punch import PREROLL_S
 from voxbooth.studio.desk.script_session import ScriptSession
@@ -155,7 +155,7 @@ class Studio:
         first = self.requests.backend is None
         if first:
             # the studio as built: no full collection walks it again (its streams stay findable)
-            freeze_start_up(findable=STREAM_TYPES)
+            freeze_start_up(findable=stream_types())
         self.requests.set_backend(backend)
         if backend.rules is not None:
             self.empty_list.set_upload_limit(backend.rules.max_upload_bytes,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
 
@@ -19,6 +20,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _run(args: argparse.Namespace) -> int:
-    from voxbooth.studio.app import run
+    started_s = time.perf_counter()
+    # the service first, then the window's modules: its start runs beside their import
+    from voxbooth.studio.launch import launch_embedded_early, studio_settings
 
-    return run(data_dir=args.data_dir, server_url=args.server)
+    settings = studio_settings(args.data_dir, args.server)
+    launched = settings, launch_embedded_early(settings)
+    try:
+        from voxbooth.studio.app import run
+    except BaseException:
+        if launched[1] is not None:
+            launched[1].stop()  # never leave the child behind
+        raise
+    return run(launched=launched, started_s=started_s)

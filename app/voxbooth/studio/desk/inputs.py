@@ -6,9 +6,8 @@ never on the GUI thread (STYLE.md habit 3).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-
-import sounddevice as sd
 
 from voxbooth.audio.capture import InputCapture
 from voxbooth.audio.devices import AudioDevice, list_devices, refresh_devices
@@ -17,9 +16,6 @@ from voxbooth.studio import heap
 CaptureOpener = Callable[[str | None], InputCapture]
 InputLister = Callable[[], list[AudioDevice]]
 Rescanner = Callable[[], bool]
-
-STREAM_TYPES = (sd.InputStream, sd.OutputStream, sd.Stream,
-                sd.RawInputStream, sd.RawOutputStream, sd.RawStream)
 
 
 def open_capture(name: str | None) -> InputCapture:
@@ -40,12 +36,22 @@ def list_inputs() -> list[AudioDevice]:
     return list_devices("input")
 
 
+def stream_types() -> tuple[type, ...]:
+    """Any thread: sounddevice's stream classes; none before a worker has imported it (and
+    started PortAudio), as no stream can be open before then."""
+    sd = sys.modules.get("sounddevice")
+    if sd is None:
+        return ()
+    return (sd.InputStream, sd.OutputStream, sd.Stream,
+            sd.RawInputStream, sd.RawOutputStream, sd.RawStream)
+
+
 def streams_open() -> bool:
     """Whether any PortAudio stream is open in this process (an audition playing, say).
 
     sounddevice keeps no list of its streams, so the collector's list of objects is asked
     (`heap.find`: those set aside at start-up too); it takes a few milliseconds, in a worker."""
-    return any(not getattr(o, "closed", True) for o in heap.find(STREAM_TYPES))
+    return any(not getattr(o, "closed", True) for o in heap.find(stream_types()))
 
 
 def restart_portaudio() -> bool:

@@ -16,19 +16,24 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from voxbooth.studio.entities import TakeInfo, VoiceInfo
 from voxbooth.studio.orders.noise_option import clean_first_box, show_noisy
+from voxbooth.studio.orders.voice_rows import (
+    COL_ACCENT,
+    COL_SEMITONES,
+    COL_STYLE,
+    COL_VOICE,
+    VoiceRows,
+)
 from voxbooth.studio.widgets.status_line import StatusLine
 
-COL_VOICE, COL_ACCENT, COL_SEMITONES, COL_STYLE = range(4)
+__all__ = ["COL_ACCENT", "COL_SEMITONES", "COL_STYLE", "COL_VOICE", "OrderPanel", "made_text"]
 MADE_SHOWN = 6  # conversions named in the "already made" line; the rest are counted
 
 OrderKey = tuple[tuple[str, ...], tuple[str, ...]]  # original ids, voice ids
@@ -91,11 +96,8 @@ class OrderPanel(QWidget):
         self.made_label.setSizePolicy(policy)
         self.status_label = StatusLine("", lines=2)  # the last order's answer, or why not
         self.status_label.setObjectName("orderStatus")
-        self.table = QTableWidget(0, 4)
+        self.table = VoiceRows()  # a block per voice: its settings never cut off
         self.table.setObjectName("orderVoices")
-        self.table.setHorizontalHeaderLabels(["Voice", "Accent", "Semitones", "Narration"])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
         self.cost_label = StatusLine("")
         self.cost_label.setObjectName("orderCost")
         self.submit = OnceButton("Convert")
@@ -140,7 +142,7 @@ class OrderPanel(QWidget):
         kept = {voice.id: self._choices(row) for row, voice in enumerate(self.voices)
                 if voice in voices}
         self.voices = list(voices)
-        self.table.setRowCount(0)
+        self.table.clear()
         for voice in self.voices:
             self._add_row(voice)
             if voice.id in kept:
@@ -170,10 +172,7 @@ class OrderPanel(QWidget):
         self._refresh()
 
     def _add_row(self, voice: VoiceInfo) -> None:
-        row = self.table.rowCount()
-        self.table.insertRow(row)
         name = QLabel(voice.name)
-        self.table.setCellWidget(row, COL_VOICE, name)
         accent = QComboBox()
         for item in voice.accents:
             accent.addItem(item.name, item.id)
@@ -181,6 +180,7 @@ class OrderPanel(QWidget):
         if default is not None:
             accent.setCurrentIndex(max(0, accent.findData(default.id)))
         semitones = QDoubleSpinBox()
+        semitones.setSuffix(" st")
         semitones.setRange(-24.0, 24.0)
         semitones.setSingleStep(0.5)
         semitones.setValue(default.semitones_correction if default else 0.0)
@@ -195,9 +195,8 @@ class OrderPanel(QWidget):
         style.addItem("(speech to speech)", "")
         for narration in voice.narration_styles:
             style.addItem(narration.name, narration.id)
-        self.table.setCellWidget(row, COL_ACCENT, accent)
-        self.table.setCellWidget(row, COL_SEMITONES, semitones)
-        self.table.setCellWidget(row, COL_STYLE, style)
+        self.table.add_row(name, {COL_ACCENT: accent, COL_SEMITONES: semitones,
+                                  COL_STYLE: style})
 
     # -- output ---------------------------------------------------------------------------------
     def conversions(self) -> list[dict[str, Any]]:

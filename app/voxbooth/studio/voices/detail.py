@@ -40,6 +40,7 @@ class VoiceDetail(QWidget):
         self.favorite_button = QPushButton("☆ Favourite")
         self.favorite_button.setObjectName("voiceFavoriteButton")
         self.accent_picker = QComboBox()
+        self.accent_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.play_sample = QPushButton("▶ Hear")  # the accent's name gets the room
         self.play_sample.setToolTip("Hear this accent")
         self.semitones = QDoubleSpinBox()
@@ -65,6 +66,7 @@ class VoiceDetail(QWidget):
         semitone_row.addWidget(self.semitones)
         semitone_row.addWidget(self.save_semitones)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Accent", accent_row)
         form.addRow("Semitones", semitone_row)
         form.addRow("Narration styles", self.styles)
@@ -112,6 +114,8 @@ class VoiceDetail(QWidget):
         default = voice.default_accent()
         wanted = current or (default.id if default else None)
         self.accent_picker.setCurrentIndex(max(0, self.accent_picker.findData(wanted)))
+        # as wide as its longest accent needs (the row wraps under its label to make room)
+        self.accent_picker.setMinimumWidth(self.accent_picker.sizeHint().width())
         self.accent_picker.blockSignals(False)
         self._show_accent()
 
