@@ -28,6 +28,7 @@ import soundfile as sf
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
+from tests.studio.helpers import InlineThreadPool
 from tests.support.pulse import VirtualMic, virtual_mic_or_skip
 from tests.support.server import LiveServer
 from tests.support.speech import repeated_speech_wav
@@ -36,7 +37,7 @@ from voxbooth.studio.desk.panel import DeskPanel
 from voxbooth.studio.outbox.outbox import Outbox
 from voxbooth.studio.outbox.store import OutboxStore
 from voxbooth.studio.service.requests import Requests
-from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
+from voxbooth.studio.service.workers import TaskRunner
 
 RATE_HZ = 48000
 TAKE_S = float(os.environ.get("VOXBOOTH_BENCH_TAKE_S", "600"))

@@ -316,7 +316,10 @@ def test_gui_stall_while_listing_takes(qtbot, tmp_path: Path, keyring_file: None
         idle_gap = beat.worst_gap()
         started = time.perf_counter()
         beat.start()
-        window.browser.reload_takes()
+        # the list read anew: a folder kept from an earlier run is on screen already, so its
+        # row count alone would say "listed" before the new answer arrived
+        with qtbot.waitSignal(window.takes.populated, timeout=600_000):
+            window.browser.reload_takes()
         qtbot.waitUntil(lambda: window.takes.rowCount() == count and not window.takes.loading,
                         timeout=600_000)
         qtbot.wait(200)  # the view lays out and paints
@@ -354,7 +357,7 @@ def test_gui_stall_while_listing_takes(qtbot, tmp_path: Path, keyring_file: None
     for phase, (stall, cpu, gap, collections, _profile) in phases.items():
         print(f"  {phase:14} worst stall {stall:6.1f} ms, worst GUI CPU in a gap {cpu:5.1f} ms; "
               f"{gap}; {collections}")
-    worst = max(phases, key=lambda p: phases[p][1])
-    if phases[worst][4]:
-        print(f"GUI thread profile of the gap with most GUI CPU ({worst}):\n{phases[worst][4]}")
+    for phase, (_stall, cpu, _gap, _collections, profile) in phases.items():
+        if profile and cpu > target_ms / 2:  # every phase near or over its target
+            print(f"GUI thread profile of the gap with most GUI CPU ({phase}):\n{profile}")
     assert listed == count * (1 + CONVERSIONS_PER_ORIGINAL)

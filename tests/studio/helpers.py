@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtCore import QRunnable, QSettings, QThreadPool
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from tests.support.server import LiveServer
@@ -14,8 +16,38 @@ from voxbooth.audio.playback import Player
 from voxbooth.studio.assembly import Studio, assemble
 from voxbooth.studio.context import StudioContext
 from voxbooth.studio.service.connection import ServiceConnection
-from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
+from voxbooth.studio.service.workers import TaskRunner
 from voxbooth.studio.settings import REMOTE, ServerChoice, StudioSettings, store_api_key
+
+
+class InlineThreadPool:
+    """Runs each worker at once on the calling thread, so tests know which work ran in which
+    order; its results still arrive as the studio's do, on a later turn of the event loop
+    (the runner's connections are queued), so a test waits for what the artist would see."""
+
+    def start(self, runnable: QRunnable) -> None:
+        runnable.run()
+
+    def waitForDone(self, msecs: int = -1) -> bool:
+        return True
+
+
+def wait_until(check: Callable[[], object], timeout_ms: int = 30_000) -> None:
+    """Lets the event loop run (answers arrive through it) until `check` is true or stops
+    raising AssertionError, as `qtbot.waitUntil` does, for helpers that have no qtbot; the
+    last AssertionError is raised if it never passes."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        try:
+            result = check()
+            if result is None or result:
+                return
+            failure: AssertionError = AssertionError(f"still false after {timeout_ms} ms")
+        except AssertionError as exc:
+            failure = exc
+        if time.monotonic() > deadline:
+            raise failure
+        QTest.qWait(10)
 
 
 def remote_settings(folder: Path, url: str, api_key: str) -> StudioSettings:
@@ -41,6 +73,7 @@ def inline_window(folder: Path, url: str, api_key: str, *, threads: bool = False
 def open_new_folder(window: Studio, qtbot: QtBot, project_name: str, name: str) -> str:
     """Makes a project with one folder on the service and opens that folder in the window, as
     an artist picking it would; returns the folder's id."""
+    wait_until(lambda: window.requests.backend is not None)
     backend = window.requests.backend
     assert backend is not None
     project = backend.create_project(project_name)
@@ -67,6 +100,9 @@ def running_window(qtbot: QtBot, folder: Path, server: LiveServer, *, show: bool
             w.window.show()
         if connect:
             w.context.connection.start()
+            # connected as the artist sees it: a project open, its takes listed
+            wait_until(lambda: w.requests.backend is not None and bool(w.browser.project_id)
+                       and not w.takes.loading)
         yield w
     finally:
         w.window.close()

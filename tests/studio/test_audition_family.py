@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import running_window
+from tests.studio.helpers import running_window, wait_until
 from tests.support.pulse import VirtualMic
 from tests.support.server import LiveServer
 from voxbooth.audio.playback import Player
@@ -68,9 +68,11 @@ def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer,
 
 
 def pick(window: Studio, take_id: str) -> None:
-    """What a click on the take's row in the list does."""
+    """What a click on the take's row in the list does, until its family is heard."""
     window.takes_view.setCurrentIndex(
         window.takes_proxy.mapFromSource(window.takes.index_of(take_id)))
+    wait_until(lambda: window.audition.tracks is not None
+               and take_id in window.audition.tracks.take_ids)
 
 
 def play_blocks(player: Player, blocks: int) -> np.ndarray:
@@ -220,7 +222,7 @@ def test_a_conversion_finishing_joins_the_family_where_it_is(window: Studio,
     player.seek(2.0)
     window.takes.upsert(late)
     window.watcher.finished.emit(late)  # what the watcher says when it sees it done
-    assert len(lit_buttons(window)) == 3
+    wait_until(lambda: len(lit_buttons(window)) == 3)
     assert player.current == 1 and player.position_s == pytest.approx(2.0, abs=0.01)
 
 

@@ -40,7 +40,8 @@ def test_wizard_measures_saves_and_enables(window: Studio, qtbot: QtBot, mic: Vi
     assert isinstance(wizard, CalibrationWizard) and wizard.isVisible()
     assert "sunlight" in wizard.prompt.text()
     wizard.start_button.click()
-    assert window.desk.recording and not wizard.stop_button.isEnabled()
+    qtbot.waitUntil(lambda: window.desk.recording, timeout=10000)
+    assert not wizard.stop_button.isEnabled()
     mic.play(reading, rate).wait(timeout=30)
     qtbot.waitUntil(wizard.stop_button.isEnabled, timeout=5000)  # 10 s read
     drawn = wizard.live.f0_curve.getData()[1]

@@ -83,10 +83,12 @@ def test_a_conversion_is_announced_after_moving_to_another_project(
         qtbot: QtBot, window: Studio, speech_path: Path) -> None:
     folder_a = open_new_folder(window, qtbot, "Ordered here", "Chapter 1")
     window.outbox.add([speech_path], folder_a)
+    qtbot.waitUntil(lambda: len(window.takes.takes()) == 1, timeout=30000)
     [original] = window.takes.takes()
     backend = window.requests.backend
     assert backend is not None
     window.orders.submit([original.id], backend.first_voice_ids(1))
+    qtbot.waitUntil(lambda: bool(window.takes.conversions_of(original.id)), timeout=30000)
     [conversion] = window.takes.conversions_of(original.id)
     assert conversion.is_busy
 
@@ -102,6 +104,7 @@ def test_a_conversion_ordered_while_its_folder_is_not_shown_is_announced(
         qtbot: QtBot, window: Studio, speech_path: Path) -> None:
     folder_a = open_new_folder(window, qtbot, "Ordered then left", "Chapter 2")
     window.outbox.add([speech_path], folder_a)
+    qtbot.waitUntil(lambda: len(window.takes.takes()) == 1, timeout=30000)
     [original] = window.takes.takes()
     open_new_folder(window, qtbot, "Now here", "Other lines")
     backend = window.requests.backend
@@ -112,6 +115,7 @@ def test_a_conversion_ordered_while_its_folder_is_not_shown_is_announced(
     ordered: list[list[TakeInfo]] = []
     window.orders.ordered.connect(ordered.append)
     window.orders.submit([original.id], backend.first_voice_ids(1))
+    qtbot.waitUntil(lambda: bool(ordered), timeout=30000)
     [[conversion]] = ordered
     assert window.takes.take(conversion.id) is None  # not on screen
     qtbot.waitUntil(lambda: bool(announcement(window)), timeout=CONVERTED_WITHIN_MS)

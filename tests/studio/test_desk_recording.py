@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import open_new_folder, running_window
+from tests.studio.helpers import InlineThreadPool, open_new_folder, running_window
 from tests.support.pulse import VirtualMic
 from tests.support.server import LiveServer, free_port
 from voxbooth.audio.capture import InputCapture
@@ -29,7 +29,7 @@ from voxbooth.studio.outbox.outbox import Outbox
 from voxbooth.studio.outbox.store import WAITING, OutboxEntry, OutboxStore
 from voxbooth.studio.service.backend import StudioBackend
 from voxbooth.studio.service.requests import Requests
-from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
+from voxbooth.studio.service.workers import TaskRunner
 
 RATE_HZ = 48000
 
@@ -92,7 +92,7 @@ def test_r_records_space_stops_and_the_take_uploads(window: Studio, qtbot: QtBot
     window.window.activateWindow()
     panel.setFocus()
     qtbot.keyClick(panel, Qt.Key.Key_R)
-    assert flow.desk.recording
+    qtbot.waitUntil(lambda: flow.desk.recording, timeout=10000)
     speech, rate = sf.read(speech_path, dtype="float32")
     player = mic.play(np.concatenate([np.zeros(rate // 4), speech]), rate)
     player.wait(timeout=20)
@@ -139,6 +139,7 @@ def test_takes_wait_while_the_service_is_away_and_upload_after_a_restart(
     uploads = Outbox(away, store, lambda: "", runner, InlineThreadPool())
     uploads.start()
     uploads.enqueue(str(take))
+    qtbot.waitUntil(lambda: [e.state for e in store.entries] == [WAITING], timeout=20000)
     store.flush()  # what the end of the process waits for
     assert [e.state for e in OutboxStore.open_blocking(take.parent).entries] == [WAITING]
     assert "unreachable" in store.entries[0].message
@@ -180,7 +181,7 @@ def test_a_queued_take_survives_a_restart_of_the_desk(qtbot: QtBot, tmp_path: Pa
     desk.recover()  # the (empty) queue is read, nothing to repair
     desk.store.put(OutboxEntry(str(take), "folder-1", "L01 take 1"))  # as `record` does
     desk.check(str(take))  # the take stopped: checked, then queued (the service is away)
-    assert [e.state for e in desk.outbox.waiting] == [WAITING]
+    qtbot.waitUntil(lambda: [e.state for e in desk.outbox.waiting] == [WAITING], timeout=10000)
     desk.outbox.stop()
     desk.store.flush()  # the process ends: its writer thread finishes first
     # the studio starts again: a new store, desk and uploads over the same folder
@@ -189,6 +190,7 @@ def test_a_queued_take_survives_a_restart_of_the_desk(qtbot: QtBot, tmp_path: Pa
     shown: list[int] = []
     again.outbox.changed.connect(lambda: shown.append(len(again.outbox.waiting)))
     again.recover()  # ...a worker reads the queue
+    qtbot.waitUntil(lambda: bool(shown) and shown[-1] == 1, timeout=10000)
     again.outbox.stop()
     assert [(e.name, e.state, e.folder_id, e.label) for e in again.outbox.waiting] == [
         (take.name, WAITING, "folder-1", "L01 take 1")]
@@ -202,7 +204,10 @@ def test_the_queue_is_written_off_the_gui_thread(qtbot: QtBot, tmp_path: Path,
     and the file is written by the queue's own thread once the disk answers."""
     take = write_take(tmp_path / "takes", speech_path)
     desk = inline_desk(take.parent)
+    read: list[bool] = []
+    desk.outbox.changed.connect(lambda: read.append(True))
     desk.recover()
+    qtbot.waitUntil(lambda: bool(read), timeout=10000)  # the (empty) queue was read
     desk.outbox.stop()
     disk_free = threading.Event()
     writers: list[threading.Thread] = []

@@ -39,8 +39,9 @@ def test_embedded_service_starts_restarts_and_stops(tmp_path: Path) -> None:
 def test_connection_restarts_a_crashed_embedded_service(qtbot, tmp_path: Path) -> None:
     from PySide6.QtCore import QSettings
 
+    from tests.studio.helpers import InlineThreadPool
     from voxbooth.studio.service.connection import ServiceConnection
-    from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
+    from voxbooth.studio.service.workers import TaskRunner
     from voxbooth.studio.settings import EMBEDDED, ServerChoice, StudioSettings
 
     settings = StudioSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
@@ -52,14 +53,16 @@ def test_connection_restarts_a_crashed_embedded_service(qtbot, tmp_path: Path) -
     connection.restored.connect(lambda: restored.append(True))
     try:
         connection.start()
-        assert connection.is_up and connection.backend is not None
+        qtbot.waitUntil(lambda: connection.is_up, timeout=60_000)
+        assert connection.backend is not None
         project = connection.backend.create_project("Survives a crash")
         assert connection.embedded is not None and connection.embedded.proc is not None
         connection.embedded.proc.kill()  # the service crashes
         connection.embedded.proc.wait()
         connection.report_failure(ConnectionError("no answer"))  # what a failed request does
         assert banners and "Nothing you did is lost" in banners[0]
-        assert restored and connection.is_up and connection.embedded.restarts == 1
+        qtbot.waitUntil(lambda: bool(restored), timeout=60_000)
+        assert connection.is_up and connection.embedded.restarts == 1
         assert [p.id for p in connection.backend.list_projects()] == [project.id]
     finally:
         connection.stop()
@@ -72,11 +75,12 @@ def test_a_slow_health_answer_is_slowness_not_a_restart(qtbot, tmp_path: Path) -
     would restart a service that is gone. The studio says it is slow and restarts nothing."""
     from PySide6.QtCore import QSettings
 
+    from tests.studio.helpers import InlineThreadPool
     from tests.support.fault_proxy import Fault, fault_proxy
     from voxbooth.studio.service.backend import StudioBackend
     from voxbooth.studio.service.connection import SILENCE_BEFORE_RESTART_S, ServiceConnection
     from voxbooth.studio.service.embedded import EmbeddedService
-    from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
+    from voxbooth.studio.service.workers import TaskRunner
     from voxbooth.studio.settings import EMBEDDED, ServerChoice, StudioSettings
 
     settings = StudioSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
@@ -94,11 +98,13 @@ def test_a_slow_health_answer_is_slowness_not_a_restart(qtbot, tmp_path: Path) -
         connection.status.connect(statuses.append)
         try:
             connection.start()
-            assert connection.is_up and embedded.proc is not None
+            qtbot.waitUntil(lambda: connection.is_up, timeout=60_000)
+            assert embedded.proc is not None
             first_pid = embedded.proc.pid
             started_s = time.monotonic()
             while time.monotonic() - started_s < SILENCE_BEFORE_RESTART_S + 3:
                 connection.check_now()  # what the health timer does every 2 s
+                qtbot.wait(10)  # its answer arrives through the event loop
             assert embedded.restarts == 0 and embedded.proc.pid == first_pid
             assert embedded.is_running() and connection.is_up
             assert banners == []  # no red banner: nothing is wrong but the pace

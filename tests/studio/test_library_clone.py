@@ -53,6 +53,11 @@ def _voice_named(window: Studio, name: str) -> VoiceInfo | None:
     return next((v for v in window.voices.voices() if v.name == name), None)
 
 
+def _checking(dialog: object) -> bool:
+    files = dialog.files  # type: ignore[attr-defined]
+    return any("checking" in files.item(i).text() for i in range(files.count()))
+
+
 def test_new_voice_from_samples_appears_by_itself(window: Studio, qtbot: QtBot,
                                                   speech_path: Path, tmp_path: Path) -> None:
     sample = repeated_speech_wav(speech_path, 3, tmp_path / "my reading.wav")
@@ -62,6 +67,7 @@ def test_new_voice_from_samples_appears_by_itself(window: Studio, qtbot: QtBot,
     assert "name" in dialog.note.text()  # nothing sent without a name and a sample
     dialog.name.setText("My narrator")
     dialog.add_paths([str(sample)])
+    qtbot.waitUntil(lambda: not _checking(dialog), timeout=10000)  # its length is shown
     dialog.submit()
     qtbot.waitUntil(lambda: "“My narrator” is being made"
                     in window.window.statusBar().currentMessage(),
@@ -87,6 +93,7 @@ def test_a_voice_that_cannot_be_made_says_why(window: Studio, qtbot: QtBot,
     dialog = flow.openers.open_new_voice()
     dialog.name.setText("Quiet one")
     dialog.add_paths([str(silence)])
+    qtbot.waitUntil(lambda: not _checking(dialog), timeout=10000)  # its length is shown
     dialog.submit()
     qtbot.waitUntil(lambda: "could not be made" in window.window.statusBar().currentMessage(),
                     timeout=180000)

@@ -78,15 +78,20 @@ def test_favourite_and_semitones_saved_on_the_service(window: Studio, qtbot: QtB
     panel.detail.semitones.setValue(-3.5)
     panel.detail.save_semitones.click()
     accent_id = panel.detail.current_accent_id()
-    with live_server.client() as http:
-        listed = http.get("/api/v2/voices", params={"limit": 100}).json()["list"]
-    on_service = next(v for v in listed if v["id"] == voice.id)
-    assert on_service["favorite"] is True
-    accent = next(a for a in on_service["accents"] if a["id"] == accent_id)
-    assert accent["settings"]["semitones_correction"] == pytest.approx(-3.5)
+
+    def stored() -> None:
+        with live_server.client() as http:
+            listed = http.get("/api/v2/voices", params={"limit": 100}).json()["list"]
+        on_service = next(v for v in listed if v["id"] == voice.id)
+        assert on_service["favorite"] is True
+        accent = next(a for a in on_service["accents"] if a["id"] == accent_id)
+        assert accent["settings"]["semitones_correction"] == pytest.approx(-3.5)
+
+    qtbot.waitUntil(stored, timeout=10000)
     # the shift shown on the desk follows the saved correction
     flow.target_band.set_speaker_f0(120.0)
-    assert "-3.5 st" in flow.desk_panel.live_view.target_label.text()
+    qtbot.waitUntil(lambda: "-3.5 st" in flow.desk_panel.live_view.target_label.text(),
+                    timeout=10000)
 
 
 def test_voices_model_passes_qtmodeltester(qtbot: QtBot) -> None:

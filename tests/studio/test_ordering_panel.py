@@ -49,7 +49,8 @@ def test_order_two_voices_with_cost_and_follow_them(window: Studio, qtbot: QtBot
     assert [v.id for v in panel.voices] == [voices[0].id, voices[1].id]
     qtbot.waitUntil(lambda: panel.balance is not None, timeout=10000)
     balance = panel.balance
-    assert panel.cost_label.text().startswith("2 conversion(s) · 2 credit(s)")
+    qtbot.waitUntil(lambda: panel.cost_label.text().startswith("2 conversion(s) · 2 credit(s)"),
+                    timeout=10000)  # priced by the service
     assert f"you have {balance:g}" in panel.cost_label.text()
     assert panel.submit.isEnabled()
     original = window.takes.takes()[0]

@@ -12,6 +12,7 @@ import pytest
 import soundfile as sf
 from pytestqt.qtbot import QtBot
 
+from tests.studio.helpers import InlineThreadPool
 from tests.support.fault_proxy import LOST, Fault, fault_proxy
 from tests.support.server import LiveServer
 from voxbooth.studio.desk.controller import DeskController
@@ -21,7 +22,7 @@ from voxbooth.studio.outbox.policy import WAITING_TEXT
 from voxbooth.studio.outbox.store import RECORDING, OutboxEntry, OutboxStore
 from voxbooth.studio.service.backend import StudioBackend
 from voxbooth.studio.service.requests import Requests
-from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
+from voxbooth.studio.service.workers import TaskRunner
 
 UPLOADED_WITHIN_MS = 30_000  # two health checks with their pauses (1 s, then Retry-After 1 s)
 
@@ -93,7 +94,9 @@ def test_a_take_meeting_5xx_then_429_uploads_once_when_the_service_recovers(
         desk = DeskOnService(take.parent, proxy.url, live_server.api_key, folder_id)
         try:
             desk.record(take, "L01 take 1", folder_id)
-            assert desk.waiting[:1] == [WAITING_TEXT]  # the 503: it waits, it is not failed
+            # the 503: it waits, it is not failed
+            qtbot.waitUntil(lambda: bool(desk.waiting or desk.done), timeout=10_000)
+            assert desk.waiting[:1] == [WAITING_TEXT]
             qtbot.waitUntil(lambda: bool(desk.done), timeout=UPLOADED_WITHIN_MS)
         finally:
             desk.close()
@@ -114,6 +117,7 @@ def test_a_take_whose_answer_was_lost_is_on_the_service_once(
         desk = DeskOnService(take.parent, proxy.url, live_server.api_key, folder_id)
         try:
             desk.record(take, "L01 take 1", folder_id)
+            qtbot.waitUntil(lambda: bool(desk.waiting or desk.done), timeout=10_000)
             assert desk.waiting[:1] == [WAITING_TEXT]  # no answer came: it waits
             qtbot.waitUntil(lambda: bool(desk.done), timeout=UPLOADED_WITHIN_MS)
         finally:
@@ -166,6 +170,7 @@ def test_a_server_with_a_20_mb_limit_has_a_30_mb_drop_refused_before_sending(
             try:
                 studio.window.show()
                 studio.context.connection.start()
+                qtbot.waitUntil(lambda: studio.requests.rules is not None, timeout=10_000)
                 assert studio.requests.rules.max_upload_bytes == 20 * 2**20
                 folder_id = open_new_folder(studio, qtbot, "Small server", "Takes")
                 big = tmp_path / "thirty.wav"
@@ -174,7 +179,8 @@ def test_a_server_with_a_20_mb_limit_has_a_30_mb_drop_refused_before_sending(
                 refused: list[str] = []
                 studio.outbox.refused.connect(refused.append)
                 studio.outbox.add([big], folder_id)
-                assert refused and "thirty.wav" in refused[0] and "20 MB" in refused[0]
+                qtbot.waitUntil(lambda: bool(refused), timeout=10_000)
+                assert "thirty.wav" in refused[0] and "20 MB" in refused[0]
                 assert proxy.aimed == []  # not a byte of it was sent
             finally:
                 studio.window.close()

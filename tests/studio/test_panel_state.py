@@ -153,9 +153,10 @@ def test_order_panel_mirrors_the_selected_take_and_a_double_click_orders_once(
     assert panel.made_label.isHidden()
     qtbot.waitUntil(panel.submit.isEnabled, timeout=10000)  # priced by the service
     double_click(qtbot, panel.submit)
+    qtbot.waitUntil(lambda: panel.status_label.text().startswith("Ordered 1 conversion(s)"),
+                    timeout=10000)
     made = backend_of(w).list_conversions(one)
     assert [c.voice_name for c in made] == [voice.name]  # one order, not two
-    assert panel.status_label.text().startswith("Ordered 1 conversion(s)")
     assert panel.made_label.text() == f"Already made: {voice.name} (new)"
     click_take(w, qtbot, two)  # another take: its own (no) conversions, nothing stale
     assert panel.originals_label.text() == "Originals: “two”"
@@ -279,9 +280,13 @@ def test_a_voice_sample_of_the_wrong_length_is_named_before_anything_is_sent(
     assert span in dialog.note.text()
     dialog.name.setText("Too short")
     dialog.add_paths([str(speech_path), str(long_sample)])
-    items = [dialog.files.item(i).text() for i in range(dialog.files.count())]
+
+    def items() -> list[str]:
+        return [dialog.files.item(i).text() for i in range(dialog.files.count())]
+
+    qtbot.waitUntil(lambda: not any("checking" in i for i in items()), timeout=10000)
     seconds = sf.info(str(speech_path)).duration
-    assert items == [f"✗ {speech_path.name} is {say_duration(seconds)} long, too short: "
+    assert items() == [f"✗ {speech_path.name} is {say_duration(seconds)} long, too short: "
                      f"voice samples need {span}",
                      f"✗ whole chapter.wav is {say_duration(high + 5)} long, too long: "
                      f"voice samples need {span}"]

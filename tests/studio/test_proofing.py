@@ -89,7 +89,7 @@ def test_a_word_cut_from_a_script_take_is_marked_on_its_line_and_its_waveform(
         mic.stop_players()
         take = w.takes.takes()[0]
         # right after the upload, the take says it is being transcribed
-        assert _listed(w)[0].endswith("transcribing…"), _listed(w)
+        qtbot.waitUntil(lambda: _listed(w)[0].endswith("transcribing…"), timeout=5000)
         assert script.proof_label.text() == "L01 take 1: Transcribing…"
         client = _backend(w).client
         assert client.recordings.get(take.id).text == ARCTIC_TEXT  # the line went with it
@@ -216,7 +216,9 @@ def test_the_tts_dialog_starts_on_the_natural_voice_and_speaks_with_the_one_pick
 
         other = next(v for v in served if v.language == "en" and v.id != natural.id)
         dialog = w.openers.open_tts()
+        qtbot.waitUntil(lambda: dialog.language.count() > 2, timeout=5000)
         dialog.language.setCurrentIndex(dialog.language.findData("en"))
+        qtbot.waitUntil(lambda: dialog.voice.findData(other.id) >= 0, timeout=5000)
         dialog.voice.setCurrentIndex(dialog.voice.findData(other.id))
         dialog.text.setPlainText("Another voice reads this one.")
         dialog.label.setText("espeak line")

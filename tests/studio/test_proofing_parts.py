@@ -177,6 +177,10 @@ def test_the_filter_keeps_the_takes_the_service_found_by_what_was_said(qtbot: Qt
     assert _visible(proxy) == {"a1", "b2"}  # a1 said it
     proxy.set_found("breathy", frozenset({"c3"}))  # a late answer to other words: dropped
     assert _visible(proxy) == {"a1", "b2"}
+    proxy.set_found("superlative", frozenset({"a1"}))  # transcribed again: the same pattern
+    assert _visible(proxy) == {"a1", "b2"}  # b2 still by its label
+    proxy.set_found("superlative", frozenset({"a1", "c3"}))
+    assert _visible(proxy) == {"a1", "b2", "c3"}
     proxy.set_text("a1")  # an id is no word of the take: not matched
     assert _visible(proxy) == set()
     proxy.set_found("a1", frozenset())

@@ -112,12 +112,11 @@ def _record(w: Studio, qtbot: QtBot, mic: VirtualMic, speech: np.ndarray, rate: 
 
     Returns the seconds from R to Space: how long the artist held the take (the player's
     start-up on a busy machine adds to it, so the speech's length alone does not say it). The
-    tests' inline thread pool runs the take's opening and checks inside the key presses, so the
-    clock runs from after R to before Space."""
+    clock runs from the take running to before Space."""
     flow = w
     qtbot.keyClick(w.takes_view, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: flow.desk.recording, timeout=10000)
     started = time.monotonic()
-    assert flow.desk.recording
     player = mic.play(np.concatenate([np.zeros(rate // 4, dtype="float32"), speech]), rate)
     if callable(during):
         during()
@@ -185,8 +184,11 @@ def test_several_takes_per_line_and_the_best_one_starred(
     restored = again.desk_panel.script_panel
     assert line_read(restored) == LINES[0]
     assert [r.split(" · ")[0] for r in listed(restored)] == ["L01 take 1", "★ L01 take 2"]
+    # connected again (a project open), then changing one's mind still reaches the service
+    qtbot.waitUntil(lambda: again.requests.backend is not None
+                    and bool(again.project_picker.currentText()), timeout=30000)
     restored.takes_view.setCurrentIndex(restored.takes.index(0, 0))
-    restored.star_button.click()  # changing one's mind after a restart still reaches the service
+    restored.star_button.click()
     backend = again.requests.backend
     assert backend is not None
     qtbot.waitUntil(lambda: backend.get_take(by_label["L01 take 1"]).starred, timeout=10000)

@@ -10,10 +10,11 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
+from tests.studio.helpers import InlineThreadPool
 from voxbooth.studio.app import build_studio
 from voxbooth.studio.assembly import Studio
 from voxbooth.studio.dialogs.settings import SettingsDialog
-from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
+from voxbooth.studio.service.workers import TaskRunner
 from voxbooth.studio.settings import (
     DARK_THEME,
     REMOTE,

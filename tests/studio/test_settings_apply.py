@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import running_window
+from tests.studio.helpers import InlineThreadPool, running_window
 from tests.support.pulse import VirtualMic
 from tests.support.server import LiveServer
 from voxbooth.audio.take_file import TakeFile, TakeFormat, TakeMarker, marker_path
@@ -28,7 +28,7 @@ from voxbooth.studio.outbox.outbox import Outbox
 from voxbooth.studio.outbox.store import WAITING, OutboxEntry, OutboxStore
 from voxbooth.studio.plot_theme import PlotColours
 from voxbooth.studio.service.requests import Requests
-from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
+from voxbooth.studio.service.workers import TaskRunner
 from voxbooth.studio.theme import dark_palette, live_colours, plot_colours
 
 
@@ -43,15 +43,20 @@ def window(qtbot: QtBot, tmp_path: Path, live_server: LiveServer, mic: VirtualMi
         w.context.player.stop()
 
 
-def save_settings(window: Studio, **choices: str) -> SettingsDialog:
-    """Opens Settings, makes the choices as the artist would, and presses OK."""
+def save_settings(window: Studio, qtbot: QtBot, **choices: str) -> SettingsDialog:
+    """Opens Settings, makes the choices as the artist would once the devices are listed,
+    and presses OK."""
     dialog = SettingsDialog(window.context.settings, window.context.runner, window.window)
+    qtbot.addWidget(dialog)
     for combo_name in ("input", "output"):
         if combo_name in choices:
             combo = getattr(dialog, combo_name)
-            index = combo.findData(choices[combo_name])
-            assert index >= 0, f"{choices[combo_name]} is not offered in Settings"
-            combo.setCurrentIndex(index)
+            wanted = choices[combo_name]
+            try:
+                qtbot.waitUntil(lambda c=combo, w=wanted: c.findData(w) >= 0, timeout=10000)
+            except qtbot.TimeoutError:
+                pytest.fail(f"{wanted} is not offered in Settings")
+            combo.setCurrentIndex(combo.findData(wanted))
     if "takes_folder" in choices:
         dialog.takes_folder.setText(choices["takes_folder"])
     dialog.accept()
@@ -73,7 +78,7 @@ def test_the_microphone_chosen_in_settings_is_the_one_the_desk_opens(
     if not others:
         pytest.skip("one input device only: nothing else to choose")
     other = others[0]
-    save_settings(window, input=other)
+    save_settings(window, qtbot, input=other)
     qtbot.waitUntil(lambda: open_microphone(window) == other, timeout=10000)
     assert panel.device_picker.currentText() == other  # the desk's picker follows
     assert panel.rate_label.text().endswith("kHz")
@@ -90,7 +95,7 @@ def test_the_microphone_chosen_in_settings_is_the_one_the_desk_opens(
     # chosen in Settings during a take: the take keeps its microphone, the next one has it
     panel.record_action.trigger()
     qtbot.waitUntil(lambda: desk.recording, timeout=10000)
-    save_settings(window, input=other)
+    save_settings(window, qtbot, input=other)
     qtbot.wait(300)
     assert desk.recording and open_microphone(window) == first
     desk.stop()
@@ -110,11 +115,11 @@ def test_a_new_playback_device_is_used_at_the_next_play(window: Studio,
     others = [n for n in list_device_names("output") if n != before]
     if not others:
         pytest.skip("one output device only: nothing else to choose")
-    save_settings(window, output=others[0])
+    save_settings(window, qtbot, output=others[0])
     player.play()  # no restart
     assert player.playing and player.device is not None and player.device.name == others[0]
     player.stop()
-    save_settings(window, output="")  # back to the system default
+    save_settings(window, qtbot, output="")  # back to the system default
     player.play()
     assert player.device is not None and player.device.name == before
     player.stop()
@@ -140,7 +145,7 @@ def test_new_takes_go_to_the_chosen_folder_and_earlier_ones_still_upload(
     earlier = record_take(window, qtbot, mic, speech_path)  # the service is away: it waits
     assert earlier.parent == tmp_path / "takes"
     chosen = tmp_path / "other disk" / "my takes"
-    save_settings(window, takes_folder=str(chosen))
+    save_settings(window, qtbot, takes_folder=str(chosen))
     assert window.context.settings.takes_folder() == chosen
     qtbot.wait(1100)  # take file names are stamped to the second
     later = record_take(window, qtbot, mic, speech_path)
@@ -188,11 +193,12 @@ def test_a_take_left_open_in_an_earlier_takes_folder_is_repaired_and_queued(
     told: list[str] = []
     desk.message.connect(told.append)
     desk.recover()
+    qtbot.waitUntil(lambda: bool(uploads.waiting), timeout=10000)  # queued, to wait
     uploads.stop()
+    assert any("Recovered 1 take" in t for t in told)
     assert not marker_path(take).exists()
     assert sf.info(str(take)).duration > 2.0
     assert [(e.path, e.state) for e in uploads.waiting] == [(str(take), WAITING)]
-    assert any("Recovered 1 take" in t for t in told)
     assert desk.takes_dir == now
 
 

@@ -112,12 +112,13 @@ def test_an_upload_during_an_outage_waits_then_completes_once(
     log = UploadLog(window)
     service.stop()
     window.outbox.add([speech_path], folder_id)
+    qtbot.waitUntil(lambda: bool(log.waiting), timeout=BACK_WITHIN_MS)
     [job] = log.added
     assert log.waiting == [(job, WAITING_TEXT)] and log.done == []
     row = window.upload_panel.rows[job]
     assert row.isVisible() and row.cancel.isEnabled()  # not failed: it can still be cancelled
     assert row.bar.format() == WAITING_TEXT  # the row says why it waits
-    assert window.banner.isVisible()
+    qtbot.waitUntil(window.banner.isVisible, timeout=BACK_WITHIN_MS)
     assert "Nothing you did is lost" in window.banner.label.text()
 
     service.start()
@@ -129,6 +130,8 @@ def test_an_upload_during_an_outage_waits_then_completes_once(
     assert takes_on_service(service, folder_id) == ["arctic_a0007"]
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=BACK_WITHIN_MS)
     window.browser.reload_takes()
+    qtbot.wait(500)  # the list is read again
+    qtbot.waitUntil(lambda: not window.takes.loading, timeout=BACK_WITHIN_MS)
     assert [t.label for t in window.takes.takes()] == ["arctic_a0007"]
 
 
@@ -138,8 +141,10 @@ def test_a_waiting_upload_can_be_cancelled_and_is_never_sent(
     log = UploadLog(window)
     service.stop()
     window.outbox.add([speech_path], folder_id)
+    qtbot.waitUntil(lambda: bool(log.waiting), timeout=BACK_WITHIN_MS)
     [job] = log.added
     window.upload_panel.rows[job].cancel.click()
+    qtbot.waitUntil(lambda: bool(log.done), timeout=BACK_WITHIN_MS)
     assert log.done == [(job, False, "cancelled")]
     assert window.upload_panel.rows[job].bar.format() == "cancelled"
     assert window.outbox.active == 0
@@ -159,6 +164,7 @@ def test_an_upload_the_service_refuses_fails_at_once_with_its_detail(
     backend.delete_folder(folder_id)  # removed from another device meanwhile
     log = UploadLog(window)
     window.outbox.add([speech_path], folder_id)
+    qtbot.waitUntil(lambda: bool(log.done), timeout=BACK_WITHIN_MS)
     [job] = log.added
     assert log.waiting == []
     [(_job, ok, message)] = log.done
@@ -186,9 +192,9 @@ def test_an_upload_kept_by_the_service_whose_answer_was_lost_is_not_sent_again(
     monkeypatch.setattr(backend, "upload", answer_lost)
     log = UploadLog(window)
     window.outbox.add([speech_path], folder_id)
+    qtbot.waitUntil(lambda: bool(log.done), timeout=BACK_WITHIN_MS)
     [job] = log.added
     assert log.waiting[0] == (job, WAITING_TEXT)  # then resumed once the service answered
-    qtbot.waitUntil(lambda: bool(log.done), timeout=BACK_WITHIN_MS)
     assert log.done == [(job, True, "arctic_a0007: uploaded")]
     assert sent == [speech_path]  # the second attempt found the first one's take
     assert takes_on_service(service, folder_id) == ["arctic_a0007"]

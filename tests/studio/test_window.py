@@ -11,7 +11,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from tests.studio.helpers import inline_window, running_window
+from tests.studio.helpers import inline_window, running_window, wait_until
 from tests.support.server import LiveServer
 from voxbooth.studio.assembly import Studio
 from voxbooth.studio.dialogs.shortcuts import ShortcutsDialog
@@ -28,9 +28,9 @@ def window(qtbot, tmp_path: Path, live_server: LiveServer) -> Iterator[Studio]:
 
 def _project_with_folder(w: Studio, project: str, folder: str = "Takes") -> str:
     w.browser.create_project(project)
-    assert w.project_picker.currentText() == project
+    wait_until(lambda: w.project_picker.currentText() == project)
     w.browser.create_folder(folder)
-    assert w.folder_view.currentIndex().data() == folder
+    wait_until(lambda: w.folder_view.currentIndex().data() == folder)
     return w.browser.folder_id
 
 
@@ -51,6 +51,7 @@ def _drop_files(widget, paths: list[Path]) -> bool:
 def test_new_project_and_folder_are_listed_and_selected(window: Studio) -> None:
     folder_id = _project_with_folder(window, "Audiobook", "Chapter 1")
     window.browser.create_folder("Scene 2", parent_id=folder_id)
+    wait_until(lambda: window.folders.index_of(window.browser.folder_id).data() == "Scene 2")
     child = window.folders.index_of(window.browser.folder_id)
     assert child.data() == "Scene 2" and child.parent().data() == "Chapter 1"
     assert not window.banner.isVisible()
@@ -59,14 +60,14 @@ def test_new_project_and_folder_are_listed_and_selected(window: Studio) -> None:
 def test_dropped_file_is_uploaded_listed_and_drawn(window: Studio, speech_path: Path) -> None:
     _project_with_folder(window, "Drops")
     assert _drop_files(window.takes_view.viewport(), [speech_path])
-    assert window.takes_proxy.rowCount() == 1
+    wait_until(lambda: window.takes_proxy.rowCount() == 1)
+    assert window.upload_panel.isVisible()  # the finished row lingers with "done"
     row = window.takes_proxy.index(0, 0)
     assert row.data() == "arctic_a0007"
     assert window.takes_proxy.index(0, 2).data() == "0:04.0"
     window.takes_view.setCurrentIndex(row)
-    assert window.waveform.has_waveform()
+    wait_until(window.waveform.has_waveform)
     assert window.waveform.duration_s == pytest.approx(4.0, abs=0.05)
-    assert window.upload_panel.isVisible()  # the finished row lingers with "done"
 
 
 def test_unfit_files_are_refused_with_the_reason(window: Studio, tmp_path: Path) -> None:
@@ -79,6 +80,7 @@ def test_unfit_files_are_refused_with_the_reason(window: Studio, tmp_path: Path)
     messages: list[str] = []
     window.outbox.refused.connect(messages.append)
     _drop_files(window.takes_view.viewport(), [not_audio, too_big])
+    wait_until(lambda: bool(messages))
     assert window.takes.rowCount() == 0 and not window.upload_panel.rows
     assert "notes.wav" in messages[0] and "not audio" in messages[0]
     assert "huge.wav" in messages[0] and "50 MB" in messages[0]
@@ -88,21 +90,30 @@ def test_rename_star_and_note_are_stored_on_the_service(window: Studio,
                                                         speech_path: Path) -> None:
     _project_with_folder(window, "Edits")
     window.outbox.add([speech_path], window.browser.folder_id)
+    wait_until(lambda: len(window.takes.takes()) == 1)
     take_id = window.takes.takes()[0].id
     window.browser.rename_take(take_id, "Line 1, take 2")
     window.browser.toggle_star([take_id])
     window.browser.set_note(take_id, "breath at 2 s")
+    wait_until(lambda: window.takes.index_of(take_id).siblingAtColumn(COL_NOTE).data()
+               == "breath at 2 s")
     window.browser.reload_takes()  # what the service has, not what the window remembers
-    index = window.takes.index_of(take_id)
-    assert index.data() == "Line 1, take 2"
-    assert index.siblingAtColumn(COL_STAR).data() == "★"
-    assert index.siblingAtColumn(COL_NOTE).data() == "breath at 2 s"
+    wait_until(lambda: not window.takes.loading)
+
+    def stored() -> None:
+        index = window.takes.index_of(take_id)
+        assert index.data() == "Line 1, take 2"
+        assert index.siblingAtColumn(COL_STAR).data() == "★"
+        assert index.siblingAtColumn(COL_NOTE).data() == "breath at 2 s"
+
+    wait_until(stored)
 
 
-def test_delete_can_be_undone_and_otherwise_happens(window: Studio,
+def test_delete_can_be_undone_and_otherwise_happens(qtbot, window: Studio,
                                                     speech_path: Path) -> None:
     _project_with_folder(window, "Deletes")
     window.outbox.add([speech_path], window.browser.folder_id)
+    wait_until(lambda: len(window.takes.takes()) == 1)
     take_id = window.takes.takes()[0].id
     window.takes_view.setCurrentIndex(window.takes_proxy.index(0, 0))
     window.actions_by_key["delete_take"].trigger()
@@ -111,25 +122,31 @@ def test_delete_can_be_undone_and_otherwise_happens(window: Studio,
     assert window.takes.take(take_id) is not None
     window.browser.delete_takes([take_id])
     window.browser.commit_deletes()
+    qtbot.wait(500)  # the delete reaches the service; then the list is read again
     window.browser.reload_takes()
+    wait_until(lambda: window.takes.rowCount() == 0 and not window.takes.loading)
+    qtbot.wait(200)
     assert window.takes.rowCount() == 0
 
 
-def test_takes_dropped_on_another_folder_move_there(window: Studio,
+def test_takes_dropped_on_another_folder_move_there(qtbot, window: Studio,
                                                     speech_path: Path) -> None:
     first = _project_with_folder(window, "Moves", "Inbox")
     window.browser.create_folder("Keepers")
+    wait_until(lambda: window.browser.folder_id != first)  # made, and open
     keepers = window.browser.folder_id
-    window.folder_view.setCurrentIndex(window.folders.index_of(first))
+    with qtbot.waitSignal(window.takes.populated, timeout=10000):  # its (empty) list
+        window.folder_view.setCurrentIndex(window.folders.index_of(first))
     window.outbox.add([speech_path], first)
+    wait_until(lambda: len(window.takes.takes()) == 1)
     take_id = window.takes.takes()[0].id
     mime = QMimeData()
     mime.setData(TAKE_IDS_MIME, take_id.encode())
     window.folders.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1,
                                 window.folders.index_of(keepers))
-    assert window.takes.rowCount() == 0
+    wait_until(lambda: window.takes.rowCount() == 0)
     window.folder_view.setCurrentIndex(window.folders.index_of(keepers))
-    assert [t.id for t in window.takes.takes()] == [take_id]
+    wait_until(lambda: [t.id for t in window.takes.takes()] == [take_id])
 
 
 def test_last_project_and_folder_come_back_after_a_restart(qtbot, window: Studio,
@@ -141,8 +158,8 @@ def test_last_project_and_folder_come_back_after_a_restart(qtbot, window: Studio
     qtbot.addWidget(again.window)
     again.window.show()
     again.context.connection.start()
+    wait_until(lambda: again.browser.folder_id == folder_id)
     assert again.project_picker.currentText() == "Remembered"
-    assert again.browser.folder_id == folder_id
     again.context.connection.stop()
 
 
@@ -166,16 +183,17 @@ def test_unreachable_service_shows_a_banner_and_keeps_changes(qtbot, tmp_path: P
         w.context.connection.start()
         _project_with_folder(w, "Outage")
         w.outbox.add([speech_path], w.browser.folder_id)
+        wait_until(lambda: len(w.takes.takes()) == 1)
         take_id = w.takes.takes()[0].id
         server.kill()
         w.browser.rename_take(take_id, "renamed while down")
-        assert w.banner.isVisible() and "unreachable" in w.banner.label.text().lower()
+        wait_until(lambda: w.banner.isVisible()
+                   and "unreachable" in w.banner.label.text().lower())
         assert w.requests.pending_count == 1
         server.start()  # same port, same data: the service comes back
         w.context.connection.check_now()
-        assert not w.banner.isVisible()
-        assert w.requests.pending_count == 0
-        assert w.takes.index_of(take_id).data() == "renamed while down"
+        wait_until(lambda: not w.banner.isVisible() and w.requests.pending_count == 0)
+        wait_until(lambda: w.takes.index_of(take_id).data() == "renamed while down")
     finally:
         w.context.connection.stop()
         server.stop()
@@ -185,6 +203,7 @@ def test_unreachable_service_shows_a_banner_and_keeps_changes(qtbot, tmp_path: P
 def test_take_ids_in_the_takes_view_match_the_model(window: Studio, speech_path: Path) -> None:
     _project_with_folder(window, "Selection")
     window.outbox.add([speech_path, speech_path], window.browser.folder_id)
+    wait_until(lambda: window.takes_proxy.rowCount() == 2)
     window.takes_view.selectAll()
     ids = set(window.takes_view.selected_ids())
     assert ids == {window.takes_proxy.index(r, 0).data(ID_ROLE) for r in range(2)}
@@ -196,10 +215,11 @@ def test_project_export_is_a_zip_with_its_manifest(window: Studio, speech_path: 
 
     _project_with_folder(window, "Export me")
     window.outbox.add([speech_path], window.browser.folder_id)
+    wait_until(lambda: window.takes.rowCount() == 1)
     saved: list[Path] = []
     window.requests.call(StudioBackend.export_project, window.browser.project_id,
                          tmp_path / "book.zip", on_result=saved.append)
-    assert saved, "the export did not finish"
+    wait_until(lambda: bool(saved))  # the export finished
     with zipfile.ZipFile(saved[0]) as archive:
         names = archive.namelist()
     assert any(n.endswith("manifest.json") for n in names)
@@ -247,8 +267,9 @@ def test_a_first_start_has_a_folder_ready_for_drops(qtbot, tmp_path: Path) -> No
     try:
         w.window.show()
         w.context.connection.start()
-        assert w.project_picker.currentText() == "My project"
-        assert w.folder_view.currentIndex().data() == "Takes" and w.browser.folder_id
+        wait_until(lambda: w.project_picker.currentText() == "My project")
+        wait_until(lambda: w.folder_view.currentIndex().data() == "Takes")
+        assert w.browser.folder_id
     finally:
         w.context.connection.stop()
         server.stop()
@@ -268,6 +289,7 @@ def test_the_service_coming_back_keeps_the_picked_takes(window: Studio, speech_p
     """After a restart of the service the takes are read again; the artist's pick stays."""
     _project_with_folder(window, "Kept pick")
     window.outbox.add([speech_path, speech_path], window.browser.folder_id)
+    wait_until(lambda: window.takes_proxy.rowCount() == 2)
     second = window.takes_proxy.index(1, 0)
     window.takes_view.setCurrentIndex(second)
     picked = window.takes_view.selected_ids()
@@ -275,6 +297,7 @@ def test_the_service_coming_back_keeps_the_picked_takes(window: Studio, speech_p
     loaded: list[bool] = []
     window.takes.populated.connect(lambda: loaded.append(True))
     window.context.connection.restored.emit()  # what a restarted service says
-    assert loaded  # the list was read anew (a model reset, which forgets the selection)...
+    # the list is read anew (a model reset, which forgets the selection)...
+    wait_until(lambda: bool(loaded))
     assert window.takes_view.selected_ids() == picked  # ...and the pick was given back
     assert window.takes_view.current_id() == picked[0]

@@ -28,7 +28,13 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.studio.helpers import inline_window, open_new_folder, remote_settings, running_window
+from tests.studio.helpers import (
+    InlineThreadPool,
+    inline_window,
+    open_new_folder,
+    remote_settings,
+    running_window,
+)
 from tests.support.leftovers import temporaries
 from tests.support.server import LiveServer
 from voxbooth.audio.playback import Player
@@ -36,7 +42,7 @@ from voxbooth.studio.assembly import Studio, assemble
 from voxbooth.studio.context import StudioContext
 from voxbooth.studio.dialogs.settings import SettingsDialog
 from voxbooth.studio.service.connection import ServiceConnection
-from voxbooth.studio.service.workers import InlineThreadPool, TaskRunner
+from voxbooth.studio.service.workers import TaskRunner
 from voxbooth.studio.settings import load_api_key
 
 
@@ -79,8 +85,8 @@ def test_file_dropped_on_a_folder_in_the_tree_goes_into_that_folder(
         qtbot: QtBot, window: Studio, live_server: LiveServer, speech_path: Path) -> None:
     inbox = open_new_folder(window, qtbot, "Tree drops", "Inbox")
     window.browser.create_folder("Keepers")
+    qtbot.waitUntil(lambda: window.browser.folder_id != inbox, timeout=10000)
     keepers = window.browser.folder_id
-    assert keepers != inbox
     window.folder_view.setCurrentIndex(window.folders.index_of(inbox))
     qtbot.waitUntil(lambda: window.browser.folder_id == inbox)
 
@@ -89,7 +95,8 @@ def test_file_dropped_on_a_folder_in_the_tree_goes_into_that_folder(
     _drop_files(window.folder_view.viewport(), target.center(), [speech_path])
 
     # into Keepers, on the service; the Inbox the artist is looking at stays as it was
-    assert _labels_on_service(live_server, keepers) == ["arctic_a0007"]
+    qtbot.waitUntil(lambda: _labels_on_service(live_server, keepers) == ["arctic_a0007"],
+                    timeout=30000)
     assert _labels_on_service(live_server, inbox) == []
     assert window.takes.rowCount() == 0
     window.folder_view.setCurrentIndex(window.folders.index_of(keepers))
@@ -113,7 +120,7 @@ def test_dropped_folder_uploads_its_audio_and_names_what_it_refused(
                 [session])
 
     expected = ["line 1", "line 2", "line 3"]
-    assert _labels_listed(window) == expected
+    qtbot.waitUntil(lambda: _labels_listed(window) == expected, timeout=30000)
     assert _labels_on_service(live_server, folder_id) == expected
     told = window.window.statusBar().currentMessage()
     assert "broken.wav" in told and "not audio" in told, told
@@ -127,7 +134,8 @@ def test_dropped_folder_without_audio_says_so(qtbot: QtBot, window: Studio,
     (empty / "script.txt").write_text("line one")
     _drop_files(window.takes_view.viewport(), window.takes_view.viewport().rect().center(),
                 [empty])
-    assert window.window.statusBar().currentMessage() == "No audio files in what was dropped"
+    qtbot.waitUntil(lambda: window.window.statusBar().currentMessage()
+                    == "No audio files in what was dropped", timeout=10000)
     assert window.takes.rowCount() == 0 and not window.upload_panel.rows
 
 
@@ -237,6 +245,7 @@ def test_take_exported_through_the_save_dialog_is_a_zip_of_that_take(
     second = tmp_path / "line two.wav"
     shutil.copy(speech_path, second)
     window.outbox.add([speech_path, second], folder_id)
+    qtbot.waitUntil(lambda: len(window.takes.takes()) == 2, timeout=30000)
     wanted = next(t for t in window.takes.takes() if t.label == "line two")
     _pick_take(window, wanted.id)
     dest = tmp_path / "out" / "my export.zip"
@@ -244,8 +253,9 @@ def test_take_exported_through_the_save_dialog_is_a_zip_of_that_take(
     offered = fill_export_dialog(window, dest)
     window.actions_by_key["export_original"].trigger()
 
+    qtbot.waitUntil(lambda: window.window.statusBar().currentMessage() == f"Saved {dest}",
+                    timeout=30000)
     assert Path(offered[0]).name == "line two.zip"
-    assert window.window.statusBar().currentMessage() == f"Saved {dest}"
     with zipfile.ZipFile(dest) as archive:
         assert sorted(archive.namelist()) == ["line two.wav", "manifest.json"]
         manifest = json.loads(archive.read("manifest.json"))
@@ -330,6 +340,7 @@ def test_login_in_settings_lists_that_users_projects(
             dialog.email.setText(email)
             dialog.password.setText(password)
             qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: dialog.status.text() != "Logging in…", timeout=10000)
             seen.append(dialog.status.text())
             dialog.accept()
         finally:
@@ -357,6 +368,7 @@ def test_loop_follows_the_region_on_the_waveform(qtbot: QtBot, window: Studio,
     second = tmp_path / "line two.wav"
     shutil.copy(speech_path, second)
     window.outbox.add([speech_path, second], folder_id)
+    qtbot.waitUntil(lambda: len(window.takes.takes()) == 2, timeout=30000)
     first, other = sorted(window.takes.takes(), key=lambda t: t.label)
     player = window.context.player
     _pick_take(window, first.id)

@@ -195,8 +195,8 @@ def test_connecting_is_said_only_while_connecting(qtbot: QtBot, tmp_path: Path) 
         w.window.show()
         assert "Connecting" in _says(w) and "project" not in _says(w).lower()
         assert w.project_picker.placeholderText() == "Connecting…"
-        w.context.connection.start()  # inline: the attempt fails at once
-        assert w.banner.isVisible()
+        w.context.connection.start()  # nothing answers: the attempt fails
+        qtbot.waitUntil(w.banner.isVisible, timeout=10000)
         assert "not answered" in _says(w) and "No project" not in _says(w)
         assert "Connecting" not in _says(w)
     finally:
@@ -235,5 +235,5 @@ def _no_project_then_one(w: Studio, qtbot: QtBot) -> None:
     QTimer.singleShot(20, answer)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.project_picker.currentText() == "Radio play", timeout=10000)
-    assert "has no folder yet" in _says(w)
+    qtbot.waitUntil(lambda: "has no folder yet" in _says(w), timeout=10000)  # its folders read
     assert w.takes_view.empty_state.button.text().startswith("New folder")

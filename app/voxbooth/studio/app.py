@@ -217,8 +217,5 @@ def quit_on_signals(app: QApplication) -> None:
 
 def shutdown(studio: Studio) -> None:
     """After the event loop: lets queued work finish briefly, then stops the embedded service."""
-    pool = studio.context.runner.pool
-    wait = getattr(pool, "waitForDone", None)
-    if wait is not None:
-        wait(5000)
+    studio.context.runner.pool.waitForDone(5000)
     studio.context.connection.stop()

@@ -187,8 +187,7 @@ class Studio:
         self.context.connection.reconnect()
 
     def on_uploaded(self, take: TakeInfo) -> None:
-        if take.folder_id in (None, self.browser.folder_id):
-            self.takes.upsert(take)
+        self.browser.add_take(take)
 
     def on_take_uploaded(self, path: str, take: TakeInfo) -> None:
         self.script.on_take_uploaded(path, take)

@@ -1,5 +1,5 @@
 """What the window is built from, passed in rather than found (STYLE.md habit 7): tests build
-their own with an inline pool, a given server, a temp cache."""
+their own with a pool of their own, a given server, a temp cache."""
 
 from __future__ import annotations
 

@@ -44,6 +44,9 @@ class TakesBrowser(QObject):
         self.project_id = ""
         self.folder_id = ""
         self._takes_generation = 0  # drops answers for a folder no longer selected
+        # takes that arrived (an upload's answer) while the folder's list was being read: the
+        # list may have been made before they existed, and must not drop them
+        self._added_while_listing: list[TakeInfo] | None = None
         self._deleted: list[TakeInfo] = []
         # folders made while the project's list was on its way: that list may not have them
         self._made_while_listing: list[FolderInfo] | None = None
@@ -110,16 +113,29 @@ class TakesBrowser(QObject):
         self._takes_generation += 1
         generation, folder_id = self._takes_generation, self.folder_id
         if not folder_id:
+            self._added_while_listing = None
             self.takes.set_takes([])
             return
+        self._added_while_listing = []
         self.requests.call(StudioBackend.list_takes, folder_id,
                            on_result=lambda ts: self._on_takes(generation, ts))
 
     def _on_takes(self, generation: int, takes: list[TakeInfo]) -> None:
         if generation != self._takes_generation:
             return
+        added, self._added_while_listing = self._added_while_listing or [], None
+        listed = {t.id for t in takes}
         hidden = {t.id for t in self._deleted}
-        self.takes.set_takes(t for t in takes if t.id not in hidden)  # then `populated`
+        self.takes.set_takes(t for t in [*takes, *(a for a in added if a.id not in listed)]
+                             if t.id not in hidden)  # then `populated`
+
+    def add_take(self, take: TakeInfo) -> None:
+        """A take that reached the service (an upload), listed if it is in the folder shown."""
+        if take.folder_id not in (None, self.folder_id):
+            return
+        self.takes.upsert(take)
+        if self._added_while_listing is not None:
+            self._added_while_listing.append(take)
 
     # -- projects and folders ---------------------------------------------------------------------
     def create_project(self, name: str) -> None:

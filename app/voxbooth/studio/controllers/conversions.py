@@ -39,10 +39,13 @@ class ConversionWatcher(QObject):
         self._timer.timeout.connect(self.poll)
         # what is converting is followed as it is shown, not looked for in the whole list at
         # every poll: another folder replaces the list (what was converting there is followed
-        # first), a list arrives, rows are added, a take changes
-        takes.modelAboutToBeReset.connect(self._follow_shown)
-        takes.populated.connect(self._follow_shown)
-        takes.rowsInserted.connect(self._follow_inserted)
+        # first), a list arrives, a take is added, a take changes. A list is followed once:
+        # sorting and filtering take its rows in again, and 15,000 takes walked again at each
+        # held the GUI thread for tens of ms
+        self._followed_list = -1  # the `generation` of the list last followed
+        takes.modelAboutToBeReset.connect(self._follow_list)
+        takes.populated.connect(self._follow_list)
+        takes.added.connect(lambda take: self.followed.follow([take]))
         takes.dataChanged.connect(self._follow_changed)
 
     def start(self) -> None:
@@ -55,12 +58,10 @@ class ConversionWatcher(QObject):
         """Conversions just ordered or retried, shown here or not (`OrderController.ordered`)."""
         self.followed.follow(takes)
 
-    def _follow_shown(self) -> None:
-        self.followed.follow(self.takes.takes())
-
-    def _follow_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
-        if not self.takes.loading:  # a list still arriving is followed once it is complete
-            self.followed.follow(self.takes.takes_in_rows(parent, first, last))
+    def _follow_list(self) -> None:
+        if self._followed_list != self.takes.generation:
+            self._followed_list = self.takes.generation
+            self.followed.follow(self.takes.takes())
 
     def _follow_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
                         _roles: object = None) -> None:

@@ -33,14 +33,21 @@ class Navigation(QObject):
 
     def on_project_picked(self, row: int) -> None:
         project = self.projects.project_at(row) if row >= 0 else None
-        self.browser.select_project(project.id if project else "")
-        self.settings.remember_selection(project.id if project else "", "")
+        project_id = project.id if project else ""
+        # the remembered folder is kept while its project is picked again (at start): its
+        # folders arrive later, and `restore_folder` opens it then
+        if project_id != self.settings.last_project_id():
+            self.settings.remember_selection(project_id, "")
+        self.browser.select_project(project_id)
 
     def select_project(self, project_id: str) -> None:
         row = self.projects.row_of(project_id)
-        if row >= 0:
-            self.picker.setCurrentIndex(row)
-            self.on_project_picked(row)
+        if row < 0:
+            return
+        if self.picker.currentIndex() == row:
+            self.on_project_picked(row)  # picked again: its folders are read again
+        else:
+            self.picker.setCurrentIndex(row)  # `on_project_picked` once, through the signal
 
     def restore_project(self) -> None:
         last = self.settings.last_project_id()
@@ -64,4 +71,5 @@ class Navigation(QObject):
         indexes = selected.indexes()
         folder_id = str(indexes[0].data(ID_ROLE)) if indexes else ""
         self.browser.select_folder(folder_id)
-        self.settings.remember_selection(self.browser.project_id, folder_id)
+        if folder_id:  # none while the folders are read again: `restore_folder` comes next
+            self.settings.remember_selection(self.browser.project_id, folder_id)

@@ -323,7 +323,7 @@ class DeskController(QObject):
 
     def punch_in(self, plan: PunchPlan) -> Path | None:
         """Records the region again (the caller played the pre-roll); spliced in at the stop."""
-        self.punch = plan  # set first: with an inline pool the take may start (or fail) at once
+        self.punch = plan  # set first: `record` may fail at once, and clears it then
         self.stop_after_s = plan.length_s
         path = self.record(f"{plan.label} punch", kind="punch")
         if path is None:

@@ -9,17 +9,17 @@ from voxbooth.studio.models.roles import SORT_ROLE
 from voxbooth.studio.models.takes import (
     CHUNK_ROWS,
     FILTER_ROLE,
-    ID_MARK,
+    FOUND_MARK,
     STARRED_MARK,
     STATE_MARK,
     TakesModel,
 )
 
 
-def filter_pattern(text: str, starred_only: bool, state: str,
-                   found_ids: frozenset[str] = frozenset()) -> str:
+def filter_pattern(text: str, starred_only: bool, state: str, found: bool = False) -> str:
     """A regular expression over `models.takes.filter_text`; '' when nothing is filtered.
-    `found_ids`: takes the service found for `text` (by what was said), kept as well."""
+    `found`: the takes the service found for `text` (by what was said, marked in their
+    filter text) are kept as well."""
     parts = []
     if starred_only:
         parts.append(f"(?={QRegularExpression.escape(STARRED_MARK)})")
@@ -28,11 +28,10 @@ def filter_pattern(text: str, starred_only: bool, state: str,
     text = text.strip().casefold()
     if text:  # searched in the words only, past the state (whose name could match)
         mark = QRegularExpression.escape(STATE_MARK)
-        id_mark = QRegularExpression.escape(ID_MARK)
-        words = f"[^{id_mark}]*{QRegularExpression.escape(text)}"
-        if found_ids:
-            ids = "|".join(QRegularExpression.escape(i) for i in sorted(found_ids))
-            words = f"(?:{words}|.*{id_mark}(?:{ids})$)"
+        found_mark = QRegularExpression.escape(FOUND_MARK)
+        words = f"[^{found_mark}]*{QRegularExpression.escape(text)}"
+        if found:
+            words = f"(?:{words}|.*{found_mark}$)"
         parts.append(f"(?=[^{mark}]*{mark}[^{mark}]*{mark}{words})")
     return "^(?s)" + "".join(parts) if parts else ""
 
@@ -60,11 +59,17 @@ class TakesFilterProxy(QSortFilterProxyModel):
         self.setDynamicSortFilter(True)
 
     def _apply(self) -> None:
-        pattern = filter_pattern(self._text, self._starred_only, self._state, self._found)
+        pattern = filter_pattern(self._text, self._starred_only, self._state,
+                                 bool(self._found))
         source = self.sourceModel()
         if isinstance(source, TakesModel):  # filtered rows cost a data() call each to take in
             source.rows_per_chunk = CHUNK_ROWS if pattern else None
-        self.setFilterRegularExpression(QRegularExpression(pattern))
+            source.set_found(self._found)
+        if pattern == self.filterRegularExpression().pattern():
+            self.beginFilterChange()  # the same pattern over other found takes
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.setFilterRegularExpression(QRegularExpression(pattern))
 
     def _refilter(self) -> None:
         source = self.sourceModel()

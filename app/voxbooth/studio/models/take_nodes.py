@@ -21,13 +21,14 @@ class TakeNode:
     `parent()` for every child it lays out, and `children.index(self)` made that linear in the
     number of originals (3.8 s of `parent()` calls for the conversions of 5,000 originals)."""
 
-    __slots__ = ("at", "children", "parent", "take")
+    __slots__ = ("at", "children", "opened", "parent", "take")
 
     def __init__(self, take: TakeInfo | None, parent: TakeNode | None, at: int = 0) -> None:
         self.take = take
         self.parent = parent
         self.at = at  # row under `parent`; kept by whoever changes `parent.children`
         self.children: list[TakeNode] = []
+        self.opened = False  # a view asked for the children (`TakesModel.fetchMore`)
 
     def row(self) -> int:
         return self.at

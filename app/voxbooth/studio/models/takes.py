@@ -47,7 +47,7 @@ COL_LABEL, COL_VOICE, COL_DURATION, COL_STATE, COL_STAR, COL_NOTE, COL_DATE = ra
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 20  # what the takes filter matches (`filter_text`)
-STARRED_MARK, STATE_MARK, ID_MARK = "\x01", "\x02", "\x03"
+STARRED_MARK, STATE_MARK, FOUND_MARK = "\x01", "\x02", "\x03"
 
 _SERVED_ROLES = frozenset(int(r) for r in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
@@ -75,15 +75,15 @@ def format_duration(seconds: float) -> str:
     return f"{int(minutes)}:{secs:04.1f}"
 
 
-def filter_text(take: TakeInfo) -> str:
+def filter_text(take: TakeInfo, found: bool = False) -> str:
     """What the takes filter's pattern is matched against: a starred mark, the state between
-    marks, the label, voice and note (casefolded), then the take's id after its own mark (for
-    the takes the service found by what was said). See `models.filters.filter_pattern`."""
+    marks, the label, voice and note (casefolded), then a mark if the service found the take
+    by what was said (`found`). See `models.filters.filter_pattern`."""
     starred = STARRED_MARK if take.starred else ""
     words = " ".join((take.label, take.voice_name, take.note)).casefold()
-    for mark in (STATE_MARK, ID_MARK):
+    for mark in (STATE_MARK, FOUND_MARK):
         words = words.replace(mark, "")
-    return f"{starred}{STATE_MARK}{take.state}{STATE_MARK}{words}{ID_MARK}{take.id}"
+    return f"{starred}{STATE_MARK}{take.state}{STATE_MARK}{words}{FOUND_MARK if found else ''}"
 
 
 def state_text(take: TakeInfo) -> str:
@@ -99,12 +99,17 @@ class TakesModel(QAbstractItemModel):
     """Originals at the top level, their conversions as children. Ids are unique per model."""
 
     populated = Signal()  # every take of the last `set_takes` is in the model
+    added = Signal(object)  # TakeInfo: a take new to the list (`upsert`), not a list's rows
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._root = _Node(None, None)
         self._by_id: dict[str, _Node] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self.generation = 0  # which `set_takes` the rows are from (a sort keeps it)
+        # takes the service found by what was said in them, marked in what the filter matches:
+        # a pattern naming thousands of ids was too large for Qt's regular expressions
+        self._found: frozenset[str] = frozenset()
         self._pending: list[_Node] = []  # originals of a long list not yet taken in
         self._job: Iterator[None] | None = None  # a long list being prepared, a slice a turn
         self._incoming: list[TakeInfo] | None = None  # ... the takes it is made of
@@ -152,6 +157,26 @@ class TakesModel(QAbstractItemModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
         return len(COLUMNS)
 
+    def hasChildren(self, parent: AnyIndex = QModelIndex()) -> bool:
+        # one call where Qt's own asks rowCount() and columnCount(), for every row laid out
+        if not parent.isValid():
+            return bool(self._root.children)
+        return not parent.column() and bool(parent.internalPointer().children)
+
+    # An original's conversions are offered to views as rows still to fetch until a view asks
+    # for them (it expands the original): a proxy answers `hasChildren` for such a row at
+    # once, where otherwise it maps every original's conversions (a dozen calls into Python
+    # per original) each time a view lays out the list.
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        if not parent.isValid() or parent.column():
+            return False
+        node = parent.internalPointer()
+        return not node.opened and bool(node.children)
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        if parent.isValid():
+            parent.internalPointer().opened = True
+
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
@@ -184,7 +209,7 @@ class TakesModel(QAbstractItemModel):
                 return noise_tip(take)
             return take.error or take.note or None
         if role == FILTER_ROLE:
-            return filter_text(take)
+            return filter_text(take, take.id in self._found)
         return None
 
     @staticmethod
@@ -239,6 +264,11 @@ class TakesModel(QAbstractItemModel):
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
+
+    def set_found(self, take_ids: frozenset[str]) -> None:
+        """The takes the service found for the filter's words (the filter is applied again
+        by whoever calls this: `TakesFilterProxy.set_found`)."""
+        self._found = take_ids
 
     # -- lookups ---------------------------------------------------------------------------
     def take(self, take_id: str) -> TakeInfo | None:
@@ -347,6 +377,7 @@ class TakesModel(QAbstractItemModel):
         """
         all_takes = list(takes)
         self.beginResetModel()
+        self.generation += 1
         self._root = _Node(None, None)
         self._by_id, self._pending, self._held = {}, [], []
         self._incoming = all_takes
@@ -488,6 +519,7 @@ class TakesModel(QAbstractItemModel):
         self.beginInsertRows(parent_index, row, row)
         self._attach(take, parent, row)
         self.endInsertRows()
+        self.added.emit(take)
 
     def remove(self, take_id: str) -> TakeInfo | None:
         node = self._by_id.get(take_id)

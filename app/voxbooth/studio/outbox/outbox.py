@@ -265,18 +265,14 @@ class Outbox(QObject):
             self.job_progress.emit(job_id, 0, size)  # it starts over
         if self._jobs.get(job_id) is not job:  # cancelled by a receiver of those signals
             return
-        worker = self.upload_runner.run(
+        # its result arrives on a later turn of the event loop, when `job.worker` is set
+        job.worker = self.upload_runner.run(
             send_upload, backend, path, entry.folder_id, entry.label, size, entry.key,
             datetime.fromtimestamp(since, UTC) if since is not None else None, text=entry.text,
             on_result=partial(self._on_uploaded, job_id, attempt),
             on_error=partial(self._on_failed, job_id, attempt),
             on_progress=partial(self._on_progress, job_id, attempt),
         )
-        # an inline pool has already reported by now: keep the worker only while it runs
-        if self._jobs.get(job_id) is job and job.attempt == attempt and not job.waiting:
-            current = self.store.get(entry.id)
-            if current is not None and current.state == UPLOADING:
-                job.worker = worker
 
     def _current(self, job_id: int, attempt: int) -> _Job | None:
         job = self._jobs.get(job_id)

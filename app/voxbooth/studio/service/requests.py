@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from shiboken6 import isValid
 
 from voxbooth.studio.service.backend import StudioBackend, is_create
 from voxbooth.studio.service.errors import is_cancelled, is_unreachable, user_message
@@ -88,6 +89,8 @@ class Requests(QObject):
         """Runs any blocking function in a worker, reporting failures like `call` does."""
 
         def failed(exc: BaseException) -> None:
+            if not isValid(self):  # the answer came after the window closed: nobody to tell
+                return
             if is_cancelled(exc):
                 if on_error is not None:
                     on_error(exc)

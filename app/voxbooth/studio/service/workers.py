@@ -2,7 +2,9 @@
 
 The GUI thread never waits on the network or the disk (STYLE.md habit 3): every request runs in a
 `Worker` and its result comes back through `WorkerSignals`, delivered on the GUI thread by Qt's
-queued connections. Tests pass an `InlineThreadPool` so work runs synchronously where it is started.
+queued connections. The connections are queued whatever thread the work ran on, so a pool that
+runs work where it is started (tests) still delivers every result on a later turn of the event
+loop, as the studio's pools do: no caller can see its result before it returns.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
 PROGRESS_INTERVAL_S = 0.033
 
@@ -68,7 +70,7 @@ class Worker(QRunnable):
     def cancelled(self) -> bool:
         return self.cancel_event.is_set()
 
-    def run(self) -> None:  # runs on a pool thread (or inline in tests)
+    def run(self) -> None:  # runs on a pool thread
         try:
             self.signals.started.emit()
             try:
@@ -95,15 +97,10 @@ def _parameter_names(fn: Callable[..., Any]) -> set[str]:
 class Pool(Protocol):
     def start(self, runnable: QRunnable) -> None: ...
 
+    def waitForDone(self, msecs: int = -1) -> bool: ...
 
-class InlineThreadPool:
-    """Runs each worker at once on the calling thread (tests, as Picard's fake thread pool)."""
 
-    def start(self, runnable: QRunnable) -> None:
-        runnable.run()
-
-    def waitForDone(self, msecs: int = -1) -> bool:
-        return True
+_QUEUED = Qt.ConnectionType.QueuedConnection
 
 
 class TaskRunner:
@@ -122,15 +119,16 @@ class TaskRunner:
         on_progress: Callable[[int, int], object] | None = None,
         **kwargs: Any,
     ) -> Worker:
-        """Runs `fn` in the background; callbacks are called on the GUI thread."""
+        """Runs `fn` in the background; callbacks are called on the GUI thread, each on a turn
+        of the event loop after this returns."""
         worker = Worker(fn, *args, **kwargs)
         if on_result is not None:
-            worker.signals.returned.connect(on_result)
+            worker.signals.returned.connect(on_result, _QUEUED)
         if on_error is not None:
-            worker.signals.errored.connect(on_error)
+            worker.signals.errored.connect(on_error, _QUEUED)
         if on_progress is not None:
-            worker.signals.progress.connect(on_progress)
-        worker.signals.finished.connect(lambda: self._running.discard(worker))
+            worker.signals.progress.connect(on_progress, _QUEUED)
+        worker.signals.finished.connect(lambda: self._running.discard(worker), _QUEUED)
         self._running.add(worker)
         self.pool.start(worker)
         return worker
