@@ -212,23 +212,29 @@ class JobRunner:
             kind = self._kinds[job.kind]
             ctx = JobContext(claim.job_id, job.kind, dict(job.payload), claim.attempt, session,
                              self._services, self)
+            # An attempt whose results do not land loses the blobs it wrote before its state
+            # says so: whoever reads "failed" or "cancelled" finds no leftovers of it.
             landed = False
             try:
                 kind.handler(ctx)
                 landed = self._finish(session, claim)
                 if not landed and self._owns(claim):  # cancelled just before the commit
+                    ctx._discard(ctx._written)
                     self._settle(self._settle_cancelled, claim, kind)
             except JobCancelled:
                 session.rollback()
+                ctx._discard(ctx._written)
                 self._settle(self._settle_cancelled, claim, kind)
             except PermanentJobError as exc:
                 session.rollback()
+                ctx._discard(ctx._written)
                 self._settle(self._settle_failed, claim, kind, str(exc) or "Job failed", False)
             except Exception as exc:
                 session.rollback()
                 log.exception("job %s (%s) failed", claim.job_id, ctx.kind)
+                ctx._discard(ctx._written)
                 self._settle(self._settle_failed, claim, kind, _describe(exc), True)
-            finally:
+            finally:  # the blobs replaced go only once the results have landed
                 ctx._discard(ctx._replaced if landed else ctx._written)
 
     def _finish(self, session: Session, claim: leases.Claim) -> bool:
