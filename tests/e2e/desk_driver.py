@@ -15,13 +15,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
-import time
-import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +25,17 @@ import numpy as np
 import soundfile as sf
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QInputDialog
 
+from tests.e2e.driving import EventLoopDriver, answer_next_input, run_scenario, screenshot
 from voxbooth.studio.app import build_studio, make_application, shutdown
 from voxbooth.studio.assembly import Studio
 
 SECOND_TAKE_LINE = "Second line, cut short by a crash."
 
 
-class Driver:
+class Driver(EventLoopDriver):
+    tick_s = 0.005  # the desk turns the loop twice as often, its meter and trace being live
+
     def __init__(self, out: Path, speech: Path, mode: str) -> None:
         self.out, self.speech, self.mode = out, speech, mode
         self.result: dict[str, Any] = {"steps": [], "screenshots": []}
@@ -49,28 +47,11 @@ class Driver:
         path = self.out / f"result-{self.mode}.json"
         path.write_text(json.dumps(self.result, indent=2, default=str))
 
-    def spin(self, seconds: float) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            self.app.processEvents()
-            time.sleep(0.005)
-
-    def wait_until(self, what: str, condition: Callable[[], bool], timeout_s: float = 60) -> None:
-        end = time.monotonic() + timeout_s
-        while not condition():
-            if time.monotonic() > end:
-                raise TimeoutError(f"waited {timeout_s:.0f} s for: {what}")
-            self.app.processEvents()
-            time.sleep(0.01)
-
     def shot(self, name: str) -> None:
         self.spin(0.3)
         prefix = "a" if self.mode == "session" else "b"
         path = self.out / f"{prefix}{len(self.result['screenshots']) + 1:02d}-{name}.png"
-        if shutil.which("import"):
-            subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=30)
-        else:
-            self.window.window.grab().save(str(path))
+        screenshot(path, self.window.window)
         self.result["screenshots"].append(str(path))
         self.save()
 
@@ -78,16 +59,6 @@ class Driver:
         self.result["steps"].append(name)
         print(f"desk e2e step: {name}", flush=True)
         self.save()
-
-    def answer_next_input(self, text: str) -> None:
-        def fill() -> None:
-            dialog = QApplication.activeModalWidget()
-            if isinstance(dialog, QInputDialog):
-                dialog.setTextValue(text)
-                dialog.accept()
-            else:
-                QTimer.singleShot(50, fill)
-        QTimer.singleShot(100, fill)
 
     def play(self, samples: np.ndarray, rate_hz: int) -> subprocess.Popen[bytes]:
         """Into the virtual microphone's sink, as `tests.support.pulse.VirtualMic.play`."""
@@ -137,10 +108,10 @@ class Driver:
     # -- the session ----------------------------------------------------------------------------
     def session(self) -> None:
         w = self.window
-        self.answer_next_input("Audiobook")
+        answer_next_input("Audiobook")
         w.actions_by_key["new_project"].trigger()
         self.wait_until("the project", lambda: w.project_picker.currentText() == "Audiobook")
-        self.answer_next_input("Chapter 1")
+        answer_next_input("Chapter 1")
         w.actions_by_key["new_folder"].trigger()
         self.wait_until("the folder", lambda: w.browser.folder_id != "")
         panel = w.desk_panel
@@ -284,19 +255,13 @@ def main(argv: list[str]) -> int:
     out, speech, mode = Path(argv[0]), Path(argv[1]), argv[2]
     out.mkdir(parents=True, exist_ok=True)
     driver = Driver(out, speech, mode)
-    code = 0
-    try:
-        driver.run()
-    except Exception:
-        driver.result["error"] = traceback.format_exc()
-        code = 1
-        with contextlib.suppress(Exception):
-            driver.shot("failure")
-    finally:
+
+    def close() -> None:
         driver.save()
         driver.window.window.close()
         shutdown(driver.window)
-    return code
+
+    return run_scenario(driver.run, driver.shot, driver.result, close)
 
 
 if __name__ == "__main__":

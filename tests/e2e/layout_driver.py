@@ -8,20 +8,12 @@ Screenshots go to OUT_DIR; what was seen (sizes, layout problems, texts) to OUT_
 
 from __future__ import annotations
 
-import contextlib
 import json
-import subprocess
 import sys
-import time
-import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
-
+from tests.e2e.driving import EventLoopDriver, drop_files, run_scenario, screenshot
 from tests.support.qt_layout import layout_problems
 from voxbooth.studio.app import (
     Launch,
@@ -32,7 +24,7 @@ from voxbooth.studio.app import (
 )
 
 
-class LayoutDriver:
+class LayoutDriver(EventLoopDriver):
     def __init__(self, out: Path, audio: Path) -> None:
         self.out = out
         self.audio = audio
@@ -47,25 +39,11 @@ class LayoutDriver:
             self.result["starting_text"] = self.launch.window.statusBar().currentMessage()
             self.shot("first-paint", settle=False)
 
-    def spin(self, seconds: float) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            self.app.processEvents()
-            time.sleep(0.01)
-
-    def wait_until(self, what: str, condition: Callable[[], bool], timeout_s: float = 60) -> None:
-        end = time.monotonic() + timeout_s
-        while not condition():
-            if time.monotonic() > end:
-                raise TimeoutError(f"waited {timeout_s:.0f} s for: {what}")
-            self.app.processEvents()
-            time.sleep(0.02)
-
     def shot(self, name: str, settle: bool = True) -> None:
         if settle:
             self.spin(0.4)
         path = self.out / f"{len(self.result['screenshots']) + 1:02d}-{name}.png"
-        subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=30)
+        screenshot(path)
         self.result["screenshots"].append(str(path))
 
     def run(self) -> None:
@@ -81,15 +59,7 @@ class LayoutDriver:
                         lambda: "Loading" not in studio.takes_view.empty_state.text(), 30)
         self.result["empty_text"] = studio.takes_view.empty_state.text()
         self.shot("ready")
-        view = studio.takes_view.viewport()
-        mime = QMimeData()
-        mime.setUrls([QUrl.fromLocalFile(str(self.audio))])
-        pos = QPointF(view.rect().center())
-        args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                Qt.KeyboardModifier.NoModifier)
-        QApplication.sendEvent(view, QDragEnterEvent(pos.toPoint(), *args))
-        QApplication.sendEvent(view, QDragMoveEvent(pos.toPoint(), *args))
-        QApplication.sendEvent(view, QDropEvent(pos, *args))
+        drop_files(studio.takes_view.viewport(), [self.audio])
         self.wait_until("the take listed", lambda: studio.takes.rowCount() == 1, 60)
         studio.takes_view.setCurrentIndex(studio.takes_proxy.index(0, 0))
         self.wait_until("the waveform", studio.waveform.has_waveform, 60)
@@ -110,22 +80,16 @@ def main(argv: list[str]) -> int:
     out, audio = Path(argv[0]), Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)
     driver = LayoutDriver(out, audio)
-    code = 0
-    try:
-        driver.run()
-    except Exception:
-        driver.result["error"] = traceback.format_exc()
-        code = 1
-        with contextlib.suppress(Exception):
-            driver.shot("failure")
-    finally:
+
+    def close() -> None:
         driver.launch.window.close()
         if driver.launch.studio is not None:
             shutdown(driver.launch.studio)
         elif driver.launch.embedded is not None:
             driver.launch.embedded.stop()
         (out / "result.json").write_text(json.dumps(driver.result, indent=2, default=str))
-    return code
+
+    return run_scenario(driver.run, driver.shot, driver.result, close)
 
 
 if __name__ == "__main__":

@@ -8,28 +8,27 @@ OUT_DIR/result.json for the test to check.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import shutil
-import subprocess
 import sys
-import time
-import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtCore import QTimer
 
+from tests.e2e.driving import (
+    EventLoopDriver,
+    answer_next_input,
+    drop_files,
+    run_scenario,
+    screenshot,
+)
 from tests.support.qt_layout import layout_problems
 from voxbooth.studio.app import build_studio, make_application, shutdown
 from voxbooth.studio.assembly import Studio
 from voxbooth.studio.entities import TakeInfo
 
 
-class Driver:
+class Driver(EventLoopDriver):
     def __init__(self, out: Path, audio: Path) -> None:
         self.out = out
         self.audio = audio
@@ -38,56 +37,18 @@ class Driver:
         self.window: Studio = build_studio(self.app, data_dir=out / "service-data")
 
     # -- helpers ------------------------------------------------------------------------------
-    def spin(self, seconds: float) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            self.app.processEvents()
-            time.sleep(0.01)
-
-    def wait_until(self, what: str, condition: Callable[[], bool], timeout_s: float = 60) -> None:
-        end = time.monotonic() + timeout_s
-        while not condition():
-            if time.monotonic() > end:
-                raise TimeoutError(f"waited {timeout_s:.0f} s for: {what}")
-            self.app.processEvents()
-            time.sleep(0.02)
-
     def shot(self, name: str) -> None:
         self.spin(0.4)  # let the window paint what just changed
         path = self.out / f"{len(self.result['screenshots']) + 1:02d}-{name}.png"
-        if shutil.which("import"):
-            subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=30)
-        else:
-            self.window.window.grab().save(str(path))
+        screenshot(path, self.window.window)
         self.result["screenshots"].append(str(path))
 
     def step(self, name: str) -> None:
         self.result["steps"].append(name)
         print(f"e2e step: {name}", flush=True)
 
-    def answer_next_input(self, text: str) -> None:
-        """Types into the name dialog the next action opens, then presses OK."""
-        def fill() -> None:
-            dialog = QApplication.activeModalWidget()
-            if isinstance(dialog, QInputDialog):
-                dialog.setTextValue(text)
-                dialog.accept()
-            else:
-                QTimer.singleShot(50, fill)
-        QTimer.singleShot(100, fill)
-
     def drop(self, paths: list[Path]) -> bool:
-        view = self.window.takes_view.viewport()
-        mime = QMimeData()
-        mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-        pos = QPointF(view.rect().center())
-        args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                Qt.KeyboardModifier.NoModifier)
-        QApplication.sendEvent(view, QDragEnterEvent(pos.toPoint(), *args))
-        QApplication.sendEvent(view, QDragMoveEvent(pos.toPoint(), *args))
-        drop = QDropEvent(pos, *args)
-        QApplication.sendEvent(view, drop)
-        return drop.isAccepted()
+        return drop_files(self.window.takes_view.viewport(), paths)
 
     # -- the scenario -------------------------------------------------------------------------
     def run(self) -> None:
@@ -100,10 +61,10 @@ class Driver:
         embedded = w.context.connection.embedded
         self.result["embedded_pid"] = embedded.proc.pid if embedded and embedded.proc else None
         self.step("service ready")
-        self.answer_next_input("Audiobook")
+        answer_next_input("Audiobook")
         w.actions_by_key["new_project"].trigger()
         self.wait_until("the new project", lambda: w.project_picker.currentText() == "Audiobook")
-        self.answer_next_input("Chapter 1")
+        answer_next_input("Chapter 1")
         w.actions_by_key["new_folder"].trigger()
         self.wait_until("the new folder", lambda: w.browser.folder_id != "")
         self.result["folder_name"] = w.folder_view.currentIndex().data()
@@ -211,19 +172,13 @@ def main(argv: list[str]) -> int:
     out, audio = Path(argv[0]), Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)
     driver = Driver(out, audio)
-    code = 0
-    try:
-        driver.run()
-    except Exception:
-        driver.result["error"] = traceback.format_exc()
-        code = 1
-        with contextlib.suppress(Exception):
-            driver.shot("failure")
-    finally:
+
+    def close() -> None:
         driver.window.window.close()
         shutdown(driver.window)
         (out / "result.json").write_text(json.dumps(driver.result, indent=2, default=str))
-    return code
+
+    return run_scenario(driver.run, driver.shot, driver.result, close)
 
 
 if __name__ == "__main__":
